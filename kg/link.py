@@ -1,0 +1,160 @@
+"""Entity linking: group mentions into one entity per real thing.
+
+Rules, in order: a gazetteer or rule canonical name wins; otherwise mentions with the same
+normalized name (case, hyphens, articles, possessives, curly quotes, honorifics) are one entity;
+a one-word person name that is part of exactly one longer person name joins it ("Lei" and
+"Mr. Lei" join "Lei Jun"); the type is chosen by a weighted vote across mentions; names found
+only by the statistical model, and only in headings or once as a sentence's first word, are
+dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kg.extract.ner import normalize_name
+from kg.records import Entity, Mention
+
+__all__ = ["link", "Linked", "slug", "fold"]
+
+_HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "prof", "prof.", "sir"}
+_MARKET_SUFFIXES = (" city", " province", " state", " region", " prefecture")
+_SOURCE_WEIGHT = {"gazetteer": 8.0, "rule": 4.0, "pattern": 4.0, "ner": 1.0}
+
+
+@dataclass(frozen=True)
+class Linked:
+    """The result of linking: entities, and the entity key of every kept mention."""
+
+    entities: list[Entity]
+    entity_of: dict[Mention, str]
+
+
+def slug(text: str) -> str:
+    """An IRI-safe, lower-case form of a name.
+
+    >>> slug("Redmi Note 5A"), slug("Lei Jun"), slug("Xiaomi’s Mi 1S")
+    ('redmi-note-5a', 'lei-jun', 'xiaomi-s-mi-1s')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def fold(name: str) -> str:
+    """The comparison key of a name: case, hyphens and honorifics do not matter.
+
+    >>> fold("Mi-MIX"), fold("Mr. Lei")
+    ('mi mix', 'lei')
+    """
+    words = re.sub(r"[-_]+", " ", name.lower()).split()
+    while len(words) > 1 and words[0] in _HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _name(mention: Mention) -> str:
+    if mention.canonical:
+        return mention.canonical
+    name = normalize_name(mention.text)
+    if mention.type == "Market":
+        for suffix in _MARKET_SUFFIXES:
+            if name.lower().endswith(suffix) and len(name) > len(suffix) + 1:
+                name = name[: -len(suffix)]
+    words = name.split(" ")
+    if len(words) > 1 and words[0].lower() in _HONORIFICS:
+        name = " ".join(words[1:])
+    return name
+
+
+def _weight(mention: Mention) -> float:
+    weight = _SOURCE_WEIGHT.get(mention.source, 1.0)
+    return weight / 2 if mention.heading else weight
+
+
+def _vote(values: Iterable[tuple[str, float]]) -> str:
+    totals: dict[str, float] = defaultdict(float)
+    for value, weight in values:
+        if value:
+            totals[value] += weight
+    return max(sorted(totals), key=lambda v: totals[v]) if totals else ""
+
+
+def _canonical(group: list[Mention], type_: str) -> str:
+    """A gazetteer or rule name; else a person's fullest name; else the most frequent form."""
+    fixed = [m.canonical for m in group if m.canonical]
+    if fixed:
+        return Counter(fixed).most_common(1)[0][0]
+    counts = Counter(_name(m) for m in group)
+    if type_ == "Person":
+        return max(sorted(counts), key=lambda n: (len(n.split()), counts[n]))
+    return max(sorted(counts), key=lambda n: (counts[n], len(n), sum(ch.isupper() for ch in n)))
+
+
+def _unreliable(group: list[Mention]) -> bool:
+    """Seen only in headings, or once as a capitalized first word, and only by the statistical
+    model: "Handset sales contribute ..." does not name an organization."""
+    if any(m.source != "ner" for m in group):
+        return False
+    if all(m.heading for m in group):
+        return True
+    only = group[0]
+    return len(group) == 1 and only.start == only.sentence.start and " " not in only.text
+
+
+def _merge_short_person_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:
+    """Join a one-word person name to the one longer person name that contains it."""
+    people = [key for key in groups if types[key] == "Person"]
+    long_names = [key for key in people if " " in key]
+    for key in people:
+        if " " in key:
+            continue
+        owners = [other for other in long_names if key in other.split(" ")]
+        if len(owners) == 1:
+            groups[owners[0]].extend(groups.pop(key))
+
+
+def link(mentions: Iterable[Mention]) -> Linked:
+    """Group mentions into entities.
+
+    Args:
+        mentions: every mention of the corpus.
+
+    Returns:
+        The entities (sorted by key) and a map from each kept mention to its entity key.
+
+    >>> from kg.records import Sentence
+    >>> s = Sentence("d", 0, 30, "Lei Jun met Mr. Lei and Lei.")
+    >>> ms = [Mention("d", a, b, t, "Person", "ner", s) for a, b, t in
+    ...       [(0, 7, "Lei Jun"), (12, 19, "Mr. Lei"), (24, 27, "Lei")]]
+    >>> linked = link(ms)
+    >>> [(e.key, e.name, e.aliases) for e in linked.entities]
+    [('person/lei-jun', 'Lei Jun', ('Lei', 'Mr. Lei'))]
+    """
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        groups[fold(_name(mention))].append(mention)
+    types = {key: _vote((m.type, _weight(m)) for m in group) for key, group in groups.items()}
+    _merge_short_person_names(groups, types)
+
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    for group in groups.values():
+        if _unreliable(group):
+            continue
+        type_ = _vote((m.type, _weight(m)) for m in group)
+        by_key[f"{type_.lower()}/{slug(_canonical(group, type_))}:{type_}"].extend(group)
+
+    entities: list[Entity] = []
+    entity_of: dict[Mention, str] = {}
+    for composite, group in sorted(by_key.items()):
+        key, type_ = composite.rsplit(":", 1)
+        name = _canonical(group, type_)
+        surfaces = {normalize_name(m.text) for m in group} | {_name(m) for m in group}
+        aliases = tuple(sorted(s for s in surfaces if s and s != name))
+        kind = _vote((m.kind, _weight(m)) for m in group if m.type == type_)
+        ordered = tuple(sorted(set(group), key=lambda m: (m.doc_id, m.start, m.end)))
+        entities.append(Entity(key=key, type=type_, name=name, aliases=aliases, kind=kind, mentions=ordered))
+        for mention in ordered:
+            entity_of[mention] = key
+    return Linked(entities, entity_of)

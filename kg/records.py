@@ -1,0 +1,110 @@
+"""Small typed records that the pipeline stages hand to each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+__all__ = ["Document", "Sentence", "Mention", "Entity", "Evidence", "Relation", "Literal"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document.
+
+    Attributes:
+        id: stable identifier, derived from the path relative to its source root.
+        path: the path as given to the build (POSIX form).
+        text: the full text, exactly as read (UTF-8).
+        sha256: hex digest of the file's bytes.
+        date: the document's own date when known.
+    """
+
+    id: str
+    path: str
+    text: str
+    sha256: str
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: character offsets into its document's text."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of text that names an entity.
+
+    Attributes:
+        doc_id: the document.
+        start: start character offset in the document text.
+        end: end character offset (exclusive).
+        text: the surface form as written.
+        type: one of ``Person``, ``Organization``, ``Product``, ``Market``, ``Event``.
+        source: what found it (``ner``, ``pattern``, ``gazetteer``, ``rule``).
+        kind: a finer kind when known (``phone``, ``chipset``, ``software``, ``launch`` ...).
+        canonical: a canonical name imposed by a gazetteer or a rule, else empty.
+        sentence: the sentence it occurs in.
+        heading: whether it occurs in a heading line.
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    type: str
+    source: str
+    sentence: Sentence
+    kind: str = ""
+    canonical: str = ""
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world thing: the result of linking its mentions."""
+
+    key: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = ""
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A typed value as the object of a relation (a date, an amount)."""
+
+    value: str
+    datatype: str = ""  # a CURIE such as ``xsd:decimal``; empty for a plain string
+    unit: str = ""  # ISO 4217 currency or unit, for amounts
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a relation is in the graph: the sentence that states it and the rule that read it."""
+
+    doc_id: str
+    sentence: str
+    start: int
+    end: int
+    rule: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A fact: subject entity key, predicate CURIE, and an entity key or a literal."""
+
+    subject: str
+    predicate: str
+    object: str | Literal
+    evidence: Evidence
+    qualifiers: tuple[tuple[str, str], ...] = field(default=())
