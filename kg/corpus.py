@@ -57,7 +57,9 @@ def read_documents(sources: Iterable[Path]) -> list[Document]:
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise SourceError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+                raise SourceError(
+                    f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+                ) from None
             doc_id = _doc_id(relative)
             while doc_id in seen:
                 doc_id = f"{doc_id}_{hashlib.sha256(data).hexdigest()[:6]}"

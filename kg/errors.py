@@ -63,3 +63,7 @@ class QuerySyntaxError(KGError):
         text = lines[self.line - 1] if 0 < self.line <= len(lines) else ""
         caret = " " * (self.column - 1) + "^"
         return f"line {self.line}, column {self.column}: {self.args[0]}\n  {text}\n  {caret}"
+
+
+class QueryError(KGError):
+    """A query parsed but cannot run: a required parameter is missing, or evaluation failed."""

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
 from kg.namespaces import KG, KGR, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes
-from kg.records import Document, Entity, Literal, Relation
+from kg.records import Document, Entity, Evidence, Literal, Observation, Relation
 from kg.resources import data_text
 
 __all__ = ["build_graph", "expand", "entity_iri", "document_iri", "ontology"]
@@ -57,7 +57,8 @@ def _super_properties() -> dict[URIRef, tuple[URIRef, ...]]:
     for prop in set(onto.subjects(RDFS.subPropertyOf, None)):
         if isinstance(prop, URIRef):
             supers = tuple(
-                s for s in onto.transitive_objects(prop, RDFS.subPropertyOf)
+                s
+                for s in onto.transitive_objects(prop, RDFS.subPropertyOf)
                 if isinstance(s, URIRef) and s != prop and str(s).startswith(str(KG))
             )
             if supers:
@@ -83,11 +84,18 @@ def _object(graph: Graph, relation: Relation) -> URIRef | RDFLiteral:
 
 
 def _literal(value: Literal) -> RDFLiteral:
-    return RDFLiteral(value.value, datatype=expand(value.datatype)) if value.datatype else RDFLiteral(value.value)
+    return (
+        RDFLiteral(value.value, datatype=expand(value.datatype))
+        if value.datatype
+        else RDFLiteral(value.value)
+    )
 
 
 def build_graph(
-    documents: Iterable[Document], entities: Iterable[Entity], relations: Iterable[Relation]
+    documents: Iterable[Document],
+    entities: Iterable[Entity],
+    relations: Iterable[Relation],
+    observations: Iterable[Observation] = (),
 ) -> Graph:
     """The RDF graph of a build.
 
@@ -95,8 +103,10 @@ def build_graph(
         documents: the source documents.
         entities: linked entities with their mentions.
         relations: extracted relations with evidence.
+        observations: reported figures with evidence.
     """
     graph = bind_prefixes(Graph())
+    graph += ontology()  # the graph describes itself: labels and comments of its terms
     add = graph.add
     for document in documents:
         node = document_iri(document.id)
@@ -131,19 +141,66 @@ def build_graph(
         for parent in supers.get(predicate, ()):
             add((subject, parent, obj))
         e = relation.evidence
-        statement = KGR[f"statement/{_hash(relation.subject, relation.predicate, obj, e.doc_id, e.start, e.rule)}"]
+        digest = _hash(relation.subject, relation.predicate, obj, e.doc_id, e.start, e.rule)
+        statement = KGR[f"statement/{digest}"]
         add((statement, RDF.type, RDF.Statement))
         add((statement, RDF.subject, subject))
         add((statement, RDF.predicate, predicate))
         add((statement, RDF.object, obj))
-        add((statement, PROV.wasDerivedFrom, document_iri(e.doc_id)))
-        add((statement, KG.sentence, RDFLiteral(e.sentence)))
-        add((statement, KG.start, RDFLiteral(e.start)))
-        add((statement, KG.end, RDFLiteral(e.end)))
-        add((statement, KG.rule, RDFLiteral(e.rule)))
-        add((statement, KG.confidence, RDFLiteral(f"{e.confidence:.2f}", datatype=XSD.decimal)))
         for qualifier, value in relation.qualifiers:
-            add((statement, expand(qualifier), RDFLiteral(value)))
+            add(
+                (
+                    statement,
+                    expand(qualifier),
+                    _literal(value) if isinstance(value, Literal) else RDFLiteral(value),
+                )
+            )
+        _provenance(graph, statement, e)
+    for observation in observations:
+        _observation(graph, observation)
+    _keep_precise_dates(graph)
     return graph
 
 
+def _keep_precise_dates(graph: Graph) -> None:
+    """One founding or start date per thing: "April 2010" wins over "2010" when both are stated.
+
+    The less precise statement keeps its evidence; only the direct triple is dropped.
+    """
+    for predicate in (SDO.foundingDate, SDO.startDate):
+        for subject in set(graph.subjects(predicate, None)):
+            values = [str(v) for v in graph.objects(subject, predicate)]
+            for value in list(graph.objects(subject, predicate)):
+                if any(other != str(value) and other.startswith(str(value)) for other in values):
+                    graph.remove((subject, predicate, value))
+
+
+def _provenance(graph: Graph, node: URIRef, e: Evidence) -> None:
+    graph.add((node, PROV.wasDerivedFrom, document_iri(e.doc_id)))
+    graph.add((node, KG.sentence, RDFLiteral(e.sentence)))
+    graph.add((node, KG.start, RDFLiteral(e.start)))
+    graph.add((node, KG.end, RDFLiteral(e.end)))
+    graph.add((node, KG.rule, RDFLiteral(e.rule)))
+    graph.add((node, KG.confidence, RDFLiteral(f"{e.confidence:.2f}", datatype=XSD.decimal)))
+
+
+def _observation(graph: Graph, o: Observation) -> None:
+    e = o.evidence
+    digest = _hash(o.subject, o.metric, o.value, o.unit, o.market, o.period, e.doc_id, e.start)
+    node = KGR[f"observation/{digest}"]
+    add = graph.add
+    add((node, RDF.type, KG.Observation))
+    add((node, KG.about, entity_iri(o.subject)))
+    add((node, KG.metric, RDFLiteral(o.metric)))
+    add((node, SDO.value, RDFLiteral(o.value, datatype=XSD.decimal)))
+    add((node, KG.unit, RDFLiteral(o.unit)))
+    if o.market:
+        add((node, KG.market, entity_iri(o.market)))
+    if o.period:
+        add((node, KG.period, RDFLiteral(o.period)))
+    if o.period_start:
+        add((node, SDO.startDate, RDFLiteral(o.period_start, datatype=XSD.date)))
+        add((node, SDO.endDate, RDFLiteral(o.period_end, datatype=XSD.date)))
+    if o.source:
+        add((node, KG.source, entity_iri(o.source)))
+    _provenance(graph, node, e)

@@ -154,7 +154,9 @@ def link(mentions: Iterable[Mention]) -> Linked:
         aliases = tuple(sorted(s for s in surfaces if s and s != name))
         kind = _vote((m.kind, _weight(m)) for m in group if m.type == type_)
         ordered = tuple(sorted(set(group), key=lambda m: (m.doc_id, m.start, m.end)))
-        entities.append(Entity(key=key, type=type_, name=name, aliases=aliases, kind=kind, mentions=ordered))
+        entities.append(
+            Entity(key=key, type=type_, name=name, aliases=aliases, kind=kind, mentions=ordered)
+        )
         for mention in ordered:
             entity_of[mention] = key
     return Linked(entities, entity_of)

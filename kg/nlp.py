@@ -41,7 +41,9 @@ def _load_model(model: str | None) -> Language:
         except OSError:
             continue
     tried = ", ".join(names)
-    raise ModelNotFoundError(f"no spaCy model found (tried {tried}); install one with: {INSTALL_HINT}")
+    raise ModelNotFoundError(
+        f"no spaCy model found (tried {tried}); install one with: {INSTALL_HINT}"
+    )
 
 
 def gazetteer_patterns(rows: Sequence[dict[str, Any]], origin: str) -> list[dict[str, Any]]:
@@ -59,7 +61,8 @@ def gazetteer_patterns(rows: Sequence[dict[str, Any]], origin: str) -> list[dict
         name, type_ = row.get("name"), row.get("type")
         if not isinstance(name, str) or not name or type_ not in TYPE_LABELS:
             raise RuleFileError(
-                f"{origin}: entry {number} needs a 'name' and a 'type' among {', '.join(TYPE_LABELS)}"
+                f"{origin}: entry {number} needs a 'name' and a 'type' "
+                f"among {', '.join(TYPE_LABELS)}"
             )
         aliases = row.get("aliases", [])
         if not isinstance(aliases, list):
@@ -114,5 +117,7 @@ def load_pipeline(
             with nlp.select_pipes(enable=[]):  # phrase patterns only need the tokenizer
                 ruler.add_patterns(rows)  # type: ignore[attr-defined]
         except ValueError as exc:
-            raise RuleFileError(f"invalid EntityRuler pattern: {str(exc).splitlines()[0]}") from None
+            raise RuleFileError(
+                f"invalid EntityRuler pattern: {str(exc).splitlines()[0]}"
+            ) from None
     return nlp

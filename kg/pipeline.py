@@ -15,7 +15,7 @@ from kg.extract.relations import Chunk, extract_relations, load_rules, register_
 from kg.graph import build_graph
 from kg.link import link
 from kg.nlp import load_pipeline
-from kg.records import Document, Entity, Relation
+from kg.records import Document, Entity, Observation, Relation
 
 __all__ = ["BuildOptions", "BuildResult", "build", "extract"]
 
@@ -48,6 +48,7 @@ class BuildResult:
     documents: list[Document]
     entities: list[Entity]
     relations: list[Relation]
+    observations: list[Observation]
     graph: Graph = field(repr=False)
 
     def summary(self) -> dict[str, dict[str, int]]:
@@ -56,6 +57,7 @@ class BuildResult:
             "documents": {"documents": len(self.documents)},
             "entities": dict(sorted(Counter(e.type for e in self.entities).items())),
             "relations": dict(sorted(Counter(r.predicate for r in self.relations).items())),
+            "figures": dict(sorted(Counter(o.metric for o in self.observations).items())),
         }
 
 
@@ -63,8 +65,8 @@ def extract(
     documents: Sequence[Document],
     options: BuildOptions = BuildOptions(),
     progress: Callable[[int], None] | None = None,
-) -> tuple[list[Entity], list[Relation]]:
-    """Entities and relations of ``documents``.
+) -> tuple[list[Entity], list[Relation], list[Observation]]:
+    """Entities, relations and reported figures of ``documents``.
 
     Args:
         documents: the documents to read.
@@ -85,15 +87,17 @@ def extract(
         for start, text in split_lines(document.text)
     ]
     chunks: list[Chunk] = []
-    for doc, (document, start, heading) in nlp.pipe(lines, as_tuples=True, batch_size=options.batch_size):
+    for doc, (document, start, heading) in nlp.pipe(
+        lines, as_tuples=True, batch_size=options.batch_size
+    ):
         chunk = Chunk(doc, document, start, heading)
         chunk.mentions = find_mentions(doc, document, start, heading)
         chunks.append(chunk)
         if progress:
             progress(len(doc.text))
     linked = link(m for c in chunks for m in c.mentions)
-    relations = extract_relations(chunks, linked, rules)
-    return linked.entities, relations
+    relations, observations = extract_relations(chunks, linked, rules)
+    return linked.entities, relations, observations
 
 
 def build(
@@ -113,5 +117,6 @@ def build(
     documents = read_documents(sources)
     if on_documents:
         on_documents(documents)
-    entities, relations = extract(documents, options, progress)
-    return BuildResult(documents, entities, relations, build_graph(documents, entities, relations))
+    entities, relations, observations = extract(documents, options, progress)
+    graph = build_graph(documents, entities, relations, observations)
+    return BuildResult(documents, entities, relations, observations, graph)

@@ -15,7 +15,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.query import Result
 
-from kg.errors import GraphLoadError, QueryNotFoundError, QuerySyntaxError
+from kg.errors import GraphLoadError, QueryError, QueryNotFoundError, QuerySyntaxError
 from kg.namespaces import PREFIXES, bind_prefixes
 from kg.resources import queries_dir
 
@@ -27,6 +27,7 @@ __all__ = [
     "format_result",
     "FORMATS",
     "RDF_SUFFIXES",
+    "required_params",
 ]
 
 #: RDF formats by file suffix.
@@ -41,7 +42,9 @@ RDF_SUFFIXES = {
     ".trig": "trig",
     ".n3": "n3",
 }
-_KEYWORDS = re.compile(r"^\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_KEYWORDS = re.compile(
+    r"^\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
+)
 
 
 def load_graph(path: Path) -> Graph:
@@ -57,7 +60,9 @@ def load_graph(path: Path) -> Graph:
         raise GraphLoadError(f"{path}: no such graph file (run `kg build` first, or pass --graph)")
     fmt = RDF_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise GraphLoadError(f"{path}: unknown RDF format (use one of {', '.join(sorted(RDF_SUFFIXES))})")
+        raise GraphLoadError(
+            f"{path}: unknown RDF format (use one of {', '.join(sorted(RDF_SUFFIXES))})"
+        )
     try:
         return bind_prefixes(Graph()).parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many kinds of parser errors
@@ -105,8 +110,23 @@ def _prepare(text: str) -> Any:
         raise QuerySyntaxError(str(exc).splitlines()[0], text, 1, 1) from None
 
 
+_REQUIRES = re.compile(r"^#\s*requires:\s*(.+)$", re.MULTILINE | re.IGNORECASE)
+
+
+def required_params(text: str) -> list[str]:
+    """Parameters a query declares it needs, in a ``# requires: a, b`` header line.
+
+    >>> required_params("# How are two things linked?\n# requires: a, b\nSELECT ...")
+    ['a', 'b']
+    """
+    found = _REQUIRES.search(text)
+    return [n for n in re.split(r"[\s,]+", found.group(1).strip()) if n] if found else []
+
+
 def run_query(graph: Graph, text: str, bindings: dict[str, Any] | None = None) -> Result:
     """Parse and run a SPARQL query; the project's prefixes need no declaration.
+
+    The result is fully evaluated, so evaluation errors surface here.
 
     Args:
         graph: the graph to query.
@@ -115,9 +135,24 @@ def run_query(graph: Graph, text: str, bindings: dict[str, Any] | None = None) -
 
     Raises:
         QuerySyntaxError: the query does not parse; carries line and column.
+        QueryError: a required parameter is missing, or the engine failed on the query.
     """
+    bindings = bindings or {}
+    missing = [n for n in required_params(text) if n not in bindings]
+    if missing:
+        wanted = " ".join(f"--param {n}=VALUE" for n in missing)
+        raise QueryError(f"this query needs {wanted}")
     prepared = _prepare(text)
-    return graph.query(prepared, initBindings=bindings or {})
+    try:
+        result = graph.query(prepared, initBindings=bindings)
+        if result.type == "SELECT":
+            result.bindings = list(result.bindings)
+        elif result.type in ("CONSTRUCT", "DESCRIBE"):
+            _ = len(result)
+    except Exception as exc:  # the engine raises many kinds of errors while evaluating
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise QueryError(f"the query failed while running: {first}") from None
+    return result
 
 
 def _short(term: Any) -> str:
@@ -127,7 +162,7 @@ def _short(term: Any) -> str:
         text = str(term)
         for prefix, ns in PREFIXES.items():
             if text.startswith(str(ns)) and len(text) > len(str(ns)):
-                return f"{prefix}:{text[len(str(ns)):]}"
+                return f"{prefix}:{text[len(str(ns)) :]}"
         return text
     return str(term)
 
@@ -147,7 +182,9 @@ def _table(result: Result) -> str:
 
     lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(fit(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines += [
+        "  ".join(fit(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
@@ -192,5 +229,3 @@ def format_result(result: Result, fmt: str) -> str:
             out.add(triple)  # type: ignore[arg-type]
         return str(out.serialize(format="json-ld" if fmt == "json" else "turtle"))
     return FORMATS[fmt](result)
-
-

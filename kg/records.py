@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["Document", "Sentence", "Mention", "Entity", "Evidence", "Relation", "Literal"]
+__all__ = [
+    "Document",
+    "Sentence",
+    "Mention",
+    "Entity",
+    "Evidence",
+    "Relation",
+    "Literal",
+    "Observation",
+]
 
 
 @dataclass(frozen=True)
@@ -107,4 +116,33 @@ class Relation:
     predicate: str
     object: str | Literal
     evidence: Evidence
-    qualifiers: tuple[tuple[str, str], ...] = field(default=())
+    qualifiers: tuple[tuple[str, str | Literal], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A reported figure: "a market share of 23.5% ... in India ... Q3 2017 as per IDC".
+
+    Attributes:
+        subject: entity key of what the figure is about.
+        metric: ``market share``, ``shipments``, ``revenue``, ``growth``, ``rank`` ...
+        value: the number, as a plain decimal string.
+        unit: ``%``, ``units``, an ISO 4217 currency, or ``rank``.
+        market: entity key of the market, or empty.
+        period: the period as written in the text ("Q3 2017"), or empty.
+        period_start: ISO start date of the period when it is a quarter or a year.
+        period_end: ISO end date of the period.
+        source: entity key of the organization cited for it, or empty.
+        evidence: the sentence and the rule.
+    """
+
+    subject: str
+    metric: str
+    value: str
+    unit: str
+    evidence: Evidence
+    market: str = ""
+    period: str = ""
+    period_start: str = ""
+    period_end: str = ""
+    source: str = ""

@@ -66,7 +66,7 @@ def read_lines(name: str) -> frozenset[str]:
 
 
 def queries_dir() -> Path:
-    """The folder of named queries: packaged with the wheel, or ``queries/`` of a source checkout."""
+    """The folder of named queries: packaged in the wheel, or ``queries/`` of a source checkout."""
     packaged = Path(str(files("kg").joinpath("queries")))
     if packaged.is_dir():
         return packaged

@@ -156,19 +156,27 @@ def _launch_events(doc: Doc, products: list[Span]) -> Iterator[tuple[Span, str]]
             continue
         # "the launch (event) of our latest smartphone Mi 6X"
         for i in range(product.start - 1, max(-1, product.start - cfg["max_gap"] - 4), -1):
-            if i in ent_tokens or doc[i].is_sent_start and doc[i].lower_ not in cfg["before_product"]:
+            if (
+                i in ent_tokens
+                or doc[i].is_sent_start
+                and doc[i].lower_ not in cfg["before_product"]
+            ):
                 break
             if doc[i].lower_ in cfg["before_product"]:
                 j = i + 1
                 if j < product.start and doc[j].lower_ in cfg["event_nouns"]:
                     j += 1
-                if j < product.start and doc[j].lower_ == "of" and product.start - j - 1 <= cfg["max_gap"]:
+                if (
+                    j < product.start
+                    and doc[j].lower_ == "of"
+                    and product.start - j - 1 <= cfg["max_gap"]
+                ):
                     yield doc[i : product.end], name
                 break
 
 
 def _demonym_markets(doc: Doc) -> Iterator[tuple[Span, str]]:
-    """"the Indian market", "Chinese smartphone market": the demonym names a market."""
+    """ "the Indian market", "Chinese smartphone market": the demonym names a market."""
     demonyms = _demonyms()
     for token in doc:
         country = demonyms.get(token.text)
@@ -207,7 +215,16 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         if type_ == "Person" and any(ch.isdigit() for ch in span.text):
             continue
         mentions.append(
-            _mention(document, base, span, type_, source, heading, meta.get("kind", ""), meta.get("gaz", ""))
+            _mention(
+                document,
+                base,
+                span,
+                type_,
+                source,
+                heading,
+                meta.get("kind", ""),
+                meta.get("gaz", ""),
+            )
         )
         if type_ == "Product":
             products.append(span)
@@ -215,8 +232,56 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         mentions.append(
             _mention(document, base, span, "Event", "rule", heading, _events()["kind"], name)
         )
+    mentions = _subsidiaries(document, mentions)
     taken = {(m.start, m.end) for m in mentions}
     for span, country in _demonym_markets(doc):
         if (base + span.start_char, base + span.end_char) not in taken:
-            mentions.append(_mention(document, base, span, "Market", "rule", heading, "country", country))
+            mentions.append(
+                _mention(document, base, span, "Market", "rule", heading, "country", country)
+            )
     return mentions
+
+
+def _subsidiaries(document: Document, mentions: list[Mention]) -> list[Mention]:
+    """An organization name right before a country or region names its local arm.
+
+    "Xiaomi India shipped 9.2 million units": one Organization "Xiaomi India" (kind
+    ``subsidiary``), instead of Xiaomi followed by India.
+    """
+    countries = set(_demonyms().values())
+    ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
+    out: list[Mention] = []
+    i = 0
+    while i < len(ordered):
+        org = ordered[i]
+        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        if (
+            nxt is not None
+            and org.type == "Organization"
+            and nxt.type == "Market"
+            and nxt.start == org.end + 1
+            and document.text[org.end] == " "
+            and (nxt.kind in ("country", "region") or nxt.text in countries)
+            and not org.heading
+        ):
+            start, end = org.start, nxt.end
+            out.append(
+                Mention(
+                    doc_id=org.doc_id,
+                    start=start,
+                    end=end,
+                    text=document.text[start:end],
+                    type="Organization",
+                    source="rule",
+                    sentence=org.sentence,
+                    kind="subsidiary",
+                    canonical=f"{org.canonical or normalize_name(org.text)} "
+                    f"{nxt.canonical or normalize_name(nxt.text)}",
+                    heading=org.heading,
+                )
+            )
+            i += 2
+            continue
+        out.append(org)
+        i += 1
+    return out

@@ -47,7 +47,8 @@ def _lexicon() -> tuple[re.Pattern[str], dict[str, str], dict[str, str], dict[st
 def find_money(text: str) -> list[Money]:
     """Amounts of money in ``text``, left to right.
 
-    >>> [(m.value, m.currency, m.scaled) for m in find_money("at RMB 1,599 and 1699 RMB, or $16 bn")]
+    >>> found = find_money("at RMB 1,599 and 1699 RMB, or $16 bn")
+    >>> [(m.value, m.currency, m.scaled) for m in found]
     [('1599', 'CNY', False), ('1699', 'CNY', False), ('16000000000', 'USD', True)]
     """
     pattern, before, after, scales = _lexicon()

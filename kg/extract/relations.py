@@ -16,15 +16,17 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import RuleFileError
+from kg.extract.dates import parse_date
+from kg.extract.observations import find_observations
 from kg.extract.quantities import find_money
 from kg.link import Linked, fold
-from kg.records import Document, Entity, Evidence, Literal, Mention, Relation
+from kg.records import Document, Entity, Evidence, Literal, Mention, Observation, Relation
 from kg.resources import read_json
 
 if TYPE_CHECKING:
@@ -34,10 +36,36 @@ __all__ = ["Rule", "Chunk", "load_rules", "extract_relations", "register_extensi
 
 _PRONOUNS = {"it", "he", "she", "they", "this", "which", "its", "his", "her"}
 _WE = {"we", "our", "us", "ours"}
-_PRICE_WORDS = {"price", "priced", "prices", "pricing", "costs", "cost", "available", "retail", "retails", "sells", "sold"}
+_I = {"i", "my", "me", "mine"}
+_PRICE_WORDS = {
+    "price",
+    "priced",
+    "prices",
+    "pricing",
+    "costs",
+    "cost",
+    "available",
+    "retail",
+    "retails",
+    "sells",
+    "sold",
+}
 #: An amount followed by these is a price class, not a product's price ("the RMB 3,000 category",
 #: "a 1000-yuan smartphone").
-_NOT_PRICE_AFTER = {"category", "segment", "range", "class", "tier", "market", "smartphone", "smartphones", "phone", "phones", "devices", "models"}
+_NOT_PRICE_AFTER = {
+    "category",
+    "segment",
+    "range",
+    "class",
+    "tier",
+    "market",
+    "smartphone",
+    "smartphones",
+    "phone",
+    "phones",
+    "devices",
+    "models",
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +110,9 @@ def _rule(row: dict[str, Any], origin: str) -> Rule:
         confidence = float(row.get("confidence", 0.5))
         pattern = row["pattern"]
     except (KeyError, TypeError, ValueError) as exc:
-        raise RuleFileError(f"{origin}: rule {row.get('id', '?')}: missing or bad field {exc}") from None
+        raise RuleFileError(
+            f"{origin}: rule {row.get('id', '?')}: missing or bad field {exc}"
+        ) from None
     if not 0 <= confidence <= 1:
         raise RuleFileError(f"{origin}: rule {rule_id}: confidence must be in [0, 1]")
     matcher = row.get("matcher", "token")
@@ -102,7 +132,9 @@ def _rule(row: dict[str, Any], origin: str) -> Rule:
     else:
         raise RuleFileError(f"{origin}: rule {rule_id}: matcher must be 'token' or 'dependency'")
     if {name for name, _ in anchors} != {"subject", "object"}:
-        raise RuleFileError(f"{origin}: rule {rule_id}: the pattern needs a subject and an object anchor")
+        raise RuleFileError(
+            f"{origin}: rule {rule_id}: the pattern needs a subject and an object anchor"
+        )
     return Rule(
         id=rule_id,
         predicate=predicate,
@@ -158,7 +190,7 @@ class _Context:
     def preceding(self, offset: int, type_: str, kinds: tuple[str, ...], avoid: str = "") -> str:
         """The nearest entity of ``type_`` mentioned before ``offset`` (within 600 characters)."""
         best = ""
-        for start, end, key in self.mentions:
+        for _start, end, key in self.mentions:
             if end > offset:
                 break
             if offset - end > 600 or key == avoid:
@@ -170,10 +202,13 @@ class _Context:
 
 
 def _home(document: Document, keys: Iterable[str], entities: dict[str, Entity]) -> str:
-    """The organization a document is written for: the most mentioned one, if it is named 3+ times."""
+    """The organization a document is written for: the most mentioned one, if named 3+ times."""
     counts: dict[str, int] = defaultdict(int)
     for key in keys:
-        if entities[key].type == "Organization" and entities[key].kind not in ("research firm", "exchange"):
+        if entities[key].type == "Organization" and entities[key].kind not in (
+            "research firm",
+            "exchange",
+        ):
             counts[key] += 1
     if not counts:
         return ""
@@ -194,11 +229,25 @@ def _token_entities(chunk: Chunk, context: _Context) -> dict[int, str]:
         if span is not None:
             for token in span:
                 at[token.i] = key
+    speaker = _speaker(doc, at, context)
     for token in doc:
         if token.i not in at and context.home and token.lower_ in _WE:
             at[token.i] = context.home
+        elif token.i not in at and speaker and token.lower_ in _I:
+            at[token.i] = speaker
         token._.kg_type = context.entity(at[token.i]).type if token.i in at else ""
     return at
+
+
+def _speaker(doc: Doc, at: dict[int, str], context: _Context) -> str:
+    """The person a line is attributed to, interview style: "Alazne: I got to know Xiaomi ..."."""
+    if len(doc) > 2 and at.get(0) and context.entity(at[0]).type == "Person":
+        i = 0
+        while i < len(doc) and at.get(i) == at[0]:
+            i += 1
+        if i < len(doc) and doc[i].text == ":":
+            return at[0]
+    return ""
 
 
 # ------------------------------------------------------------------------------ rules
@@ -218,14 +267,17 @@ class _Engine:
                 else:
                     self.dependency.add(rule.id, [list(rule.pattern)])
             except ValueError as exc:
-                raise RuleFileError(f"rule {rule.id}: invalid pattern: {str(exc).splitlines()[0]}") from None
+                raise RuleFileError(
+                    f"rule {rule.id}: invalid pattern: {str(exc).splitlines()[0]}"
+                ) from None
         self.vocab = vocab
         self._cached: tuple[Any, list[tuple[int, list[int]]]] = (None, [])
 
     def matches(self, sent: Span) -> Iterator[tuple[Rule, Token, Token]]:
         """(rule, subject token, object token) for every match in a sentence."""
         strings = self.vocab.strings
-        for match_id, start, _end, alignments in self.token(sent, with_alignments=True):
+        found: Any = self.token(sent, with_alignments=True)
+        for match_id, start, _end, alignments in found:
             rule = self.rules[strings[match_id]]
             anchors = dict(rule.anchors)
             tokens: dict[str, Token] = {}
@@ -254,10 +306,19 @@ class _Engine:
 
 def _evidence(chunk: Chunk, sent: Span, rule_id: str, confidence: float) -> Evidence:
     start, end = chunk.base + sent.start_char, chunk.base + sent.end_char
-    return Evidence(chunk.document.id, chunk.document.text[start:end], start, end, rule_id, confidence)
+    return Evidence(
+        chunk.document.id, chunk.document.text[start:end], start, end, rule_id, confidence
+    )
 
 
-def _resolve(token: Token, at: dict[int, str], context: _Context, chunk: Chunk, type_: str, kinds: tuple[str, ...]) -> str:
+def _resolve(
+    token: Token,
+    at: dict[int, str],
+    context: _Context,
+    chunk: Chunk,
+    type_: str,
+    kinds: tuple[str, ...],
+) -> str:
     key = at.get(token.i, "")
     if key:
         return key
@@ -266,7 +327,9 @@ def _resolve(token: Token, at: dict[int, str], context: _Context, chunk: Chunk, 
     return ""
 
 
-def _pattern_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, engine: _Engine) -> Iterator[Relation]:
+def _pattern_relations(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, engine: _Engine
+) -> Iterator[Relation]:
     for rule, subj_token, obj_token in engine.matches(sent):
         subject = _resolve(subj_token, at, context, chunk, rule.subject, rule.subject_kind)
         obj = _resolve(obj_token, at, context, chunk, rule.object, rule.object_kind)
@@ -275,7 +338,9 @@ def _pattern_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _C
         s, o = context.entity(subject), context.entity(obj)
         if (rule.subject and s.type != rule.subject) or (rule.object and o.type != rule.object):
             continue
-        if (rule.subject_kind and s.kind not in rule.subject_kind) or (rule.object_kind and o.kind not in rule.object_kind):
+        if (rule.subject_kind and s.kind not in rule.subject_kind) or (
+            rule.object_kind and o.kind not in rule.object_kind
+        ):
             continue
         if rule.object_is_head:
             # "Android smartphones": the product is a modifier, not what was launched.
@@ -284,7 +349,9 @@ def _pattern_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _C
                 nxt += 1
             if nxt < len(obj_token.doc) and obj_token.doc[nxt].pos_ == "NOUN":
                 continue
-        yield Relation(subject, rule.predicate, obj, _evidence(chunk, sent, rule.id, rule.confidence))
+        yield Relation(
+            subject, rule.predicate, obj, _evidence(chunk, sent, rule.id, rule.confidence)
+        )
 
 
 def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[tuple[int, int]]:
@@ -300,7 +367,11 @@ def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[
             if words in titles and not at.get(i):
                 start = i
                 if words in roles["generic"]:
-                    while start - 1 >= sent.start and doc[start - 1].is_title and not at.get(start - 1):
+                    while (
+                        start - 1 >= sent.start
+                        and doc[start - 1].is_title
+                        and not at.get(start - 1)
+                    ):
                         start -= 1
                 found.append((start, i + n))
                 i += n - 1
@@ -309,7 +380,9 @@ def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[
     return found
 
 
-def _role_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Context) -> Iterator[Relation]:
+def _role_relations(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
+) -> Iterator[Relation]:
     """A title between a person and an organization.
 
     "Lei Jun, founder and CEO of Xiaomi" (person-title-org), "Xiaomi Founder and CEO Lei Jun",
@@ -341,7 +414,8 @@ def _role_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Cont
     for prev, cur in zip(found, found[1:], strict=False):
         gap = doc[prev[1] : cur[0]]
         joined = len(gap) <= 4 and all(
-            t.lower_ in roles["connectors"] or t.lower_ in roles["org_prepositions"] or at.get(t.i) for t in gap
+            t.lower_ in roles["connectors"] or t.lower_ in roles["org_prepositions"] or at.get(t.i)
+            for t in gap
         )
         if joined:
             chains[-1].append(cur)
@@ -349,7 +423,7 @@ def _role_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Cont
             chains.append([cur])
     for chain in chains:
         first_start, last_end = chain[0][0], chain[-1][1]
-        # an organization right before the chain: "Xiaomi Founder", "Xiaomi's founder", "our founder"
+        # an organization right before the chain: "Xiaomi Founder", "Xiaomi's founder"
         j = first_start - 1
         if j >= sent.start and doc[j].tag_ == "POS":
             j -= 1
@@ -372,9 +446,11 @@ def _role_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Cont
         if not person:
             continue
         for index, (start, end) in enumerate(chain):
-            org = org_after(end) or next(
-                (o for _, e in chain[index + 1 :] if (o := org_after(e))), ""
-            ) or org_before
+            org = (
+                org_after(end)
+                or next((o for _, e in chain[index + 1 :] if (o := org_after(e))), "")
+                or org_before
+            )
             if not org:
                 continue
             title = doc[start:end].text
@@ -401,7 +477,9 @@ def _title_predicate(title: str, titles: dict[str, str]) -> str:
     return "kg:role"
 
 
-def _price_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Context) -> Iterator[Relation]:
+def _price_relations(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
+) -> Iterator[Relation]:
     """An amount with no scale word, in a sentence about price, next to a product."""
     text = sent.text
     amounts = [m for m in find_money(text) if not m.scaled]
@@ -428,11 +506,13 @@ def _price_relations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Con
             rule_id, confidence = "price-previous-sentence", 0.6
         if product:
             value = Literal(money.value, "xsd:decimal", money.currency)
-            yield Relation(product, "schema:offers", value, _evidence(chunk, sent, rule_id, confidence))
+            yield Relation(
+                product, "schema:offers", value, _evidence(chunk, sent, rule_id, confidence)
+            )
 
 
 def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
-    """Relations stated by names: "Xiaomi India" is Xiaomi's, in India; "Mi 6X launch" launched Mi 6X."""
+    """Relations stated by names: "Xiaomi India" is Xiaomi's, in India; "Mi 6X launch"."""
     by_name = {fold(e.name): e for e in entities}
     for entity in entities:
         if not entity.mentions:
@@ -444,7 +524,14 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
             parent = by_name.get(fold(" ".join(words[:-1])))
             market = by_name.get(fold(words[-1]))
             if parent and market and parent.type == "Organization" and market.type == "Market":
-                evidence = Evidence(first.doc_id, sentence.text, sentence.start, sentence.end, "subsidiary-name", 0.85)
+                evidence = Evidence(
+                    first.doc_id,
+                    sentence.text,
+                    sentence.start,
+                    sentence.end,
+                    "subsidiary-name",
+                    0.85,
+                )
                 yield Relation(entity.key, "schema:parentOrganization", parent.key, evidence)
                 yield Relation(entity.key, "kg:operatesIn", market.key, evidence)
         if entity.type == "Event" and entity.kind == "launch" and words[-1] == "launch":
@@ -452,16 +539,20 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
             if product and product.type == "Product":
                 for mention in entity.mentions:
                     s = mention.sentence
-                    evidence = Evidence(mention.doc_id, s.text, s.start, s.end, "launch-event-name", 0.9)
+                    evidence = Evidence(
+                        mention.doc_id, s.text, s.start, s.end, "launch-event-name", 0.9
+                    )
                     yield Relation(product.key, "kg:launchedAt", entity.key, evidence)
 
 
-def _event_locations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Context) -> Iterator[Relation]:
-    """"the Mi 6X launch event in Wuhan", "Redmi 5A launch in Vietnam": where an event took place."""
+def _event_locations(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
+) -> Iterator[Relation]:
+    """Where an event took place: "the Mi 6X launch event in Wuhan", "launch in Vietnam"."""
     doc = sent.doc
     for token in sent:
         event = ""
-        # the event span is the longest mention; tokens map to the innermost, so look it up by offset
+        # the event span is the longest mention; tokens map to the innermost: look it up by offset
         for mention in chunk.mentions:
             if mention.type == "Event" and mention.end - chunk.base == token.idx + len(token):
                 event = context.linked.entity_of.get(mention, "")
@@ -472,54 +563,128 @@ def _event_locations(chunk: Chunk, sent: Span, at: dict[int, str], context: _Con
             k += 1
             market = at.get(k, "")
             if market and context.entity(market).type == "Market":
-                yield Relation(event, "schema:location", market, _evidence(chunk, sent, "event-in-place", 0.85))
+                yield Relation(
+                    event, "schema:location", market, _evidence(chunk, sent, "event-in-place", 0.85)
+                )
 
 
 def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
     best: dict[tuple[str, str, str, str, int], Relation] = {}
     for relation in relations:
         obj = relation.object if isinstance(relation.object, str) else repr(relation.object)
-        key = (relation.subject, relation.predicate, obj, relation.evidence.doc_id, relation.evidence.start)
+        key = (
+            relation.subject,
+            relation.predicate,
+            obj,
+            relation.evidence.doc_id,
+            relation.evidence.start,
+        )
         if key not in best or relation.evidence.confidence > best[key].evidence.confidence:
             best[key] = relation
-    return sorted(best.values(), key=lambda r: (r.evidence.doc_id, r.evidence.start, r.subject, r.predicate, str(r.object)))
+    return sorted(
+        best.values(),
+        key=lambda r: (r.evidence.doc_id, r.evidence.start, r.subject, r.predicate, str(r.object)),
+    )
 
 
-def extract_relations(chunks: Sequence[Chunk], linked: Linked, rules: Sequence[Rule]) -> list[Relation]:
-    """Every relation the rules find in the parsed chunks.
+_FOUNDING_RULES = {"founder-passive", "founder-active", "cofounder-active"}
+
+
+def _dated(relations: list[Relation], entities: Sequence[Entity]) -> Iterator[Relation]:
+    """Dates stated with the facts: a relation whose sentence names exactly one absolute date
+    gets it as ``kg:date``; founders give founding dates; events the date of their sentence."""
+    for relation in relations:
+        dates = parse_date(relation.evidence.sentence)
+        if len(dates) != 1 or not isinstance(relation.object, str):
+            yield relation
+            continue
+        value = Literal(dates[0].value, dates[0].datatype)
+        yield replace(relation, qualifiers=(*relation.qualifiers, ("kg:date", value)))
+        if relation.evidence.rule in _FOUNDING_RULES:
+            e = relation.evidence
+            yield Relation(
+                relation.subject, "schema:foundingDate", value, replace(e, rule="founding-date")
+            )
+    for entity in entities:
+        if entity.type != "Event":
+            continue
+        for mention in entity.mentions:
+            own = parse_date(entity.name)
+            dates = own or parse_date(mention.sentence.text)
+            if len(dates) == 1:
+                s = mention.sentence
+                rule = "event-date-name" if own else "event-date-sentence"
+                evidence = Evidence(
+                    mention.doc_id, s.text, s.start, s.end, rule, 0.9 if own else 0.75
+                )
+                yield Relation(
+                    entity.key,
+                    "schema:startDate",
+                    Literal(dates[0].value, dates[0].datatype),
+                    evidence,
+                )
+
+
+def extract_relations(
+    chunks: Sequence[Chunk], linked: Linked, rules: Sequence[Rule]
+) -> tuple[list[Relation], list[Observation]]:
+    """Every relation and reported figure the rules find in the parsed chunks.
 
     Args:
-        chunks: parsed chunks with their mentions (see :func:`kg.pipeline.build`).
+        chunks: parsed chunks with their mentions (see :func:`kg.pipeline.extract`).
         linked: the linking result, mapping mentions to entities.
         rules: pattern rules from :func:`load_rules`.
     """
     register_extensions()
     entities = {e.key: e for e in linked.entities}
     relations: list[Relation] = list(_name_relations(linked.entities))
-    if not chunks:
-        return _dedupe(relations)
-    engine = _Engine(chunks[0].doc.vocab, rules)
+    observations: list[Observation] = []
+    engine = _Engine(chunks[0].doc.vocab, rules) if chunks else None
     by_document: dict[str, list[Chunk]] = defaultdict(list)
     for chunk in chunks:
         by_document[chunk.document.id].append(chunk)
     for doc_chunks in by_document.values():
         document = doc_chunks[0].document
         spans = sorted(
-            (m.start, m.end, linked.entity_of[m]) for c in doc_chunks for m in c.mentions if m in linked.entity_of
+            (m.start, m.end, linked.entity_of[m])
+            for c in doc_chunks
+            for m in c.mentions
+            if m in linked.entity_of
         )
-        context = _Context(linked, entities, _home(document, (k for _, _, k in spans), entities), spans)
+        context = _Context(
+            linked, entities, _home(document, (k for _, _, k in spans), entities), spans
+        )
         for chunk in doc_chunks:
             at = _token_entities(chunk, context)
             for sent in chunk.doc.sents:
+                assert engine is not None
                 relations.extend(_pattern_relations(chunk, sent, at, context, engine))
                 relations.extend(_role_relations(chunk, sent, at, context))
                 relations.extend(_price_relations(chunk, sent, at, context))
                 relations.extend(_event_locations(chunk, sent, at, context))
-    return _dedupe(relations)
+                keys = _sentence_entities(sent, at)
+                observations.extend(
+                    find_observations(sent, chunk.base, document.id, keys, entities)
+                )
+    return _dedupe(_dated(_dedupe(relations), linked.entities)), observations
+
+
+def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
+    """(offset in the sentence, entity key) of each entity in a sentence, once per mention."""
+    keys: list[tuple[int, str]] = []
+    previous = ""
+    for token in sent:
+        key = at.get(token.i, "")
+        if key and key != previous:
+            keys.append((token.idx - sent.start_char, key))
+        previous = key
+    return keys
 
 
 def statement_id(relation: Relation) -> str:
     """A stable id for a relation's statement node."""
     e = relation.evidence
-    raw = f"{relation.subject}|{relation.predicate}|{relation.object!r}|{e.doc_id}|{e.start}|{e.rule}"
+    raw = (
+        f"{relation.subject}|{relation.predicate}|{relation.object!r}|{e.doc_id}|{e.start}|{e.rule}"
+    )
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
