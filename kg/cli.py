@@ -262,6 +262,40 @@ def export(graph_path: Path, fmt: str, out: Path | None) -> None:
     click.echo(f"wrote {target}")
 
 
+@cli.command("eval")
+@click.argument("gold", type=click.Path(path_type=Path, dir_okay=False))
+@graph_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--brief", is_flag=True, help="Scores only, without the lists of errors.")
+def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
+    """Score the graph against GOLD, a hand-annotated JSON file (format: docs/eval.md).
+
+    Prints precision, recall and F1 per entity type and per relation predicate, then the
+    duplicates, misses and false positives by name.
+    """
+    import json
+
+    from kg.eval import evaluate as run_eval
+    from kg.eval import format_report
+    from kg.query import load_graph
+
+    try:
+        report = run_eval(load_graph(graph_path), gold)
+    except KGError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(report, details=not brief), nl=False)
+
+
 def main() -> None:
     """Entry point of the ``kg`` script."""
     cli()
