@@ -22,7 +22,19 @@ __all__ = ["link", "Linked", "slug", "fold"]
 
 _HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "prof", "prof.", "sir"}
 _MARKET_SUFFIXES = (" city", " province", " state", " region", " prefecture")
-_SOURCE_WEIGHT = {"gazetteer": 8.0, "rule": 4.0, "pattern": 4.0, "ner": 1.0}
+#: How much a mention's source weighs in the type vote. A "cue" is the statistical model's
+#: name typed by the words around it ("NAME, who ..."): a strong type, but not a strong name.
+_SOURCE_WEIGHT = {
+    "gazetteer": 8.0,
+    "alias": 100.0,  # a name the text introduces as a person's takes the person's type
+    "rule": 4.0,
+    "pattern": 4.0,
+    "cue": 4.0,
+    "ner": 1.0,
+}
+#: Generic words after a name that do not make it another thing: "Redmi Phones" is Redmi,
+#: "Mi Home Stores" is Mi Home, "POCOPhone" is POCO (singular "Mi Home app" stays apart).
+_CATEGORY_SUFFIXES = ("phones", "smartphones", "stores", "devices", "phone")
 
 
 @dataclass(frozen=True)
@@ -95,12 +107,38 @@ def _canonical(group: list[Mention], type_: str) -> str:
 def _unreliable(group: list[Mention]) -> bool:
     """Seen only in headings, or once as a capitalized first word, and only by the statistical
     model: "Handset sales contribute ..." does not name an organization."""
-    if any(m.source != "ner" for m in group):
+    if any(m.source not in ("ner", "cue") for m in group):
         return False
     if all(m.heading for m in group):
         return True
     only = group[0]
     return len(group) == 1 and only.start == only.sentence.start and " " not in only.text
+
+
+def _merge_named_aliases(groups: dict[str, list[Mention]]) -> None:
+    """A name introduced as another's ("better known as SmartStar") joins it everywhere."""
+    for key in list(groups):
+        if key not in groups:
+            continue
+        aliases = {fold(normalize_name(m.text)) for m in groups[key] if m.source == "alias"}
+        for alias in sorted(aliases - {key}):
+            # a known name (gazetteer, pattern) is never someone's alias
+            if alias in groups and all(m.source in ("ner", "cue") for m in groups[alias]):
+                groups[key].extend(groups.pop(alias))
+
+
+def _merge_category_suffixes(groups: dict[str, list[Mention]]) -> None:
+    """ "Redmi Phones" joins "Redmi", "POCOPhone" joins "POCO", when the stem is a name too."""
+    for key in list(groups):
+        for suffix in _CATEGORY_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                stem = key[: -len(suffix)].rstrip()
+                joined = not key[: -len(suffix)].endswith(" ")
+                if joined and suffix != "phone":
+                    continue  # only the camel-case "POCOPhone" joins without a space
+                if stem in groups and stem != key:
+                    groups[stem].extend(groups.pop(key))
+                    break
 
 
 def _merge_short_person_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:
@@ -135,6 +173,8 @@ def link(mentions: Iterable[Mention]) -> Linked:
     groups: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         groups[fold(_name(mention))].append(mention)
+    _merge_named_aliases(groups)
+    _merge_category_suffixes(groups)
     types = {key: _vote((m.type, _weight(m)) for m in group) for key, group in groups.items()}
     _merge_short_person_names(groups, types)
 

@@ -73,6 +73,14 @@ def gazetteer_patterns(rows: Sequence[dict[str, Any]], origin: str) -> list[dict
     return patterns
 
 
+def _split_model_number_period(nlp: Language) -> None:
+    """A sentence-final period after a model number is punctuation: "Redmi 4A." ends in "4A"."""
+    from spacy.util import compile_suffix_regex
+
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=\d[A-Za-z])\."]  # type: ignore[misc]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search  # type: ignore[union-attr]
+
+
 def load_pipeline(
     model: str | None = None,
     *,
@@ -93,6 +101,7 @@ def load_pipeline(
         RuleFileError: a pattern or gazetteer file is malformed.
     """
     nlp = _load_model(model)
+    _split_model_number_period(nlp)
     gaz_rows: list[dict[str, Any]] = []
     if use_default_gazetteer:
         gaz_rows.extend(gazetteer_patterns(read_jsonl("gazetteer.jsonl"), "gazetteer.jsonl"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -11,7 +12,7 @@ from kg.records import Document, Mention, Sentence
 from kg.resources import read_json, read_lines
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["split_lines", "is_heading", "find_mentions", "normalize_name", "LABEL_TYPES"]
 
@@ -28,6 +29,7 @@ LABEL_TYPES = {
 _LEADING = {"the", "a", "an", "our", "its", "their", "his", "her", "this", "that", "these"}
 _POSSESSIVE = re.compile(r"[’'‘]s?$")
 _HEADING_END = (".", "!", "?", ":", ";", ",", '"', "”", "…")
+_SENTENCE_INSIDE = re.compile(r"[a-z][.!?]\s+[A-Z]")
 _NOT_NAMES = re.compile(r"^(?:No\.?\s?\d+|#\d+|[QH][1-4](?:\s\d{4})?|FY\s?\d+)$", re.IGNORECASE)
 #: Generic nouns after a product line: "Redmi smartphones" names the line "Redmi".
 _LINE_NOUNS = {"smartphones", "smartphone", "phones", "phone", "line", "brand", "devices"}
@@ -51,8 +53,14 @@ def is_heading(line: str) -> bool:
 
     >>> is_heading("Key Partnerships"), is_heading("Xiaomi was founded in 2010.")
     (True, False)
+    >>> is_heading("Jane Doe is a tech writer. Reach her at jane@example.com")
+    False
     """
-    return len(line.split()) <= 12 and not line.endswith(_HEADING_END)
+    return (
+        len(line.split()) <= 12
+        and not line.endswith(_HEADING_END)
+        and not _SENTENCE_INSIDE.search(line)  # "Jane Doe is a writer. Reach her at ..."
+    )
 
 
 def normalize_name(text: str) -> str:
@@ -73,6 +81,12 @@ def normalize_name(text: str) -> str:
 @cache
 def _events() -> dict[str, Any]:
     return dict(read_json("rules/events.json"))
+
+
+@cache
+def _cues() -> dict[str, Any]:
+    cues = dict(read_json("rules/cues.json"))
+    return {k: set(v) if isinstance(v, list) else v for k, v in cues.items()}
 
 
 @cache
@@ -203,15 +217,29 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
     products: list[Span] = []
     for ent in doc.ents:
         type_ = LABEL_TYPES.get(ent.label_)
-        span = _trim(ent) if type_ else None
-        if type_ is None or span is None:
+        if type_ is None:
             continue
         meta = _parse_id(ent.ent_id_)
+        source = "gazetteer" if "gaz" in meta else "pattern" if "kind" in meta else "ner"
+        if source == "ner" and (split := _split_possessive(ent)):
+            for part, part_type in split:
+                mentions.append(_mention(document, base, part, part_type, "rule", heading))
+            continue
+        span = _trim(ent)
+        if span is None:
+            continue
         if meta.get("kind") == "product line" and len(span) > 1 and span[-1].lower_ in _LINE_NOUNS:
             span = span[:-1]
-        source = "gazetteer" if "gaz" in meta else "pattern" if "kind" in meta else "ner"
         if not _keep(span.text, source):
             continue
+        if source == "ner":
+            if normalize_name(span.text) in _cues()["holidays"]:
+                continue
+            cue = cue_type(span)
+            if cue:
+                type_, source = cue, "cue"
+            elif len(span) == 1 and _common_word(span.text, document.text):
+                continue
         if type_ == "Person" and any(ch.isdigit() for ch in span.text):
             continue
         mentions.append(
@@ -228,11 +256,15 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         )
         if type_ == "Product":
             products.append(span)
+    for span, type_ in _uncovered_names(doc, document):
+        mentions.append(_mention(document, base, span, type_, "cue", heading))
+        if type_ == "Product":
+            products.append(span)
     for span, name in _launch_events(doc, products):
         mentions.append(
             _mention(document, base, span, "Event", "rule", heading, _events()["kind"], name)
         )
-    mentions = _subsidiaries(document, mentions)
+    mentions = _subsidiaries(document, _naming_aliases(document, mentions))
     taken = {(m.start, m.end) for m in mentions}
     for span, country in _demonym_markets(doc):
         if (base + span.start_char, base + span.end_char) not in taken:
@@ -284,4 +316,136 @@ def _subsidiaries(document: Document, mentions: list[Mention]) -> list[Mention]:
             continue
         out.append(org)
         i += 1
+    return out
+
+
+_SPEAKER = re.compile(r"^([A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){0,2}):\s+\S")
+_QUOTES = {'"', "“", "”", "'", "‘", "’", "«", "»"}
+
+
+def _common_word(word: str, text: str) -> bool:
+    """Whether ``word`` also appears in lower case in ``text``: "Digital" next to "digital"."""
+    lower = word.lower()
+    return lower != word and re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
+
+
+def _split_possessive(ent: Span) -> list[tuple[Span, str]]:
+    """ "Finland's Design Museum": the organization after the possessive, the country before."""
+    doc = ent.doc
+    for token in ent[:-1]:
+        if token.tag_ == "POS" and token.i > ent.start:
+            before, after = doc[ent.start : token.i], doc[token.i + 1 : ent.end]
+            if not any(t.text in _cues()["org_heads"] for t in after):
+                return []
+            parts = [(after, "Organization")]
+            if before.text in set(_demonyms().values()):
+                parts.append((before, "Market"))
+            return parts
+    return []
+
+
+def cue_type(span: Span) -> str:
+    """The type the words around ``span`` give it, or "".
+
+    Organization: a head noun in the name ("Centre Pompidou", "China Quality Committee").
+    Person: "NAME, who", "NAME, 37,", "NAME (on the left)", a speaker's "NAME:" at the start
+    of a line, a title before ("CEO Lei Jun", "Mi Fan Fajar Yogas").
+    Product: an apposition "NAME, the mobile messaging app". Event: "an event called NAME".
+    """
+    cues = _cues()
+    doc = span.doc
+    start, end = span.start, span.end
+    if any(t.text in cues["org_heads"] for t in span):
+        return "Organization"
+
+    def at(i: int) -> Token | None:
+        return doc[i] if 0 <= i < len(doc) else None
+
+    nxt, nxt2, nxt3 = at(end), at(end + 1), at(end + 2)
+    prev = at(start - 1)
+    if nxt is not None and nxt.text == ":" and start == 0 and nxt2 is not None:
+        return "Person" if span.text not in cues["not_speakers"] else ""
+    if nxt is not None and nxt.text == "," and nxt2 is not None:
+        if nxt2.lower_ == "who":
+            return "Person"
+        if nxt2.like_num and nxt3 is not None and nxt3.text == ",":
+            return "Person"
+        if nxt2.lower_ in ("the", "a", "an"):
+            for token in doc[end + 2 : min(len(doc), end + 9)]:
+                if token.is_punct:
+                    break
+                if token.lower_ in cues["product_nouns"]:
+                    return "Product"
+    if nxt is not None and nxt.text == "(" and nxt2 is not None and nxt2.lower_ == "on":
+        return "Person"
+    if prev is not None and prev.lower_ in cues["person_titles"] and prev.ent_iob_ != "I":
+        return "Person" if span.root.pos_ == "PROPN" else ""
+    i = start - 1
+    while i >= 0 and doc[i].text in _QUOTES:
+        i -= 1
+    if i >= 0 and doc[i].lower_ in cues["event_links"]:
+        i -= 1
+    if i >= 0 and doc[i].lower_ in cues["event_nouns"] and doc[i].pos_ == "NOUN":
+        return "Event"
+    return ""
+
+
+def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]:
+    """Proper names the statistical model missed, typed by a cue (see :func:`cue_type`)."""
+    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if i in covered or token.pos_ != "PROPN" or not token.text[0].isupper():
+            i += 1
+            continue
+        j = i
+        while (
+            j < len(doc)
+            and j not in covered
+            and doc[j].pos_ == "PROPN"
+            and doc[j].text[0].isupper()
+        ):
+            j += 1
+        span = doc[i:j]
+        i = j
+        if not _keep(span.text, "rule") or (
+            len(span) == 1 and _common_word(span.text, document.text)
+        ):
+            continue
+        cue = cue_type(span)
+        if cue in ("Person", "Product", "Event"):
+            yield span, cue
+
+
+_NAMING = re.compile(
+    r"\b(?:known|nicknamed|dubbed|a\.?k\.?a\.?|called|goes by|alias)\b[^.;!?]{0,80}"
+    r"\b(?:as|name|nickname|handle|moniker|called|dubbed|nicknamed|a\.?k\.?a\.?|by)[\s,:\"“‘']*$",
+    re.IGNORECASE,
+)
+
+
+def _naming_aliases(document: Document, mentions: list[Mention]) -> list[Mention]:
+    """ "Hong Jun ..., better known by his forum name, SmartStar": SmartStar is Hong Jun.
+
+    The second name becomes a mention of the person (source ``alias``, canonical the person's
+    name as written); linking then joins every other mention of that name to the person.
+    """
+    out: list[Mention] = []
+    person: Mention | None = None
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if person is not None and person.sentence.start != mention.sentence.start:
+            person = None
+        if person is not None and mention.type != "Market" and mention.source != "gazetteer":
+            between = document.text[person.end : mention.start]
+            if _NAMING.search(between):
+                mention = dataclasses.replace(
+                    mention,
+                    type="Person",
+                    source="alias",
+                    canonical=person.canonical or normalize_name(person.text),
+                )
+        if mention.type == "Person" and mention.source != "alias":
+            person = mention
+        out.append(mention)
     return out
