@@ -116,7 +116,7 @@ _REQUIRES = re.compile(r"^#\s*requires:\s*(.+)$", re.MULTILINE | re.IGNORECASE)
 def required_params(text: str) -> list[str]:
     """Parameters a query declares it needs, in a ``# requires: a, b`` header line.
 
-    >>> required_params("# How are two things linked?\n# requires: a, b\nSELECT ...")
+    >>> required_params("# How are two things linked?\\n# requires: a, b\\nSELECT ...")
     ['a', 'b']
     """
     found = _REQUIRES.search(text)
