@@ -145,6 +145,14 @@ def _mention(
     )
 
 
+def _not_a_name(span: Span) -> bool:
+    """A lone head noun ("Board", "Club") or only title words ("Managing Director")."""
+    cues = _cues()
+    if len(span) == 1 and span[0].text in cues["org_heads"]:
+        return True
+    return all(t.lower_ in cues["title_words"] or t.lower_ in ("of", "and") for t in span)
+
+
 def _keep(text: str, source: str) -> bool:
     name = normalize_name(text)
     if len(name) < 2 or not any(ch.isalpha() for ch in name):
@@ -233,6 +241,10 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         if not _keep(span.text, source):
             continue
         if source == "ner":
+            if len(span) > 1 and span[-1].lower_ in _cues()["org_titles"]:
+                span = span[:-1]  # "Xiaomi Founder": the name ends before the title
+            if _not_a_name(span):
+                continue
             if normalize_name(span.text) in _cues()["holidays"]:
                 continue
             cue = cue_type(span)
@@ -287,6 +299,21 @@ def _subsidiaries(document: Document, mentions: list[Mention]) -> list[Mention]:
     while i < len(ordered):
         org = ordered[i]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        if (
+            nxt is not None
+            and org.type == "Market"
+            and nxt.type == "Organization"
+            and nxt.start == org.end + 1
+            and nxt.text.split()[-1] in _cues()["org_heads"]
+        ):  # "the China Quality Committee": a national body, one organization
+            start, end = org.start, nxt.end
+            out.append(
+                dataclasses.replace(
+                    nxt, start=start, end=end, text=document.text[start:end], canonical=""
+                )
+            )
+            i += 2
+            continue
         if (
             nxt is not None
             and org.type == "Organization"
@@ -344,6 +371,51 @@ def _split_possessive(ent: Span) -> list[tuple[Span, str]]:
     return []
 
 
+def _org_cue(
+    span: Span,
+    nxt: Token | None,
+    nxt2: Token | None,
+    nxt3: Token | None,
+    prev: Token | None,
+    prev2: Token | None,
+) -> str:
+    """Organization (or a partner's type) from the words around a name.
+
+    "NAME was founded", "founder and CEO of NAME", "NAME's CEO", "NAME CEO Lei Jun", a maker
+    before its product ("Qualcomm Snapdragon 660").
+    """
+    cues = _cues()
+    verbs = cues["org_verbs"]
+    if nxt is not None and nxt.lower_ in ("was", "is", "has", "had", "were", "are"):
+        after = nxt3 if nxt2 is not None and nxt2.lower_ == "been" else nxt2
+        if after is not None and after.lower_ in verbs:
+            return "Organization"
+    if nxt is not None and nxt.text == "," and nxt2 is not None and nxt2.lower_ in verbs:
+        return "Organization"
+    if prev is not None and prev.lower_ == "of" and prev2 is not None:
+        if prev2.lower_ in cues["org_titles"]:
+            return "Organization"
+    if nxt is not None and nxt.tag_ == "POS" and nxt2 is not None:
+        if nxt2.lower_ in cues["org_titles"]:
+            return "Organization"
+    if nxt is not None and nxt.lower_ in cues["org_titles"]:
+        return "Organization"
+    if nxt is not None and nxt.ent_type_ == "PRODUCT" and nxt.ent_iob_ == "B" and len(span) == 1:
+        return "Organization"  # a maker before its product: "Qualcomm Snapdragon 660"
+    return ""
+
+
+def _listed_with(span: Span) -> str:
+    """The type of a typed name this one is coordinated with: "Huawei, Oppo and Vivo"."""
+    root = span.root
+    partners = [root.head] if root.dep_ == "conj" else []
+    partners += [c for c in root.children if c.dep_ == "conj"]
+    for partner in partners:
+        if not (span.start <= partner.i < span.end) and partner.ent_type_ in LABEL_TYPES:
+            return LABEL_TYPES[partner.ent_type_]
+    return ""
+
+
 def cue_type(span: Span) -> str:
     """The type the words around ``span`` give it, or "".
 
@@ -362,7 +434,10 @@ def cue_type(span: Span) -> str:
         return doc[i] if 0 <= i < len(doc) else None
 
     nxt, nxt2, nxt3 = at(end), at(end + 1), at(end + 2)
-    prev = at(start - 1)
+    prev, prev2 = at(start - 1), at(start - 2)
+    org = _org_cue(span, nxt, nxt2, nxt3, prev, prev2)
+    if org:
+        return org
     if nxt is not None and nxt.text == ":" and start == 0 and nxt2 is not None:
         return "Person" if span.text not in cues["not_speakers"] else ""
     if nxt is not None and nxt.text == "," and nxt2 is not None:
@@ -392,7 +467,9 @@ def cue_type(span: Span) -> str:
 
 def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]:
     """Proper names the statistical model missed, typed by a cue (see :func:`cue_type`)."""
-    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    covered = {
+        i for ent in doc.ents if ent.label_ in LABEL_TYPES for i in range(ent.start, ent.end)
+    }
     i = 0
     while i < len(doc):
         token = doc[i]
@@ -409,12 +486,14 @@ def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]
             j += 1
         span = doc[i:j]
         i = j
-        if not _keep(span.text, "rule") or (
-            len(span) == 1 and _common_word(span.text, document.text)
-        ):
+        if not _keep(span.text, "rule") or _not_a_name(span):
             continue
-        cue = cue_type(span)
-        if cue in ("Person", "Product", "Event"):
+        if len(span) == 1 and _common_word(span.text, document.text):
+            continue
+        if any(t.text in _cues()["org_heads"] for t in span):
+            continue  # "Smart Device Company", "Main Board": generic, unless the model says so
+        cue = cue_type(span) or _listed_with(span)
+        if cue:
             yield span, cue
 
 
