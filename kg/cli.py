@@ -296,6 +296,27 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
         click.echo(format_report(report, details=not brief), nl=False)
 
 
+@cli.command()
+@click.argument("name")
+@graph_option
+@click.option(
+    "--limit", default=5, show_default=True, help="Mentions shown per document.", type=int
+)
+def show(name: str, graph_path: Path, limit: int) -> None:
+    """Print the entity NAME (any alias): type, aliases, mentions, sentences and relations."""
+    from kg.query import load_graph
+    from kg.show import describe, find_entity, format_entity
+
+    try:
+        graph = load_graph(graph_path)
+        for i, iri in enumerate(find_entity(graph, name)):
+            if i:
+                click.echo()
+            click.echo(format_entity(describe(graph, iri), limit=limit), nl=False)
+    except KGError as exc:
+        raise _fail(exc) from None
+
+
 def main() -> None:
     """Entry point of the ``kg`` script."""
     cli()

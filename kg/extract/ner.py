@@ -120,6 +120,20 @@ def _sentence(document: Document, base: int, span: Span) -> Sentence:
     return Sentence(document.id, start, end, document.text[start:end])
 
 
+_ABBREVIATIONS = {"inc.", "corp.", "ltd.", "co.", "jr.", "sr.", "st.", "bros.", "u.s.", "u.k."}
+
+
+def _tight(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without a trailing possessive or sentence period: "Lei Jun‘s", "Lei Jun."."""
+    found = re.search(r"[’'‘]s?$", text[start:end])
+    if found and end - start - len(found.group()) >= 2:
+        end -= len(found.group())
+    words = text[start:end].lower().split()
+    if end - start > 2 and text[end - 1] == "." and words and words[-1] not in _ABBREVIATIONS:
+        end -= 1
+    return start, end
+
+
 def _mention(
     document: Document,
     base: int,
@@ -130,7 +144,7 @@ def _mention(
     kind: str = "",
     canonical: str = "",
 ) -> Mention:
-    start, end = base + span.start_char, base + span.end_char
+    start, end = _tight(document.text, base + span.start_char, base + span.end_char)
     return Mention(
         doc_id=document.id,
         start=start,
