@@ -141,6 +141,18 @@ def _merge_category_suffixes(groups: dict[str, list[Mention]]) -> None:
                     break
 
 
+def _merge_brandless_products(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:
+    """ "Picker 3" joins "Kestrel Picker 3": a model named without its brand, when only one
+    longer product name ends with it (and the short name has a model number)."""
+    products = [key for key in groups if types[key] == "Product"]
+    for key in products:
+        if not any(ch.isdigit() for ch in key):
+            continue
+        owners = [other for other in products if other.endswith(" " + key) and other in groups]
+        if len(owners) == 1 and key in groups:
+            groups[owners[0]].extend(groups.pop(key))
+
+
 def _merge_short_person_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:
     """Join a one-word person name to the one longer person name that contains it."""
     people = [key for key in groups if types[key] == "Person"]
@@ -177,6 +189,7 @@ def link(mentions: Iterable[Mention]) -> Linked:
     _merge_category_suffixes(groups)
     types = {key: _vote((m.type, _weight(m)) for m in group) for key, group in groups.items()}
     _merge_short_person_names(groups, types)
+    _merge_brandless_products(groups, types)
 
     by_key: dict[str, list[Mention]] = defaultdict(list)
     for group in groups.values():

@@ -90,6 +90,13 @@ def _cues() -> dict[str, Any]:
 
 
 @cache
+def _currency_words() -> frozenset[str]:
+    """Currency codes and symbols ("EUR", "RMB"): never names."""
+    table = read_json("currencies.json")
+    return frozenset(k for key in ("before", "after") for k in table.get(key, {}))
+
+
+@cache
 def _demonyms() -> dict[str, str]:
     return dict(read_json("demonyms.json"))
 
@@ -172,6 +179,8 @@ def _keep(text: str, source: str) -> bool:
     if len(name) < 2 or not any(ch.isalpha() for ch in name):
         return False
     if name.lower() in read_lines("stoplist.txt") or _NOT_NAMES.match(name):
+        return False
+    if name in _currency_words():
         return False
     # Statistical NER on lower-case words is noise ("tandem", "apps showcase").
     return not (source == "ner" and name[0].islower())
@@ -262,6 +271,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
             if normalize_name(span.text) in _cues()["holidays"]:
                 continue
             cue = cue_type(span)
+            if cue == "Organization" and type_ == "Market":
+                cue = ""  # "Austin, Texas, listed on ...": a place stays a place
             if cue:
                 type_, source = cue, "cue"
             elif len(span) == 1 and _common_word(span.text, document.text):
@@ -361,6 +372,7 @@ def _subsidiaries(document: Document, mentions: list[Mention]) -> list[Mention]:
 
 
 _SPEAKER = re.compile(r"^([A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){0,2}):\s+\S")
+_SOURCE_WORDS = {("according", "to"), ("as", "per"), ("data", "from"), ("figures", "from")}
 _QUOTES = {'"', "“", "”", "'", "‘", "’", "«", "»"}
 
 
@@ -406,6 +418,13 @@ def _org_cue(
             return "Organization"
     if nxt is not None and nxt.text == "," and nxt2 is not None and nxt2.lower_ in verbs:
         return "Organization"
+    back = [t.lower_ for t in span.doc[max(0, span.start - 3) : span.start] if t.lower_ != "the"]
+    if back[-2:] in (["listed", "on"], ["traded", "on"], ["trades", "on"], ["ipo", "on"]):
+        return "Organization"  # "listed on the Nasdaq": an exchange
+    if prev is not None and prev2 is not None and (prev2.lower_, prev.lower_) in _SOURCE_WORDS:
+        sentence = span.sent.text.lower()
+        if any(word in sentence for word in cues["research_words"]):
+            return "Organization"  # "according to Canalys, ... market share": a research firm
     if prev is not None and prev.lower_ == "of" and prev2 is not None:
         if prev2.lower_ in cues["org_titles"]:
             return "Organization"
@@ -460,11 +479,21 @@ def cue_type(span: Span) -> str:
         if nxt2.like_num and nxt3 is not None and nxt3.text == ",":
             return "Person"
         if nxt2.lower_ in ("the", "a", "an"):
-            for token in doc[end + 2 : min(len(doc), end + 9)]:
-                if token.is_punct:
+            # the apposition's head noun: "the mobile messaging app (by ...)", "the maker (of ...)"
+            head = ""
+            for token in doc[end + 2 : min(len(doc), end + 10)]:
+                if (
+                    token.is_punct
+                    or token.pos_ in ("ADP", "AUX", "PRON")
+                    or token.tag_ in ("VBD", "VBZ", "VBP")
+                ):
                     break
-                if token.lower_ in cues["product_nouns"]:
-                    return "Product"
+                if token.pos_ == "NOUN":
+                    head = token.lower_
+            if head in cues["product_nouns"]:
+                return "Product"
+            if head in cues["org_nouns"]:
+                return "Organization"
     if nxt is not None and nxt.text == "(" and nxt2 is not None and nxt2.lower_ == "on":
         return "Person"
     if prev is not None and prev.lower_ in cues["person_titles"] and prev.ent_iob_ != "I":
@@ -505,6 +534,9 @@ def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]
         if len(span) == 1 and _common_word(span.text, document.text):
             continue
         if any(t.text in _cues()["org_heads"] for t in span):
+            before = doc[span.start - 1] if span.start else None
+            if before is not None and before.ent_type_ in ("GPE", "LOC") and len(span) > 1:
+                yield span, "Organization"  # "the China Quality Committee": a national body
             continue  # "Smart Device Company", "Main Board": generic, unless the model says so
         cue = cue_type(span) or _listed_with(span)
         if cue:
@@ -526,9 +558,14 @@ def _naming_aliases(document: Document, mentions: list[Mention]) -> list[Mention
     """
     out: list[Mention] = []
     person: Mention | None = None
+    last: Mention | None = None
+    sentence = -1
     for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
-        if person is not None and person.sentence.start != mention.sentence.start:
-            person = None
+        if mention.sentence.start != sentence:
+            sentence = mention.sentence.start
+            # "She is better known as ...": a pronoun carries the last person on
+            opening = mention.sentence.text.split(" ", 1)[0]
+            person = last if opening in ("He", "She") else None
         if person is not None and mention.type != "Market" and mention.source != "gazetteer":
             between = document.text[person.end : mention.start]
             if _NAMING.search(between):
@@ -539,6 +576,7 @@ def _naming_aliases(document: Document, mentions: list[Mention]) -> list[Mention
                     canonical=person.canonical or normalize_name(person.text),
                 )
         if mention.type == "Person" and mention.source != "alias":
-            person = mention
+            last = mention
+            person = person or mention  # the sentence's first person is the one named
         out.append(mention)
     return out
