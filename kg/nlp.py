@@ -129,4 +129,38 @@ def load_pipeline(
             raise RuleFileError(
                 f"invalid EntityRuler pattern: {str(exc).splitlines()[0]}"
             ) from None
+    if gaz_rows:
+        known = {str(row["pattern"]): (str(row["label"]), str(row["id"])) for row in gaz_rows}
+        _register_known_names()
+        nlp.add_pipe("kg_known_names", before="ner", config={"known": known})
     return nlp
+
+
+def _register_known_names() -> None:
+    """The ``kg_known_names`` component: a shape match that is exactly a gazetteer name keeps
+    the gazetteer's canonical name ("HongMi Red Rice 1" is the user's "Redmi 1")."""
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+    if Language.has_factory("kg_known_names"):
+        return
+
+    class KnownNames:
+        def __init__(self, known: dict[str, list[str]]) -> None:
+            self.known = known
+
+        def __call__(self, doc: Doc) -> Doc:
+            ents, changed = [], False
+            for ent in doc.ents:
+                hit = self.known.get(ent.text)
+                if hit and not ent.ent_id_.startswith("gaz="):
+                    ent = Span(doc, ent.start, ent.end, label=hit[0], span_id=hit[1])
+                    changed = True
+                ents.append(ent)
+            if changed:
+                doc.ents = ents
+            return doc
+
+    @Language.factory("kg_known_names", default_config={"known": {}})
+    def make_known_names(nlp: Language, name: str, known: dict[str, list[str]]) -> KnownNames:
+        return KnownNames(known)
