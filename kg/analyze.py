@@ -15,6 +15,8 @@ __all__ = ["to_networkx"]
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """Entities as nodes, entity-to-entity relations as edges.
 
+    Only relations with a statement (evidence) become edges.
+
     Node attributes: ``label``, ``type``, ``kind``, ``aliases`` (joined with ``|``).
     Edge attributes: ``predicate`` (IRI), ``evidence`` (sentences joined with ``\\n``),
     ``documents``, ``rules`` and ``confidence`` (the highest). Values are strings and floats so
@@ -47,8 +49,10 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         )
     for s, p, o in graph:
         key = (str(s), str(p), str(o))
-        if key[0] in view and key[2] in view and p not in (RDF.type,):
-            found = evidence.get(key, [])
+        found = evidence.get(key, [])
+        # stated relations only: super-properties added for querying (kg:partner for a
+        # kg:supplier) would draw a second, evidence-less edge
+        if key[0] in view and key[2] in view and found:
             view.add_edge(
                 key[0],
                 key[2],

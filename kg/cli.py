@@ -98,7 +98,8 @@ def build(
     """Read SOURCES (.txt/.md files or folders; default: seeds/) and write the graph.
 
     Writes OUT/graph.ttl (Turtle) and OUT/graph.html (an offline interactive page), then prints
-    counts of documents, entities per type and relations per predicate.
+    counts of documents, entities per type, relations per predicate, reported figures per
+    metric, and triples.
     """
     from kg.pipeline import BuildOptions
     from kg.pipeline import build as run_build
@@ -120,8 +121,9 @@ def build(
     def on_documents(documents: list[Any]) -> None:
         nonlocal bar
         total = sum(len(d.text) for d in documents)
+        plural = "s" if len(documents) != 1 else ""
         bar = click.progressbar(
-            length=total, label=f"Reading {len(documents)} documents", file=sys.stderr
+            length=total, label=f"Reading {len(documents)} document{plural}", file=sys.stderr
         )
         bar.__enter__()
 
@@ -151,16 +153,18 @@ def build(
             )
         )
     summary = result.summary()
-    click.echo(f"documents: {len(result.documents)}")
-    click.echo(f"entities: {len(result.entities)}")
-    for name, count in summary["entities"].items():
-        click.echo(f"  {name:<20} {count:>5}")
-    click.echo(f"relations: {len(result.relations)}")
-    for name, count in summary["relations"].items():
-        click.echo(f"  {name:<20} {count:>5}")
-    click.echo(f"figures: {len(result.observations)}")
-    for name, count in summary["figures"].items():
-        click.echo(f"  {name:<20} {count:>5}")
+    width = max([20, *(len(n) for group in summary.values() for n in group)])
+    counts = {
+        "documents": len(result.documents),
+        "entities": len(result.entities),
+        "relations": len(result.relations),
+        "figures": len(result.observations),
+    }
+    for section, total in counts.items():
+        click.echo(f"{section}: {total}")
+        if section != "documents":
+            for name, count in summary[section].items():
+                click.echo(f"  {name:<{width}} {count:>5}")
     click.echo(f"triples: {len(result.graph)}")
     click.echo(f"wrote {' and '.join(written)} in {time.perf_counter() - started:.1f} s")
 
@@ -170,7 +174,7 @@ def _parse_param(value: str) -> tuple[str, Any]:
 
     name, sep, raw = value.partition("=")
     if not sep or not name.strip():
-        raise click.BadParameter(f"{value!r}: expected NAME=VALUE")
+        raise click.BadParameter(f"{value!r}: expected NAME=VALUE", param_hint="'--param'")
     raw = raw.strip()
     term: Any = URIRef(raw[1:-1]) if raw.startswith("<") and raw.endswith(">") else Literal(raw)
     return name.strip().lstrip("?$"), term

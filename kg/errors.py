@@ -9,6 +9,7 @@ __all__ = [
     "GraphLoadError",
     "QuerySyntaxError",
     "QueryNotFoundError",
+    "QueryError",
     "RuleFileError",
 ]
 

@@ -42,6 +42,8 @@ RDF_SUFFIXES = {
     ".trig": "trig",
     ".n3": "n3",
 }
+#: Local names that a prefixed name can carry as they are (no "/", no final ".").
+_LOCAL_NAME = re.compile(r"^[A-Za-z_][\w\-.]*(?<!\.)$")
 _KEYWORDS = re.compile(
     r"^\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
 )
@@ -161,9 +163,10 @@ def _short(term: Any) -> str:
     if isinstance(term, URIRef):
         text = str(term)
         for prefix, ns in PREFIXES.items():
-            if text.startswith(str(ns)) and len(text) > len(str(ns)):
-                return f"{prefix}:{text[len(str(ns)) :]}"
-        return text
+            local = text[len(str(ns)) :]
+            if text.startswith(str(ns)) and _LOCAL_NAME.match(local):
+                return f"{prefix}:{local}"
+        return f"<{text}>"  # as SPARQL writes it, so it can be pasted back into a query
     return str(term)
 
 

@@ -13,7 +13,6 @@ parent and a market, a launch event named after its product).
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from kg.extract.dates import parse_date
 from kg.extract.observations import find_observations
 from kg.extract.quantities import find_money
 from kg.link import Linked, fold
+from kg.namespaces import PREFIXES
 from kg.records import Document, Entity, Evidence, Literal, Mention, Observation, Relation
 from kg.resources import read_json
 
@@ -160,6 +160,13 @@ def load_rules(paths: Sequence[Path] = ()) -> list[Rule]:
         if not isinstance(rows, list):
             raise RuleFileError(f"{origin}: expected a list of rules under 'rules'")
         rules.extend(_rule(row, origin) for row in rows)
+    for rule in rules:
+        prefix = rule.predicate.split(":", 1)[0] if ":" in rule.predicate else ""
+        if prefix not in PREFIXES:
+            raise RuleFileError(
+                f"rule {rule.id}: predicate {rule.predicate!r} needs a known prefix "
+                f"({', '.join(sorted(PREFIXES))}:)"
+            )
     ids = [r.id for r in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -679,12 +686,3 @@ def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
             keys.append((token.idx - sent.start_char, key))
         previous = key
     return keys
-
-
-def statement_id(relation: Relation) -> str:
-    """A stable id for a relation's statement node."""
-    e = relation.evidence
-    raw = (
-        f"{relation.subject}|{relation.predicate}|{relation.object!r}|{e.doc_id}|{e.start}|{e.rule}"
-    )
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
