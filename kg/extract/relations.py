@@ -36,6 +36,7 @@ __all__ = ["Rule", "Chunk", "load_rules", "extract_relations", "register_extensi
 
 _PRONOUNS = {"it", "he", "she", "they", "this", "which", "its", "his", "her"}
 _WE = {"we", "our", "us", "ours"}
+_COMPANY_NOUNS = {"company", "firm", "group"}
 _I = {"i", "my", "me", "mine"}
 _PRICE_WORDS = {
     "price",
@@ -240,6 +241,14 @@ def _token_entities(chunk: Chunk, context: _Context) -> dict[int, str]:
     for token in doc:
         if token.i not in at and context.home and token.lower_ in _WE:
             at[token.i] = context.home
+        elif (
+            token.i not in at
+            and context.home
+            and token.lower_ in _COMPANY_NOUNS
+            and token.i > 0
+            and doc[token.i - 1].lower_ == "the"
+        ):
+            at[token.i] = context.home  # "The firm listed on ...": the document's company
         elif token.i not in at and speaker and token.lower_ in _I:
             at[token.i] = speaker
         token._.kg_type = context.entity(at[token.i]).type if token.i in at else ""

@@ -1,0 +1,482 @@
+"""Tests for kg.cli: every command through click's CliRunner, on the real pipeline."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import Graph
+from test_visualize import _tags
+
+from kg.cli import cli
+from kg.namespaces import KG, RDF, RDFS
+from kg.query import named_queries
+
+ACME = (
+    "Acme Corp was founded by Jane Doe in 2015.\n\n"
+    "Acme Corp launched the Zorblax Q7 in Kenya in March 2016.\n"
+)
+ENTITY_CLASSES = [KG[t] for t in ("Person", "Organization", "Product", "Market", "Event")]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def acme(tmp_path: Path) -> Path:
+    """A one-document corpus."""
+    path = tmp_path / "acme.txt"
+    path.write_text(ACME, encoding="utf-8")
+    return path
+
+
+def one_line_error(result: Result) -> str:
+    """The single ``Error: ...`` line of a failed command, checking nothing else went wrong."""
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    # The progress bar's label ("Reading N documents") is the only other thing allowed.
+    lines = [ln for ln in lines if not ln.startswith("Reading ")]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert result.stdout == ""
+    return lines[0]
+
+
+def entity_types(graph: Graph) -> dict[str, set[str]]:
+    """Entity label -> the local names of its classes."""
+    found: dict[str, set[str]] = {}
+    for cls in ENTITY_CLASSES:
+        for node in graph.subjects(RDF.type, cls):
+            found.setdefault(str(graph.value(node, RDFS.label)), set()).add(cls.split("#")[-1])
+    return found
+
+
+# ------------------------------------------------------------------ kg build
+
+
+def test_build_file_no_html_with_gazetteer(runner: CliRunner, acme: Path, tmp_path: Path) -> None:
+    gazetteer = tmp_path / "gaz.jsonl"
+    gazetteer.write_text(
+        '{"type": "Product", "name": "Zorblax Q7", "kind": "hoverboard"}\n', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    args = ["build", str(acme), "--out", str(out), "--no-html", "--gazetteer", str(gazetteer)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]
+    assert "documents: 1\n" in result.stdout
+    assert re.search(r"^triples: \d+$", result.stdout, re.MULTILINE)
+    assert f"wrote {out / 'graph.ttl'} in" in result.stdout
+    graph = Graph().parse(out / "graph.ttl")
+    types = entity_types(graph)
+    assert types["Acme Corp"] == {"Organization"}
+    assert types["Jane Doe"] == {"Person"}
+    assert types["Zorblax Q7"] == {"Product"}  # the gazetteer decides the type ...
+    kinds = {
+        str(graph.value(s, KG.kind))
+        for s in graph.subjects(RDF.type, KG.Product)
+        if str(graph.value(s, RDFS.label)) == "Zorblax Q7"
+    }
+    assert kinds == {"hoverboard"}  # ... and the kind
+
+
+def test_build_writes_html_by_default(seed_out: Path) -> None:
+    assert sorted(p.name for p in seed_out.iterdir()) == ["graph.html", "graph.ttl"]
+    assert "vis.Network" in (seed_out / "graph.html").read_text(encoding="utf-8")
+
+
+def test_build_bad_gazetteer_is_one_line(runner: CliRunner, acme: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "Product", "name": "Ok"}\n{not json\n', encoding="utf-8")
+    result = runner.invoke(
+        cli, ["build", str(acme), "--out", str(tmp_path / "o"), "--gazetteer", str(bad)]
+    )
+    error = one_line_error(result)
+    assert result.exit_code == 1
+    assert f"{bad}:2" in error  # the file and the line
+    assert not (tmp_path / "o").exists()
+
+
+def test_build_gazetteer_without_type_is_one_line(
+    runner: CliRunner, acme: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"name": "Zorblax Q7"}\n', encoding="utf-8")
+    result = runner.invoke(
+        cli, ["build", str(acme), "--out", str(tmp_path / "o"), "--gazetteer", str(bad)]
+    )
+    error = one_line_error(result)
+    assert str(bad) in error and "type" in error
+
+
+def test_build_missing_source(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+    result = runner.invoke(cli, ["build", str(missing), "--out", str(tmp_path / "o")])
+    error = one_line_error(result)
+    assert str(missing) in error and "no such file" in error
+
+
+def test_build_empty_folder(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.pdf").write_bytes(b"%PDF-1.4")
+    result = runner.invoke(cli, ["build", str(empty), "--out", str(tmp_path / "o")])
+    error = one_line_error(result)
+    assert str(empty) in error and ".txt" in error
+
+
+def test_build_without_sources_and_no_seeds_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 2
+    assert "seeds" in result.stderr and "Traceback" not in result.output
+
+
+def test_build_unknown_model(runner: CliRunner, acme: Path, tmp_path: Path) -> None:
+    args = ["build", str(acme), "--out", str(tmp_path / "o"), "--model", "does_not_exist"]
+    result = runner.invoke(cli, args)
+    error = one_line_error(result)
+    assert result.exit_code == 1
+    assert "does_not_exist" in error
+    assert "pip install en-core-web-sm" in error  # how to fix it
+
+
+# ------------------------------------------------------------------ kg query
+
+
+def test_query_founders_table(runner: CliRunner, seed_graph_file: Path) -> None:
+    result = runner.invoke(cli, ["query", "founders", "--graph", str(seed_graph_file)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["organization", "founder", "role", "founded"]
+    assert set(lines[1]) == {"-", " "}
+    assert any(re.match(r"Xiaomi +Lei Jun +founder\b", ln) for ln in lines[2:-1])
+    assert re.fullmatch(r"\(\d+ rows?\)", lines[-1])
+
+
+def test_query_graph_may_be_a_build_folder(runner: CliRunner, seed_out: Path) -> None:
+    result = runner.invoke(cli, ["query", "founders", "--graph", str(seed_out)])
+    assert result.exit_code == 0, result.output
+    assert "Lei Jun" in result.stdout
+
+
+def test_query_json_is_w3c_sparql_results(runner: CliRunner, seed_graph_file: Path) -> None:
+    args = ["query", "founders", "--graph", str(seed_graph_file), "--format", "json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["head"]["vars"] == ["organization", "founder", "role", "founded"]
+    bindings = data["results"]["bindings"]
+    assert bindings
+    for row in bindings:
+        assert set(row) <= set(data["head"]["vars"])
+        for term in row.values():
+            assert term["type"] in ("uri", "literal", "bnode")
+            assert isinstance(term["value"], str)
+    rows = {
+        (b["organization"]["value"], b["founder"]["value"], b["role"]["value"]) for b in bindings
+    }
+    assert ("Xiaomi", "Lei Jun", "founder") in rows
+    dates = [b["founded"] for b in bindings if "founded" in b]
+    assert dates and all(
+        d["datatype"].startswith("http://www.w3.org/2001/XMLSchema#") for d in dates
+    )
+
+
+def test_query_csv(runner: CliRunner, seed_graph_file: Path) -> None:
+    args = ["query", "founders", "--graph", str(seed_graph_file), "--format", "csv"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["organization", "founder", "role", "founded"]
+    assert ["Xiaomi", "Lei Jun", "founder"] in [r[:3] for r in rows[1:]]
+
+
+def test_query_tsv(runner: CliRunner, seed_graph_file: Path) -> None:
+    args = ["query", "founders", "--graph", str(seed_graph_file), "--format", "tsv"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t") == ["?organization", "?founder", "?role", "?founded"]
+    rows = [ln.split("\t") for ln in lines[1:]]
+    assert all(len(r) == 4 for r in rows)
+    assert ['"Xiaomi"', '"Lei Jun"', '"founder"'] in [r[:3] for r in rows]
+
+
+def test_query_inline_select(runner: CliRunner, seed_graph_file: Path) -> None:
+    sparql = (
+        'SELECT ?who WHERE { ?org rdfs:label "Xiaomi" ; schema:founder ?p . ?p rdfs:label ?who }'
+    )
+    result = runner.invoke(
+        cli, ["query", sparql, "--graph", str(seed_graph_file), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Lei Jun" in result.stdout.splitlines()[1:]
+
+
+def test_query_inline_ask(runner: CliRunner, seed_graph_file: Path) -> None:
+    yes = runner.invoke(
+        cli, ["query", 'ASK { ?x rdfs:label "Lei Jun" }', "--graph", str(seed_graph_file)]
+    )
+    no = runner.invoke(
+        cli, ["query", 'ASK { ?x rdfs:label "Nobody" }', "--graph", str(seed_graph_file)]
+    )
+    assert (yes.exit_code, yes.stdout, no.exit_code, no.stdout) == (0, "true\n", 0, "false\n")
+
+
+def test_query_from_file(runner: CliRunner, seed_graph_file: Path, tmp_path: Path) -> None:
+    path = tmp_path / "people.sparql"
+    path.write_text(
+        "# every person\nSELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name } ORDER BY ?name\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        cli, ["query", str(path), "--graph", str(seed_graph_file), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    names = result.stdout.splitlines()
+    assert names[0] == "name"
+    assert {"Lei Jun", "Li Wanqiang"} <= set(names[1:])
+    assert names[1:] == sorted(names[1:])
+
+
+def test_query_named_with_rq_suffix(runner: CliRunner, seed_graph_file: Path) -> None:
+    result = runner.invoke(cli, ["query", "founders.rq", "--graph", str(seed_graph_file)])
+    assert result.exit_code == 0, result.output
+    assert "Lei Jun" in result.stdout
+
+
+def test_query_unknown_name_lists_names(runner: CliRunner, seed_graph_file: Path) -> None:
+    result = runner.invoke(cli, ["query", "no_such_query", "--graph", str(seed_graph_file)])
+    error = one_line_error(result)
+    assert result.exit_code == 1
+    assert "no_such_query" in error
+    for name in named_queries():
+        assert re.search(rf"\b{name}\b", error), name
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("SELECT ?x WHERE { ?x ?y }}", 1),
+        ("SELECT ?x\nWHERE ?x ?y ?z }", 2),  # the brace is missing on line 2
+        ('SELECT ?x WHERE {\n  ?x rdfs:label "a" FILTER( }\n}', 2),
+    ],
+)
+def test_query_malformed_shows_line_column_and_caret(
+    runner: CliRunner, seed_graph_file: Path, text: str, line: int
+) -> None:
+    result = runner.invoke(cli, ["query", text, "--graph", str(seed_graph_file)])
+    assert result.exit_code == 2
+    assert result.stdout == "" and "Traceback" not in result.output
+    match = re.search(r"line (\d+), column (\d+)", result.stderr)
+    assert match, result.stderr
+    assert int(match.group(1)) == line
+    col = int(match.group(2))
+    lines = result.stderr.splitlines()
+    caret = next(ln for ln in lines if ln.strip() == "^")
+    shown = lines[lines.index(caret) - 1]
+    # The offending line is shown, and the caret stands under the column, both indented alike.
+    assert shown.strip() == text.splitlines()[line - 1].strip()
+    indent = len(shown) - len(text.splitlines()[line - 1])
+    assert caret.index("^") == indent + col - 1
+
+
+def test_query_malformed_file_reports_its_line(
+    runner: CliRunner, seed_graph_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text("# comment\nSELECT ?x WHERE {\n  ?x ?y\n}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["query", str(path), "--graph", str(seed_graph_file)])
+    assert result.exit_code == 2
+    match = re.search(r"line (\d+), column (\d+)", result.stderr)
+    assert match and int(match.group(1)) in (3, 4), result.stderr
+
+
+def test_query_param_binds_year(runner: CliRunner, seed_graph_file: Path) -> None:
+    graph = str(seed_graph_file)
+    every = runner.invoke(cli, ["query", "timeline", "--graph", graph, "--format", "json"])
+    only = runner.invoke(
+        cli, ["query", "timeline", "--graph", graph, "--format", "json", "--param", "year=2017"]
+    )
+    assert every.exit_code == only.exit_code == 0, only.output
+    all_years = {b["date"]["value"][:4] for b in json.loads(every.stdout)["results"]["bindings"]}
+    years = [b["date"]["value"][:4] for b in json.loads(only.stdout)["results"]["bindings"]]
+    assert len(all_years) > 1 and "2017" in all_years
+    assert years and set(years) == {"2017"}
+
+
+def test_query_param_needs_name_and_value(runner: CliRunner, seed_graph_file: Path) -> None:
+    result = runner.invoke(
+        cli, ["query", "timeline", "--graph", str(seed_graph_file), "--param", "2017"]
+    )
+    assert result.exit_code == 2
+    assert "NAME=VALUE" in result.stderr and "Traceback" not in result.output
+
+
+def test_query_connections_without_params(runner: CliRunner, seed_graph_file: Path) -> None:
+    result = runner.invoke(cli, ["query", "connections", "--graph", str(seed_graph_file)])
+    error = one_line_error(result)
+    assert result.exit_code == 1
+    assert "--param a=" in error and "--param b=" in error
+
+
+def test_query_connections_with_params(runner: CliRunner, seed_graph_file: Path) -> None:
+    args = ["query", "connections", "--graph", str(seed_graph_file), "--format", "csv"]
+    result = runner.invoke(cli, [*args, "--param", "a=Lei Jun", "--param", "b=India"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {(r["from"], r["to"]) for r in rows} == {("Lei Jun", "India")}
+    assert "Xiaomi" in {r["via"] for r in rows}
+
+
+def test_query_missing_graph(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.ttl"
+    result = runner.invoke(cli, ["query", "founders", "--graph", str(missing)])
+    error = one_line_error(result)
+    assert result.exit_code == 1
+    assert str(missing) in error and "kg build" in error
+
+
+def test_query_unreadable_graph(runner: CliRunner, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix x: <urn:x#> .\nx:a x:b \n\n x:c x:d x:e .\n", encoding="utf-8")
+    result = runner.invoke(cli, ["query", "founders", "--graph", str(broken)])
+    error = one_line_error(result)
+    assert str(broken) in error and "turtle" in error
+
+
+def test_query_graph_from_environment(runner: CliRunner, seed_graph_file: Path) -> None:
+    result = runner.invoke(cli, ["query", "founders"], env={"KG_GRAPH": str(seed_graph_file)})
+    assert result.exit_code == 0, result.output
+    assert "Lei Jun" in result.stdout
+
+
+# ------------------------------------------------------------------ kg queries
+
+
+def test_queries_lists_every_named_query(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["queries"])
+    assert result.exit_code == 0, result.output
+    listed = {ln.split()[0]: ln for ln in result.stdout.splitlines() if ln.strip()}
+    named = named_queries()
+    assert set(listed) == set(named) and len(named) >= 18
+    for name, path in named.items():
+        header = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
+        assert header[:40] in listed[name]
+
+
+# ------------------------------------------------------------------ kg export
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
+)
+def test_export_rdf_round_trips(
+    runner: CliRunner, seed_graph_file: Path, tmp_path: Path, fmt: str, rdf_format: str
+) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    args = ["export", "--graph", str(seed_graph_file), "--format", fmt, "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {out}\n"
+    source = Graph().parse(seed_graph_file)
+    back = Graph().parse(out, format=rdf_format)
+    assert len(back) == len(source) > 1000
+    assert set(back.subjects(RDFS.label, None)) == set(source.subjects(RDFS.label, None))
+
+
+def test_export_graphml(runner: CliRunner, seed_graph_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "graph.graphml"
+    args = ["export", "--graph", str(seed_graph_file), "--format", "graphml", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    view = nx.read_graphml(out)
+    source = Graph().parse(seed_graph_file)
+    entities = {str(s) for cls in ENTITY_CLASSES for s in source.subjects(RDF.type, cls)}
+    assert set(view.nodes) == entities
+    labels = {data["label"]: node for node, data in view.nodes(data=True)}
+    founders = [
+        data
+        for _, _, data in view.edges(labels["Xiaomi"], data=True)
+        if data["predicate"] == "https://schema.org/founder"
+    ]
+    assert founders and all(data["evidence"] for data in founders)
+
+
+def test_export_html_is_offline(runner: CliRunner, seed_graph_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "page.html"
+    args = ["export", "--graph", str(seed_graph_file), "--format", "html", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    urls = [
+        value.strip().lower()
+        for _, attrs in _tags(html)
+        for name, value in attrs.items()
+        if name in ("src", "href") and value
+    ]
+    assert not [url for url in urls if url.startswith(("http:", "https:", "//"))]
+    assert "vis.Network" in html and "Lei Jun" in html
+
+
+def test_export_default_path(
+    runner: CliRunner, seed_graph_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["export", "--graph", str(seed_graph_file), "--format", "nt"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {Path('exports') / 'graph.nt'}\n"
+    assert len(Graph().parse(tmp_path / "exports" / "graph.nt", format="nt")) > 1000
+
+
+def test_export_missing_graph(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        cli, ["export", "--graph", str(tmp_path / "none.ttl"), "--out", str(tmp_path / "x.ttl")]
+    )
+    error = one_line_error(result)
+    assert "none.ttl" in error
+    assert not (tmp_path / "x.ttl").exists()
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    version = runner.invoke(cli, ["--version"])
+    assert version.exit_code == 0 and re.search(r"kg, version \d+\.\d+", version.stdout)
+    short = runner.invoke(cli, ["-h"])
+    assert short.exit_code == 0 and "Usage:" in short.stdout
+
+
+# ------------------------------------------------------------------ start-up cost
+
+
+def test_reading_modules_do_not_import_spacy() -> None:
+    code = (
+        "import sys, kg.query, kg.cli, kg.export, kg.graph; "
+        "assert 'spacy' not in sys.modules, sorted(m for m in sys.modules if 'spacy' in m)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_kg_query_does_not_import_spacy(seed_graph_file: Path) -> None:
+    args = ["-X", "importtime", "-m", "kg", "query", "founders", "--graph", str(seed_graph_file)]
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Lei Jun" in done.stdout
+    imported = re.findall(r"^import time:.*\|\s+(\S+)$", done.stderr, re.MULTILINE)
+    assert "rdflib" in imported  # the import log is really there
+    assert not [m for m in imported if m == "spacy" or m.startswith("spacy.")]
