@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from kg.extract.ner import normalize_name
 from kg.records import Entity, Mention
 
-__all__ = ["link", "Linked", "slug", "fold"]
+__all__ = ["link", "Linked", "slug", "fold", "initials"]
 
 _HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "prof", "prof.", "sir"}
 _MARKET_SUFFIXES = (" city", " province", " state", " region", " prefecture")
@@ -127,6 +127,51 @@ def _merge_named_aliases(groups: dict[str, list[Mention]]) -> None:
                 groups[key].extend(groups.pop(alias))
 
 
+_MINOR_WORDS = {"of", "the", "and", "for", "de", "&"}
+
+
+def initials(name: str) -> str:
+    """The acronym a name would have.
+
+    >>> initials("Hong Kong Stock Exchange"), initials("Bank of China")
+    ('HKSE', 'BC')
+    """
+    return "".join(w[0] for w in name.split() if w.lower() not in _MINOR_WORDS and w[0].isalpha())
+
+
+def _merge_acronyms(groups: dict[str, list[Mention]]) -> None:
+    """ "HKSE" joins "Hong Kong Stock Exchange": an all-capitals name that is the initials of
+    exactly one longer organization or event name, or written in brackets right after it."""
+    surface = {key: _name(group[0]) for key, group in groups.items()}
+    for key in list(groups):
+        if key not in groups:
+            continue
+        name = surface[key]
+        if not (2 <= len(name) <= 6 and name.isalpha() and name.isupper()):
+            continue
+        owners = [
+            other
+            for other, group in groups.items()
+            if other != key
+            and " " in other
+            and group[0].type in ("Organization", "Event")
+            and (
+                initials(surface[other]).upper() == name
+                or any(_bracketed(m, groups[key]) for m in group)
+            )
+        ]
+        if len(owners) == 1:
+            groups[owners[0]].extend(groups.pop(key))
+
+
+def _bracketed(long: Mention, short: list[Mention]) -> bool:
+    """ "Hong Kong Exchanges and Clearing (HKEX)": the short form in brackets after the long."""
+    return any(
+        m.doc_id == long.doc_id and 0 < m.start - long.end <= 2 and m.sentence == long.sentence
+        for m in short
+    )
+
+
 def _merge_category_suffixes(groups: dict[str, list[Mention]]) -> None:
     """ "Redmi Phones" joins "Redmi", "POCOPhone" joins "POCO", when the stem is a name too."""
     for key in list(groups):
@@ -186,6 +231,7 @@ def link(mentions: Iterable[Mention]) -> Linked:
     for mention in mentions:
         groups[fold(_name(mention))].append(mention)
     _merge_named_aliases(groups)
+    _merge_acronyms(groups)
     _merge_category_suffixes(groups)
     types = {key: _vote((m.type, _weight(m)) for m in group) for key, group in groups.items()}
     _merge_short_person_names(groups, types)
