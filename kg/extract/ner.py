@@ -97,6 +97,12 @@ def _currency_words() -> frozenset[str]:
 
 
 @cache
+def countries() -> frozenset[str]:
+    """Country names (the values of the demonym table)."""
+    return frozenset(_demonyms().values())
+
+
+@cache
 def _demonyms() -> dict[str, str]:
     return dict(read_json("demonyms.json"))
 
@@ -293,6 +299,11 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         )
         if type_ == "Product":
             products.append(span)
+    speaker = _speaker_span(doc, document)
+    if speaker is not None and not any(
+        m.start <= base + speaker.start_char < m.end for m in mentions
+    ):
+        mentions.append(_mention(document, base, speaker, "Person", "cue", heading))
     for span, type_ in _uncovered_names(doc, document):
         mentions.append(_mention(document, base, span, type_, "cue", heading))
         if type_ == "Product":
@@ -506,6 +517,17 @@ def cue_type(span: Span) -> str:
     if i >= 0 and doc[i].lower_ in cues["event_nouns"] and doc[i].pos_ == "NOUN":
         return "Event"
     return ""
+
+
+def _speaker_span(doc: Doc, document: Document) -> Span | None:
+    """ "Jorge: I learned about ...": the name before the colon that opens an interview line."""
+    found = _SPEAKER.match(doc.text)
+    if not found or found.group(1) in _cues()["not_speakers"]:
+        return None
+    name = found.group(1)
+    if " " not in name and _common_word(name, document.text):
+        return None
+    return doc.char_span(0, len(name))
 
 
 def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]:

@@ -83,6 +83,7 @@ class Rule:
     anchors: tuple[tuple[str, int], ...] = ()  # token rules: anchor name -> pattern index
     subject_kind: tuple[str, ...] = ()
     object_kind: tuple[str, ...] = ()
+    object_kind_not: tuple[str, ...] = ()
     object_is_head: bool = False
 
 
@@ -102,7 +103,9 @@ def register_extensions() -> None:
     from spacy.tokens import Token
 
     if not Token.has_extension("kg_type"):
-        Token.set_extension("kg_type", default="")
+        Token.set_extension("kg_type", default="")  # the entity's type, names and pronouns
+    if not Token.has_extension("kg_name"):
+        Token.set_extension("kg_name", default="")  # the entity's type, names only
 
 
 def _rule(row: dict[str, Any], origin: str) -> Rule:
@@ -147,6 +150,7 @@ def _rule(row: dict[str, Any], origin: str) -> Rule:
         anchors=tuple(anchors),
         subject_kind=tuple(row.get("subject_kind", ())),
         object_kind=tuple(row.get("object_kind", ())),
+        object_kind_not=tuple(row.get("object_kind_not", ())),
         object_is_head=bool(row.get("object_is_head", False)),
     )
 
@@ -237,6 +241,7 @@ def _token_entities(chunk: Chunk, context: _Context) -> dict[int, str]:
         if span is not None:
             for token in span:
                 at[token.i] = key
+    named = set(at)
     speaker = _speaker(doc, at, context)
     for token in doc:
         if token.i not in at and context.home and token.lower_ in _WE:
@@ -252,6 +257,7 @@ def _token_entities(chunk: Chunk, context: _Context) -> dict[int, str]:
         elif token.i not in at and speaker and token.lower_ in _I:
             at[token.i] = speaker
         token._.kg_type = context.entity(at[token.i]).type if token.i in at else ""
+        token._.kg_name = token._.kg_type if token.i in named else ""
     return at
 
 
@@ -358,6 +364,10 @@ def _pattern_relations(
             rule.object_kind and o.kind not in rule.object_kind
         ):
             continue
+        if o.kind and o.kind in rule.object_kind_not:
+            continue
+        if rule.predicate == "kg:locatedIn" and _is_large_place(s):
+            continue  # "China, India": a list of countries, not a place in another
         if rule.object_is_head:
             # "Android smartphones": the product is a modifier, not what was launched.
             nxt = obj_token.i + 1
@@ -365,9 +375,52 @@ def _pattern_relations(
                 nxt += 1
             if nxt < len(obj_token.doc) and obj_token.doc[nxt].pos_ == "NOUN":
                 continue
-        yield Relation(
-            subject, rule.predicate, obj, _evidence(chunk, sent, rule.id, rule.confidence)
-        )
+        evidence = _evidence(chunk, sent, rule.id, rule.confidence)
+        yield Relation(subject, rule.predicate, obj, evidence)
+        for member in _list_members(obj_token, at, sent):
+            m = context.entity(member)
+            if member in (subject, obj) or m.type != o.type:
+                continue
+            if rule.object_kind and m.kind not in rule.object_kind:
+                continue
+            yield Relation(subject, rule.predicate, member, evidence)
+
+
+_CONTINENT_WORDS = ("asia", "europe", "america", "africa", "oceania", "middle east")
+
+
+def _is_large_place(entity: Entity) -> bool:
+    """A country or a region of the world: never inside another market in a list."""
+    from kg.extract.ner import countries
+
+    name = entity.name.lower()
+    return (
+        entity.kind in ("country", "region")
+        or entity.name in countries()
+        or any(word in name for word in _CONTINENT_WORDS)
+    )
+
+
+_LIST_JOINS = {",", "and", "or", "&", "as", "well", "plus"}
+
+
+def _list_members(token: Token, at: dict[int, str], sent: Span) -> Iterator[str]:
+    """The entities listed after the one at ``token``: "Mi Browser, Mi Video and Mi Music"."""
+    key = at.get(token.i, "")
+    i = token.i
+    while i < sent.end and at.get(i) == key:
+        i += 1
+    while i < sent.end:
+        j = i
+        while j < sent.end and sent.doc[j].lower_ in _LIST_JOINS and j - i < 3:
+            j += 1
+        if j == i or j >= sent.end or not at.get(j):
+            return
+        key = at[j]
+        yield key
+        i = j
+        while i < sent.end and at.get(i) == key:
+            i += 1
 
 
 def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[tuple[int, int]]:
