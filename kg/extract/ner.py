@@ -96,6 +96,11 @@ def _currency_words() -> frozenset[str]:
     return frozenset(k for key in ("before", "after") for k in table.get(key, {}))
 
 
+def demonym_country(word: str) -> str | None:
+    """The country a demonym names: "Spanish" -> "Spain"."""
+    return _demonyms().get(word)
+
+
 @cache
 def countries() -> frozenset[str]:
     """Country names (the values of the demonym table)."""
@@ -376,6 +381,24 @@ def _subsidiaries(document: Document, mentions: list[Mention]) -> list[Mention]:
                 )
             )
             i += 2
+            continue
+        arm = re.match(
+            r" (Global|International|Worldwide)\b", document.text[org.end : org.end + 15]
+        )
+        if org.type == "Organization" and arm and not org.heading and org.source != "rule":
+            end = org.end + arm.end()
+            name = f"{org.canonical or normalize_name(org.text)} {arm.group(1)}"
+            out.append(
+                dataclasses.replace(
+                    org,
+                    end=end,
+                    text=document.text[org.start : end],
+                    source="rule",
+                    kind="subsidiary",
+                    canonical=name,
+                )
+            )
+            i += 1
             continue
         out.append(org)
         i += 1

@@ -13,6 +13,7 @@ parent and a market, a launch event named after its product).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -523,13 +524,13 @@ def _role_relations(
             if not org:
                 continue
             title = doc[start:end].text
-            yield Relation(
-                org,
-                _title_predicate(title, roles["titles"]),
-                person,
-                _evidence(chunk, sent, rule_id, roles["confidence"][rule_id]),
-                (("kg:title", title),),
-            )
+            predicate = _title_predicate(title, roles["titles"])
+            evidence = _evidence(chunk, sent, rule_id, roles["confidence"][rule_id])
+            yield Relation(org, predicate, person, evidence, (("kg:title", title),))
+            if predicate == "kg:role":  # a manager or a lead works there; a founder may not
+                yield Relation(
+                    person, "schema:worksFor", org, replace(evidence, rule="role-works-for")
+                )
 
 
 def _title_predicate(title: str, titles: dict[str, str]) -> str:
@@ -583,6 +584,7 @@ def _price_relations(
 def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
     """Relations stated by names: "Xiaomi India" is Xiaomi's, in India; "Mi 6X launch"."""
     by_name = {fold(e.name): e for e in entities}
+    lines = [e for e in entities if e.type == "Product" and e.kind == "product line"]
     for entity in entities:
         if not entity.mentions:
             continue
@@ -592,6 +594,10 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
         if entity.type == "Organization" and len(words) > 1:
             parent = by_name.get(fold(" ".join(words[:-1])))
             market = by_name.get(fold(words[-1]))
+            if parent and parent.type == "Organization" and words[-1] in _ARM_WORDS:
+                s = sentence
+                evidence = Evidence(first.doc_id, s.text, s.start, s.end, "subsidiary-name", 0.8)
+                yield Relation(entity.key, "schema:parentOrganization", parent.key, evidence)
             if parent and market and parent.type == "Organization" and market.type == "Market":
                 evidence = Evidence(
                     first.doc_id,
@@ -603,6 +609,8 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
                 )
                 yield Relation(entity.key, "schema:parentOrganization", parent.key, evidence)
                 yield Relation(entity.key, "kg:operatesIn", market.key, evidence)
+        if entity.type == "Product" and entity.kind != "product line":
+            yield from _line_by_name(entity, lines)
         if entity.type == "Event" and entity.kind == "launch" and words[-1] == "launch":
             product = by_name.get(fold(" ".join(words[:-1])))
             if product and product.type == "Product":
@@ -612,6 +620,27 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
                         mention.doc_id, s.text, s.start, s.end, "launch-event-name", 0.9
                     )
                     yield Relation(product.key, "kg:launchedAt", entity.key, evidence)
+
+
+_ARM_WORDS = {"Global", "International", "Worldwide"}
+
+
+def _line_by_name(product: Entity, lines: Sequence[Entity]) -> Iterator[Relation]:
+    """ "Redmi Note 4" is in the Redmi line, "Mi MIX 2" in the Mi MIX series: a model named
+    after its line. The evidence is a sentence naming both, else the model's first mention."""
+    for line in lines:
+        stem = re.sub(r"\s+(?:series|line|family|range)$", "", line.name, flags=re.IGNORECASE)
+        if line.key == product.key or not product.name.startswith(stem + " "):
+            continue
+        together = [
+            m for m in product.mentions if any(lm.sentence == m.sentence for lm in line.mentions)
+        ]
+        mention = (together or list(product.mentions))[0]
+        s = mention.sentence
+        evidence = Evidence(
+            mention.doc_id, s.text, s.start, s.end, "product-line-name", 0.9 if together else 0.75
+        )
+        yield Relation(product.key, "kg:productLine", line.key, evidence)
 
 
 def _event_locations(
@@ -635,6 +664,88 @@ def _event_locations(
                 yield Relation(
                     event, "schema:location", market, _evidence(chunk, sent, "event-in-place", 0.85)
                 )
+
+
+def _derived(relations: Sequence[Relation], entities: dict[str, Entity]) -> Iterator[Relation]:
+    """A product launched at an event held in a country is sold there ("the Redmi 5A launch
+    in Vietnam"); the evidence is the sentence that places the event."""
+    places: dict[str, list[Relation]] = defaultdict(list)
+    for r in relations:
+        if r.predicate == "schema:location" and isinstance(r.object, str):
+            places[r.subject].append(r)
+    for r in relations:
+        if r.predicate != "kg:launchedAt" or not isinstance(r.object, str):
+            continue
+        for placed in places.get(r.object, []):
+            market = entities.get(str(placed.object))
+            if market is not None and _is_large_place(market):
+                evidence = replace(placed.evidence, rule="sold-in-launch-place", confidence=0.75)
+                yield Relation(r.subject, "kg:soldIn", market.key, evidence)
+
+
+_PEOPLE_NOUNS = {"fan", "fans", "user", "users", "customer", "customers", "student", "students"}
+_LIST_OPENERS = {":", "including", "are", "were", "namely"}
+
+
+def _demonym_people(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
+) -> Iterator[Relation]:
+    """ "Indonesian Mi Fan Fajar Yogas", "The five Spanish Mi Fans are: Alazne, ...": the
+    demonym says where the person is from."""
+    from kg.extract.ner import demonym_country
+
+    by_name = {e.name: e for e in context.entities.values() if e.type == "Market"}
+    doc = sent.doc
+    for token in sent:
+        country = demonym_country(token.text)
+        market = by_name.get(country or "")
+        if market is None or token.i in at:
+            continue
+        people: list[str] = []
+        window = doc[token.i + 1 : min(sent.end, token.i + 5)]
+        direct = next((at[t.i] for t in window if t.i in at), "")
+        if direct and context.entity(direct).type == "Person":
+            people.append(direct)
+        elif any(t.lower_ in _PEOPLE_NOUNS for t in window):
+            rest = doc[window.end : sent.end]
+            if any(t.lower_ in _LIST_OPENERS for t in rest[:4]):
+                people += [
+                    at[t.i] for t in rest if t.i in at and context.entity(at[t.i]).type == "Person"
+                ]
+        evidence = _evidence(chunk, sent, "based-in-demonym", 0.7)
+        for person in dict.fromkeys(people):
+            yield Relation(person, "kg:basedIn", market.key, evidence)
+
+
+_COMPETITION_WORDS = ("compet", "rival")
+
+
+def _competitor_lists(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
+) -> Iterator[Relation]:
+    """ "fierce competition ... with lots of vendors, such as Apple, Huawei, ... Xiaomi": the
+    company a document is about competes with every other organization in the list."""
+    text = sent.text.lower()
+    if not context.home or not any(word in text for word in _COMPETITION_WORDS):
+        return
+    doc = sent.doc
+    for token in sent:
+        opener = (
+            token.lower_ == "such" and token.i + 1 < sent.end and doc[token.i + 1].lower_ == "as"
+        )
+        if not (opener or token.lower_ in ("including", "like")):
+            continue
+        start = token.i + (2 if opener else 1)
+        if start >= sent.end or start not in at:
+            continue
+        listed = [at[start], *_list_members(doc[start], at, sent)]
+        orgs = [k for k in listed if context.entity(k).type == "Organization"]
+        if len(orgs) < 2:
+            continue
+        evidence = _evidence(chunk, sent, "competitor-list", 0.75)
+        for other in orgs:
+            if other != context.home:
+                yield Relation(context.home, "kg:competitor", other, evidence)
 
 
 def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
@@ -731,10 +842,13 @@ def extract_relations(
                 relations.extend(_role_relations(chunk, sent, at, context))
                 relations.extend(_price_relations(chunk, sent, at, context))
                 relations.extend(_event_locations(chunk, sent, at, context))
+                relations.extend(_demonym_people(chunk, sent, at, context))
+                relations.extend(_competitor_lists(chunk, sent, at, context))
                 keys = _sentence_entities(sent, at)
                 observations.extend(
                     find_observations(sent, chunk.base, document.id, keys, entities)
                 )
+    relations.extend(_derived(relations, entities))
     return _dedupe(_dated(_dedupe(relations), linked.entities)), observations
 
 
