@@ -196,6 +196,7 @@ class _Context:
     entities: dict[str, Entity]
     home: str  # the organization a document speaks for as "we", or ""
     mentions: list[tuple[int, int, str]]  # (start, end, entity key) in the document, sorted
+    narrator: str = ""  # who "I" is outside a speaker's line: an interviewee, a letter's signer
 
     def entity(self, key: str) -> Entity:
         return self.entities[key]
@@ -255,8 +256,8 @@ def _token_entities(chunk: Chunk, context: _Context) -> dict[int, str]:
             and doc[token.i - 1].lower_ == "the"
         ):
             at[token.i] = context.home  # "The firm listed on ...": the document's company
-        elif token.i not in at and speaker and token.lower_ in _I:
-            at[token.i] = speaker
+        elif token.i not in at and (speaker or context.narrator) and token.lower_ in _I:
+            at[token.i] = speaker or context.narrator
         token._.kg_type = context.entity(at[token.i]).type if token.i in at else ""
         token._.kg_name = token._.kg_type if token.i in named else ""
     return at
@@ -834,8 +835,20 @@ def extract_relations(
         context = _Context(
             linked, entities, _home(document, (k for _, _, k in spans), entities), spans
         )
+        signer = _signer(doc_chunks, context)
+        question, interviewee = "", ""
         for chunk in doc_chunks:
+            if _is_question(chunk.doc.text):
+                if not question:  # an interview starts: of the person named last before it
+                    interviewee = _last_person(chunk, context)
+                question = chunk.doc.text
+                continue
+            if chunk.heading:
+                question = ""  # a heading ends an interview
+            context.narrator = interviewee if question else signer
             at = _token_entities(chunk, context)
+            if question and _OWN_QUESTION.search(question) and not _WISH.search(question):
+                relations.extend(_answer_products(chunk, at, context))
             for sent in chunk.doc.sents:
                 assert engine is not None
                 relations.extend(_pattern_relations(chunk, sent, at, context, engine))
@@ -850,6 +863,65 @@ def extract_relations(
                 )
     relations.extend(_derived(relations, entities))
     return _dedupe(_dated(_dedupe(relations), linked.entities)), observations
+
+
+_OWN_QUESTION = re.compile(
+    r"\b(?:used?|using|own|owned|have|had|bought|buy|first|favou?rite)\b", re.IGNORECASE
+)
+
+
+_WISH = re.compile(r"\b(?:would|wish|want|like to|plan|next)\b", re.IGNORECASE)
+
+
+def _is_question(text: str) -> bool:
+    """An interviewer's question line: "1. Which Xiaomi smartphones have you used?"."""
+    return text.rstrip().endswith("?") and re.search(r"\byou(?:r)?\b", text, re.I) is not None
+
+
+def _last_person(chunk: Chunk, context: _Context) -> str:
+    """The person named last up to the end of ``chunk`` in its document."""
+    end = chunk.base + len(chunk.doc.text)
+    last = ""
+    for start, _end, key in context.mentions:
+        if start >= end:
+            break
+        if context.entities[key].type == "Person":
+            last = key
+    return last
+
+
+def _signer(chunks: Sequence[Chunk], context: _Context) -> str:
+    """The person who signs a letter: a line near the end that is only a person's name."""
+    for chunk in list(chunks)[-6:]:
+        text = chunk.doc.text.strip()
+        keys = {
+            k for s, e, k in context.mentions if chunk.base <= s and e <= chunk.base + len(text)
+        }
+        if len(keys) == 1:
+            key = next(iter(keys))
+            entity = context.entities[key]
+            if entity.type == "Person" and len(text) <= len(entity.name) + 3:
+                return key
+    return ""
+
+
+_NOT_OWNED = ("product line", "chipset", "software", "app")
+
+
+def _answer_products(chunk: Chunk, at: dict[int, str], context: _Context) -> Iterator[Relation]:
+    """Products named in the first sentence of an answer to "Which ... have you used?"."""
+    person = _speaker(chunk.doc, at, context) or context.narrator
+    if not person:
+        return
+    sent = next(iter(chunk.doc.sents))
+    others = {k for t in sent if (k := at.get(t.i)) and context.entity(k).type == "Person"}
+    if others - {person}:
+        return
+    evidence = _evidence(chunk, sent, "owns-answer", 0.7)
+    for key in dict.fromkeys(at[t.i] for t in sent if t.i in at):
+        entity = context.entity(key)
+        if entity.type == "Product" and entity.kind not in _NOT_OWNED:
+            yield Relation(person, "kg:owns", key, evidence)
 
 
 def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
