@@ -749,6 +749,29 @@ def _competitor_lists(
                 yield Relation(context.home, "kg:competitor", other, evidence)
 
 
+_MARKET_LIST_CUES = re.compile(
+    r"\b(?:our|its|key|target|major|core|main)\s+(?:\w+\s+)?markets?\b|growth engines?\b",
+    re.IGNORECASE,
+)
+
+
+def _market_lists(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
+) -> Iterator[Relation]:
+    """ "India, Southeast Asia and parts of Europe became key growth engines", "all our markets
+    have shown strong growth": the markets a company counts as its own."""
+    if not _MARKET_LIST_CUES.search(sent.text):
+        return
+    orgs = [at[t.i] for t in sent if t.i in at and context.entity(at[t.i]).type == "Organization"]
+    company = orgs[0] if len(set(orgs)) == 1 else "" if orgs else context.home
+    if not company:
+        return
+    evidence = _evidence(chunk, sent, "operates-in-market-list", 0.7)
+    markets = [at[t.i] for t in sent if t.i in at and context.entity(at[t.i]).type == "Market"]
+    for market in dict.fromkeys(markets):
+        yield Relation(company, "kg:operatesIn", market, evidence)
+
+
 def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
     best: dict[tuple[str, str, str, str, int], Relation] = {}
     for relation in relations:
@@ -857,6 +880,7 @@ def extract_relations(
                 relations.extend(_event_locations(chunk, sent, at, context))
                 relations.extend(_demonym_people(chunk, sent, at, context))
                 relations.extend(_competitor_lists(chunk, sent, at, context))
+                relations.extend(_market_lists(chunk, sent, at, context))
                 keys = _sentence_entities(sent, at)
                 observations.extend(
                     find_observations(sent, chunk.base, document.id, keys, entities)
