@@ -14,7 +14,7 @@ parent and a market, a launch event named after its product).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -631,7 +631,8 @@ def _line_by_name(product: Entity, lines: Sequence[Entity]) -> Iterator[Relation
     after its line. The evidence is a sentence naming both, else the model's first mention."""
     for line in lines:
         stem = re.sub(r"\s+(?:series|line|family|range)$", "", line.name, flags=re.IGNORECASE)
-        if line.key == product.key or not product.name.startswith(stem + " "):
+        namesake = stem != line.name and product.name == stem  # "Mi MIX" of the Mi MIX series
+        if line.key == product.key or not (product.name.startswith(stem + " ") or namesake):
             continue
         together = [
             m for m in product.mentions if any(lm.sentence == m.sentence for lm in line.mentions)
@@ -708,8 +709,8 @@ def _demonym_people(
         if direct and context.entity(direct).type == "Person":
             people.append(direct)
         elif any(t.lower_ in _PEOPLE_NOUNS for t in window):
-            rest = doc[window.end : sent.end]
-            if any(t.lower_ in _LIST_OPENERS for t in rest[:4]):
+            rest = doc[window.start : sent.end]
+            if any(t.lower_ in _LIST_OPENERS for t in rest[:8]):
                 people += [
                     at[t.i] for t in rest if t.i in at and context.entity(at[t.i]).type == "Person"
                 ]
@@ -770,6 +771,61 @@ def _market_lists(
     markets = [at[t.i] for t in sent if t.i in at and context.entity(at[t.i]).type == "Market"]
     for market in dict.fromkeys(markets):
         yield Relation(company, "kg:operatesIn", market, evidence)
+
+
+def _brands(entities: Sequence[Entity], relations: Sequence[Relation]) -> dict[str, str]:
+    """Brand words and their organizations: the first word shared by the names of products an
+    organization makes or launched, or an organization's own name ("Mi" -> Xiaomi)."""
+    by_key = {e.key: e for e in entities}
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in entities:
+        if e.type == "Organization" and " " not in e.name:
+            votes[e.name][e.key] += 10
+    for r in relations:
+        if r.predicate in ("kg:launched", "schema:manufacturer") and isinstance(r.object, str):
+            org, product = (
+                (r.subject, r.object)
+                if r.predicate == "kg:launched"
+                else (
+                    r.object,
+                    r.subject,
+                )
+            )
+            if org in by_key and product in by_key and " " in by_key[product].name:
+                votes[by_key[product].name.split()[0]][org] += 1
+    return {word: counts.most_common(1)[0][0] for word, counts in votes.items()}
+
+
+_FAN_WORDS = {"fan", "fans"}
+_FAN_LINKS = {",", "is", "was", "are", "were", "a", "an", "the", "one", "of", "among", "and"}
+
+
+def _brand_fans(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, brands: dict[str, str]
+) -> Iterator[Relation]:
+    """ "Indonesian Mi Fan Fajar Yogas", "Alex, loyal Mi Fan", "one of Xiaomi's first Mi Fans":
+    a brand's fan is a fan of the company behind the brand."""
+    doc = sent.doc
+    for token in sent:
+        if token.lower_ not in _FAN_WORDS or token.i == sent.start:
+            continue
+        brand = doc[token.i - 1]
+        org = brands.get(brand.text) or at.get(brand.i, "")
+        if not org or context.entity(org).type != "Organization":
+            continue
+        people = [
+            (abs(t.i - token.i), at[t.i])
+            for t in doc[max(sent.start, token.i - 8) : min(sent.end, token.i + 4)]
+            if t.i in at
+            and context.entity(at[t.i]).type == "Person"
+            and all(  # "Lei Jun thanks Mi Fans": other words between say something else
+                w.i in at or w.lower_ in _FAN_LINKS or w.pos_ == "ADJ" or w.tag_ == "POS"
+                for w in doc[min(t.i, token.i) + 1 : max(t.i, token.i) - 1]
+            )
+        ]
+        if people:
+            person = min(people)[1]
+            yield Relation(person, "kg:fanOf", org, _evidence(chunk, sent, "fan-of-brand", 0.7))
 
 
 def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
@@ -847,6 +903,7 @@ def extract_relations(
     by_document: dict[str, list[Chunk]] = defaultdict(list)
     for chunk in chunks:
         by_document[chunk.document.id].append(chunk)
+    parsed: list[tuple[Chunk, dict[int, str], _Context]] = []
     for doc_chunks in by_document.values():
         document = doc_chunks[0].document
         spans = sorted(
@@ -858,9 +915,9 @@ def extract_relations(
         context = _Context(
             linked, entities, _home(document, (k for _, _, k in spans), entities), spans
         )
-        signer = _signer(doc_chunks, context)
+        signer, signed_at = _signer(doc_chunks, context)
         question, interviewee = "", ""
-        for chunk in doc_chunks:
+        for index, chunk in enumerate(doc_chunks):
             if _is_question(chunk.doc.text):
                 if not question:  # an interview starts: of the person named last before it
                     interviewee = _last_person(chunk, context)
@@ -868,8 +925,9 @@ def extract_relations(
                 continue
             if chunk.heading:
                 question = ""  # a heading ends an interview
-            context.narrator = interviewee if question else signer
+            context.narrator = interviewee if question else signer if index < signed_at else ""
             at = _token_entities(chunk, context)
+            parsed.append((chunk, at, context))
             if question and _OWN_QUESTION.search(question) and not _WISH.search(question):
                 relations.extend(_answer_products(chunk, at, context))
             for sent in chunk.doc.sents:
@@ -885,6 +943,10 @@ def extract_relations(
                 observations.extend(
                     find_observations(sent, chunk.base, document.id, keys, entities)
                 )
+    brands = _brands(linked.entities, relations)
+    for chunk, at, context in parsed:
+        for sent in chunk.doc.sents:
+            relations.extend(_brand_fans(chunk, sent, at, context, brands))
     relations.extend(_derived(relations, entities))
     return _dedupe(_dated(_dedupe(relations), linked.entities)), observations
 
@@ -914,19 +976,23 @@ def _last_person(chunk: Chunk, context: _Context) -> str:
     return last
 
 
-def _signer(chunks: Sequence[Chunk], context: _Context) -> str:
-    """The person who signs a letter: a line near the end that is only a person's name."""
-    for chunk in list(chunks)[-6:]:
+def _signer(chunks: Sequence[Chunk], context: _Context) -> tuple[str, int]:
+    """The person who signs a letter, and the index of the signature line: a line that is
+    only a person's name, near the end or followed by a date line ("Lei Jun / 4.25.2018")."""
+    for index, chunk in enumerate(chunks):
         text = chunk.doc.text.strip()
-        keys = {
-            k for s, e, k in context.mentions if chunk.base <= s and e <= chunk.base + len(text)
-        }
-        if len(keys) == 1:
-            key = next(iter(keys))
-            entity = context.entities[key]
-            if entity.type == "Person" and len(text) <= len(entity.name) + 3:
-                return key
-    return ""
+        end = chunk.base + len(text)
+        keys = {k for s, e, k in context.mentions if chunk.base <= s and e <= end}
+        if len(keys) != 1:
+            continue
+        entity = context.entities[next(iter(keys))]
+        if entity.type != "Person" or len(text) > len(entity.name) + 3:
+            continue
+        after = [c.doc.text.strip() for c in chunks[index + 1 : index + 3]]
+        dated = any(parse_date(line) and len(line) <= 20 for line in after)
+        if dated or index >= len(chunks) - 3:
+            return entity.key, index
+    return "", -1
 
 
 _NOT_OWNED = ("product line", "chipset", "software", "app")
