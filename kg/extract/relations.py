@@ -246,7 +246,9 @@ def _token_entities(chunk: Chunk, context: _Context) -> dict[int, str]:
     named = set(at)
     speaker = _speaker(doc, at, context)
     for token in doc:
-        if token.i not in at and context.home and token.lower_ in _WE:
+        if token.i not in at and speaker and token.lower_ == "we":
+            at[token.i] = speaker  # "Jorge: ... we love MIUI": the speaker among the fans
+        elif token.i not in at and context.home and token.lower_ in _WE:
             at[token.i] = context.home
         elif (
             token.i not in at
@@ -800,6 +802,16 @@ _FAN_WORDS = {"fan", "fans"}
 _FAN_LINKS = {",", "is", "was", "are", "were", "a", "an", "the", "one", "of", "among", "and"}
 
 
+def _without_apposition(span: Span) -> list[Token]:
+    """The tokens of ``span`` without a leading ", a Shanghai native and manager ...," block."""
+    tokens = list(span)
+    if tokens and tokens[0].text == ",":
+        closing = next((i for i, t in enumerate(tokens[1:], 1) if t.text == ","), None)
+        if closing is not None:
+            return tokens[closing + 1 :]
+    return tokens
+
+
 def _brand_fans(
     chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, brands: dict[str, str]
 ) -> Iterator[Relation]:
@@ -815,12 +827,12 @@ def _brand_fans(
             continue
         people = [
             (abs(t.i - token.i), at[t.i])
-            for t in doc[max(sent.start, token.i - 8) : min(sent.end, token.i + 4)]
+            for t in doc[max(sent.start, token.i - 24) : min(sent.end, token.i + 4)]
             if t.i in at
             and context.entity(at[t.i]).type == "Person"
             and all(  # "Lei Jun thanks Mi Fans": other words between say something else
                 w.i in at or w.lower_ in _FAN_LINKS or w.pos_ == "ADJ" or w.tag_ == "POS"
-                for w in doc[min(t.i, token.i) + 1 : max(t.i, token.i) - 1]
+                for w in _without_apposition(doc[min(t.i, token.i) + 1 : max(t.i, token.i) - 1])
             )
         ]
         if people:
@@ -989,7 +1001,7 @@ def _signer(chunks: Sequence[Chunk], context: _Context) -> tuple[str, int]:
         if entity.type != "Person" or len(text) > len(entity.name) + 3:
             continue
         after = [c.doc.text.strip() for c in chunks[index + 1 : index + 3]]
-        dated = any(parse_date(line) and len(line) <= 20 for line in after)
+        dated = any(parse_date(line) and len(line.split()) <= 6 for line in after)
         if dated or index >= len(chunks) - 3:
             return entity.key, index
     return "", -1
