@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import SourceError
+from kg.extract.dates import document_date
 from kg.records import Document
 
 __all__ = ["read_documents", "SUFFIXES"]
@@ -35,6 +37,24 @@ def _files(source: Path) -> Iterator[tuple[Path, str]]:
         yield source, source.name
     else:
         raise SourceError(f"{source}: no such file or folder")
+
+
+def _sidecar(path: Path) -> dict[str, object]:
+    """Metadata beside a document: ``story.txt.json`` or ``story.meta.json`` (``{"date": ...}``).
+
+    Raises:
+        SourceError: the sidecar is not a JSON object.
+    """
+    for candidate in (path.with_name(path.name + ".json"), path.with_suffix(".meta.json")):
+        if candidate.is_file():
+            try:
+                data = json.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise SourceError(f"{candidate}: cannot read metadata: {exc}") from None
+            if not isinstance(data, dict):
+                raise SourceError(f"{candidate}: metadata must be a JSON object")
+            return data
+    return {}
 
 
 def read_documents(sources: Iterable[Path]) -> list[Document]:
@@ -70,6 +90,7 @@ def read_documents(sources: Iterable[Path]) -> list[Document]:
                     path=path.as_posix(),
                     text=text,
                     sha256=hashlib.sha256(data).hexdigest(),
+                    date=document_date(text, _sidecar(path)),
                 )
             )
     if not documents:

@@ -10,9 +10,16 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-__all__ = ["DateValue", "parse_date", "parse_quarter"]
+__all__ = [
+    "DateValue",
+    "parse_date",
+    "parse_quarter",
+    "relative_dates",
+    "relative_phrase",
+    "document_date",
+]
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -100,3 +107,119 @@ def parse_quarter(text: str) -> tuple[str, str, str] | None:
         date(year, first, 1).isoformat(),
         date(year, first + 2, last_day).isoformat(),
     )
+
+
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a": 1, "an": 1}
+_RELATIVE = re.compile(
+    r"\b(?:(?P<today>today)|(?P<yesterday>yesterday)"
+    r"|(?P<n>\d{1,2}|one|two|three|four|five|six|a|an)\s+(?P<unit>day|week|month|year)s?\s+ago"
+    r"|(?:Q(?P<q>[1-4])|(?P<qword>first|second|third|fourth)\s+quarter)\s+(?:of\s+)?"
+    r"(?P<qrel>last|this|next)\s+year"
+    r"|(?P<rel>last|this|next)\s+(?P<what>year|month|quarter|"
+    + "|".join(name.lower() for name in calendar.month_name if name)
+    + r"))\b",
+    re.IGNORECASE,
+)
+
+
+def relative_phrase(text: str) -> str:
+    """The first relative date expression in ``text`` as written, or "".
+
+    >>> relative_phrase("The Redmi 5A launch in Vietnam in this January")
+    'this January'
+    """
+    found = _RELATIVE.search(text)
+    return found.group() if found else ""
+
+
+def _quarter_of(value: date) -> int:
+    return (value.month - 1) // 3 + 1
+
+
+def relative_dates(text: str, anchor: date) -> list[DateValue]:
+    """Relative dates in ``text`` resolved against ``anchor``, the document's date.
+
+    >>> d = date(2018, 4, 25)
+    >>> [(v.value, v.datatype) for v in relative_dates("today, last year, this January", d)]
+    [('2018-04-25', 'xsd:date'), ('2017', 'xsd:gYear'), ('2018-01', 'xsd:gYearMonth')]
+    >>> [v.value for v in relative_dates("two days ago, last December, Q3 last year", d)]
+    ['2018-04-23', '2017-12', '2017-Q3']
+    """
+    found: list[DateValue] = []
+    for m in _RELATIVE.finditer(text):
+        g = m.groupdict()
+        value: str
+        datatype = "xsd:date"
+        if g["today"]:
+            value = anchor.isoformat()
+        elif g["yesterday"]:
+            value = (anchor - timedelta(days=1)).isoformat()
+        elif g["n"]:
+            n = int(g["n"]) if g["n"].isdigit() else _NUMBERS[g["n"].lower()]
+            unit = g["unit"].lower()
+            if unit in ("day", "week"):
+                value = (anchor - timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
+            elif unit == "month":
+                months = anchor.year * 12 + anchor.month - 1 - n
+                value, datatype = f"{months // 12:04d}-{months % 12 + 1:02d}", "xsd:gYearMonth"
+            else:
+                value, datatype = f"{anchor.year - n:04d}", "xsd:gYear"
+        elif g["qrel"]:
+            quarter = int(g["q"] or _ORDINALS[g["qword"].lower()])
+            year = anchor.year + {"last": -1, "this": 0, "next": 1}[g["qrel"].lower()]
+            value, datatype = f"{year:04d}-Q{quarter}", "kg:quarter"
+        else:
+            shift = {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
+            what = g["what"].lower()
+            if what == "year":
+                value, datatype = f"{anchor.year + shift:04d}", "xsd:gYear"
+            elif what == "quarter":
+                index = anchor.year * 4 + _quarter_of(anchor) - 1 + shift
+                value, datatype = f"{index // 4:04d}-Q{index % 4 + 1}", "kg:quarter"
+            elif what == "month":
+                months = anchor.year * 12 + anchor.month - 1 + shift
+                value, datatype = f"{months // 12:04d}-{months % 12 + 1:02d}", "xsd:gYearMonth"
+            else:
+                month = _MONTHS[what]
+                year = anchor.year
+                if shift < 0 and month >= anchor.month:
+                    year -= 1  # "last December" said in April
+                elif shift > 0 and month <= anchor.month:
+                    year += 1
+                value, datatype = f"{year:04d}-{month:02d}", "xsd:gYearMonth"
+        found.append(DateValue(value, datatype, *m.span()))
+    return found
+
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+_DATE_FIELD = re.compile(r"^(?:date|published|dateline)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+
+
+def document_date(text: str, metadata: dict[str, object] | None = None) -> date | None:
+    r"""The date a document carries: sidecar metadata, front matter, then a dateline or a
+    signature date line in the text ("Wuhan University 4.25.2018").
+
+    >>> document_date("---\ntitle: x\ndate: 2021-06-02\n---\nBody")
+    datetime.date(2021, 6, 2)
+    >>> document_date("Dear all,\n...\nLei Jun\nWuhan University 4.25.2018\n")
+    datetime.date(2018, 4, 25)
+    >>> document_date("Founded in 2010, the company grew.") is None
+    True
+    """
+    candidates: list[str] = []
+    if metadata and metadata.get("date"):
+        candidates.append(str(metadata["date"]))
+    front = _FRONT_MATTER.match(text)
+    if front:
+        candidates += [
+            m.group(1).strip().strip("\"'") for m in _DATE_FIELD.finditer(front.group(1))
+        ]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # a dateline opens a news story; a short line holding only a place and a date closes a letter
+    candidates += [line for line in lines[:3] + lines if len(line.split()) <= 6]
+    candidates += [line[:60] for line in lines[:2]]
+    for candidate in candidates:
+        for value in parse_date(candidate):
+            if value.datatype == "xsd:date":
+                return date.fromisoformat(value.value)
+    return None

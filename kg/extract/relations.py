@@ -17,12 +17,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import RuleFileError
-from kg.extract.dates import parse_date
+from kg.extract.dates import DateValue, parse_date, relative_dates, relative_phrase
 from kg.extract.observations import find_observations
 from kg.extract.quantities import find_money
 from kg.link import Linked, fold
@@ -862,12 +863,30 @@ def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
 _FOUNDING_RULES = {"founder-passive", "founder-active", "cofounder-active"}
 
 
-def _dated(relations: list[Relation], entities: Sequence[Entity]) -> Iterator[Relation]:
-    """Dates stated with the facts: a relation whose sentence names exactly one absolute date
-    gets it as ``kg:date``; founders give founding dates; events the date of their sentence."""
+def _sentence_dates(text: str, anchor: date | None) -> list[DateValue]:
+    """Absolute dates in a sentence; else its relative dates resolved against the document's
+    date ("last December"); quarters are left to the figures."""
+    found = parse_date(text)
+    if not found and anchor is not None:
+        found = [d for d in relative_dates(text, anchor) if d.datatype.startswith("xsd:")]
+    return found
+
+
+def _dated(
+    relations: list[Relation], entities: Sequence[Entity], anchors: dict[str, date | None]
+) -> Iterator[Relation]:
+    """Dates stated with the facts: a relation whose sentence names exactly one date gets it
+    as ``kg:date`` (relative dates resolved against the document's date; unresolvable ones
+    kept as written in ``kg:dateText``); founders give founding dates; events the date of
+    their sentence."""
     for relation in relations:
-        dates = parse_date(relation.evidence.sentence)
+        anchor = anchors.get(relation.evidence.doc_id)
+        dates = _sentence_dates(relation.evidence.sentence, anchor)
         if len(dates) != 1 or not isinstance(relation.object, str):
+            phrase = relative_phrase(relation.evidence.sentence) if not dates else ""
+            if phrase and anchor is None and isinstance(relation.object, str):
+                qualifiers = (*relation.qualifiers, ("kg:dateText", phrase))
+                relation = replace(relation, qualifiers=qualifiers)
             yield relation
             continue
         value = Literal(dates[0].value, dates[0].datatype)
@@ -882,7 +901,7 @@ def _dated(relations: list[Relation], entities: Sequence[Entity]) -> Iterator[Re
             continue
         for mention in entity.mentions:
             own = parse_date(entity.name)
-            dates = own or parse_date(mention.sentence.text)
+            dates = own or _sentence_dates(mention.sentence.text, anchors.get(mention.doc_id))
             if len(dates) == 1:
                 s = mention.sentence
                 rule = "event-date-name" if own else "event-date-sentence"
@@ -960,7 +979,8 @@ def extract_relations(
         for sent in chunk.doc.sents:
             relations.extend(_brand_fans(chunk, sent, at, context, brands))
     relations.extend(_derived(relations, entities))
-    return _dedupe(_dated(_dedupe(relations), linked.entities)), observations
+    anchors = {c.document.id: c.document.date for c in chunks}
+    return _dedupe(_dated(_dedupe(relations), linked.entities, anchors)), observations
 
 
 _OWN_QUESTION = re.compile(
