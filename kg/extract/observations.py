@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from kg.extract.dates import parse_date, parse_quarter
+from kg.extract.dates import parse_date, parse_quarter, relative_dates
 from kg.extract.quantities import find_money
 from kg.records import Entity, Evidence, Observation
 from kg.resources import read_json
@@ -65,8 +66,22 @@ def _number(raw: str, scale: str | None) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+def _relative_quarter(text: str, anchor: date) -> tuple[str, str, str] | None:
+    """ "Q3 last year", "this quarter", resolved against the document's date."""
+    for value in relative_dates(text, anchor):
+        if value.datatype == "kg:quarter":
+            year, quarter = value.value.split("-Q")
+            return parse_quarter(f"Q{quarter} {year}")
+    return None
+
+
 def find_observations(
-    sent: Span, base: int, doc_id: str, keys: list[tuple[int, str]], entities: dict[str, Entity]
+    sent: Span,
+    base: int,
+    doc_id: str,
+    keys: list[tuple[int, str]],
+    entities: dict[str, Entity],
+    anchor: date | None = None,
 ) -> Iterator[Observation]:
     """Figures reported in one sentence.
 
@@ -94,11 +109,13 @@ def find_observations(
     if not subjects:
         return
     markets = [k for _, k in keys if entities[k].type == "Market"]
-    quarter = parse_quarter(text)
+    quarter = parse_quarter(text) or (_relative_quarter(text, anchor) if anchor else None)
     if quarter:
         period, start, end = quarter
     else:
         years = [d for d in parse_date(text) if d.datatype == "xsd:gYear"]
+        if not years and anchor is not None:
+            years = [d for d in relative_dates(text, anchor) if d.datatype == "xsd:gYear"]
         period = years[0].value if years else ""
         start, end = (f"{period}-01-01", f"{period}-12-31") if period else ("", "")
     start_char = base + sent.start_char

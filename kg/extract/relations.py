@@ -972,7 +972,7 @@ def extract_relations(
                 relations.extend(_market_lists(chunk, sent, at, context))
                 keys = _sentence_entities(sent, at)
                 observations.extend(
-                    find_observations(sent, chunk.base, document.id, keys, entities)
+                    find_observations(sent, chunk.base, document.id, keys, entities, document.date)
                 )
     brands = _brands(linked.entities, relations)
     for chunk, at, context in parsed:
