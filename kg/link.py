@@ -31,6 +31,7 @@ _SOURCE_WEIGHT = {
     "pattern": 4.0,
     "cue": 4.0,
     "ner": 1.0,
+    "echo": 0.5,  # a known name repeated where the model missed it: it adds no type evidence
 }
 #: Generic words after a name that do not make it another thing: "Redmi Phones" is Redmi,
 #: "Mi Home Stores" is Mi Home, "POCOPhone" is POCO (singular "Mi Home app" stays apart).
@@ -101,18 +102,31 @@ def _canonical(group: list[Mention], type_: str) -> str:
     counts = Counter(_name(m) for m in group)
     if type_ == "Person":
         return max(sorted(counts), key=lambda n: (len(n.split()), counts[n]))
-    return max(sorted(counts), key=lambda n: (counts[n], len(n), sum(ch.isupper() for ch in n)))
+    return max(
+        sorted(counts),
+        key=lambda n: (
+            not n.lower().endswith(_CATEGORY_SUFFIXES),  # "Acme", not "Acme Stores"
+            counts[n],
+            len(n),
+            sum(ch.isupper() for ch in n),
+        ),
+    )
 
 
 def _unreliable(group: list[Mention]) -> bool:
     """Seen only in headings, or once as a capitalized first word, and only by the statistical
     model: "Handset sales contribute ..." does not name an organization."""
-    if any(m.source not in ("ner", "cue") for m in group):
+    if any(m.source not in ("ner", "cue", "echo") for m in group):
         return False
     if all(m.heading for m in group):
         return True
     only = group[0]
-    return len(group) == 1 and only.start == only.sentence.start and " " not in only.text
+    return (
+        len(group) == 1
+        and only.source == "ner"  # a cue ("Jorge: I bought ...") is evidence enough
+        and only.start == only.sentence.start
+        and " " not in only.text
+    )
 
 
 def _merge_named_aliases(groups: dict[str, list[Mention]]) -> None:
@@ -198,6 +212,65 @@ def _merge_brandless_products(groups: dict[str, list[Mention]], types: dict[str,
             groups[owners[0]].extend(groups.pop(key))
 
 
+#: Words that end a company's full name: "Nordvik" is "Nordvik Mobile", "Acme" "Acme Inc".
+_CORPORATE_WORDS = {
+    "mobile",
+    "robotics",
+    "labs",
+    "lab",
+    "technologies",
+    "technology",
+    "tech",
+    "inc",
+    "inc.",
+    "corp",
+    "corp.",
+    "corporation",
+    "co",
+    "co.",
+    "ltd",
+    "ltd.",
+    "limited",
+    "plc",
+    "llc",
+    "ag",
+    "sa",
+    "gmbh",
+    "holdings",
+    "motors",
+    "electronics",
+    "systems",
+    "software",
+    "networks",
+    "communications",
+    "industries",
+    "semiconductor",
+    "semiconductors",
+    "telecom",
+    "media",
+    "entertainment",
+    "pharmaceuticals",
+    "therapeutics",
+    "energy",
+    "foods",
+    "airlines",
+}
+
+
+def _merge_short_org_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:
+    """Join a one-word name to the one organization named by it plus corporate words."""
+    orgs = [key for key in groups if types.get(key) == "Organization" and " " in key]
+    for key in [k for k in groups if " " not in k]:
+        owners = [
+            other
+            for other in orgs
+            if other.startswith(key + " ")
+            and all(w in _CORPORATE_WORDS for w in other[len(key) + 1 :].split())
+        ]
+        if len(owners) == 1 and owners[0] in groups and key in groups:
+            groups[owners[0]].extend(groups.pop(key))
+
+
 def _merge_short_person_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:
     """Join a one-word person name to the one longer person name that contains it."""
     people = [key for key in groups if types[key] == "Person"]
@@ -236,6 +309,7 @@ def link(mentions: Iterable[Mention]) -> Linked:
     types = {key: _vote((m.type, _weight(m)) for m in group) for key, group in groups.items()}
     _merge_short_person_names(groups, types)
     _merge_brandless_products(groups, types)
+    _merge_short_org_names(groups, types)
 
     by_key: dict[str, list[Mention]] = defaultdict(list)
     for group in groups.values():

@@ -74,10 +74,12 @@ def gazetteer_patterns(rows: Sequence[dict[str, Any]], origin: str) -> list[dict
 
 
 def _split_model_number_period(nlp: Language) -> None:
-    """A sentence-final period after a model number is punctuation: "Redmi 4A." ends in "4A"."""
+    """Two tokenizer fixes: a sentence-final period after a model number is punctuation
+    ("Redmi 4A." ends in "4A"), and so is a possessive after an opening quote ("Doe‘s")."""
     from spacy.util import compile_suffix_regex
 
-    suffixes = [*nlp.Defaults.suffixes, r"(?<=\d[A-Za-z])\."]  # type: ignore[misc]
+    # and a possessive written with an opening quote is a possessive: "Lei Jun‘s letter"
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=\d[A-Za-z])\.", r"(?<=\w)‘[sS]$"]  # type: ignore[misc]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search  # type: ignore[union-attr]
 
 

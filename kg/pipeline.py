@@ -10,7 +10,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.corpus import read_documents
-from kg.extract.ner import find_mentions, is_heading, split_lines
+from kg.extract.ner import echo_mentions, find_mentions, is_heading, known_names, split_lines
 from kg.extract.relations import Chunk, extract_relations, load_rules, register_extensions
 from kg.graph import build_graph
 from kg.link import link
@@ -95,6 +95,11 @@ def extract(
         chunks.append(chunk)
         if progress:
             progress(len(doc.text))
+    known = known_names(m for c in chunks for m in c.mentions)
+    for chunk in chunks:
+        chunk.mentions += echo_mentions(
+            chunk.doc, chunk.document, chunk.base, chunk.heading, chunk.mentions, known
+        )
     linked = link(m for c in chunks for m in c.mentions)
     relations, observations = extract_relations(chunks, linked, rules)
     return linked.entities, relations, observations

@@ -38,7 +38,6 @@ __all__ = ["Rule", "Chunk", "load_rules", "extract_relations", "register_extensi
 
 _PRONOUNS = {"it", "he", "she", "they", "this", "which", "its", "his", "her"}
 _WE = {"we", "our", "us", "ours"}
-_COMPANY_NOUNS = {"company", "firm", "group"}
 _I = {"i", "my", "me", "mine"}
 _PRICE_WORDS = {
     "price",
@@ -86,7 +85,9 @@ class Rule:
     subject_kind: tuple[str, ...] = ()
     object_kind: tuple[str, ...] = ()
     object_kind_not: tuple[str, ...] = ()
+    subject_kind_not: tuple[str, ...] = ()
     object_is_head: bool = False
+    sentence_words: tuple[str, ...] = ()  # the rule fires only if the sentence has one of these
 
 
 @dataclass
@@ -153,6 +154,8 @@ def _rule(row: dict[str, Any], origin: str) -> Rule:
         subject_kind=tuple(row.get("subject_kind", ())),
         object_kind=tuple(row.get("object_kind", ())),
         object_kind_not=tuple(row.get("object_kind_not", ())),
+        subject_kind_not=tuple(row.get("subject_kind_not", ())),
+        sentence_words=tuple(str(w).lower() for w in row.get("sentence_words", ())),
         object_is_head=bool(row.get("object_is_head", False)),
     )
 
@@ -251,14 +254,16 @@ def _token_entities(chunk: Chunk, context: _Context) -> dict[int, str]:
             at[token.i] = speaker  # "Jorge: ... we love MIUI": the speaker among the fans
         elif token.i not in at and context.home and token.lower_ in _WE:
             at[token.i] = context.home
-        elif (
-            token.i not in at
-            and context.home
-            and token.lower_ in _COMPANY_NOUNS
-            and token.i > 0
-            and doc[token.i - 1].lower_ == "the"
-        ):
-            at[token.i] = context.home  # "The firm listed on ...": the document's company
+        elif token.i not in at and token.i > 0 and doc[token.i - 1].lower_ in ("the", "this"):
+            # "The phone is powered by ...", "The firm listed on ...": the one named before
+            for type_, nouns in _REFERRING_NOUNS.items():
+                if token.lower_ in nouns:
+                    offset = chunk.base + token.idx
+                    found = context.preceding(offset, type_, ()) or (
+                        context.home if type_ == "Organization" else ""
+                    )
+                    if found:
+                        at[token.i] = found
         elif token.i not in at and (speaker or context.narrator) and token.lower_ in _I:
             at[token.i] = speaker or context.narrator
         token._.kg_type = context.entity(at[token.i]).type if token.i in at else ""
@@ -338,6 +343,13 @@ def _evidence(chunk: Chunk, sent: Span, rule_id: str, confidence: float) -> Evid
     )
 
 
+#: Nouns that, after "the", refer back to the last thing of a type: "The phone is powered by".
+_REFERRING_NOUNS = {
+    "Product": ("phone", "smartphone", "device", "handset", "robot", "lamp", "model", "product"),
+    "Organization": ("company", "firm", "group", "startup", "maker", "manufacturer"),
+}
+
+
 def _resolve(
     token: Token,
     at: dict[int, str],
@@ -369,8 +381,14 @@ def _pattern_relations(
             rule.object_kind and o.kind not in rule.object_kind
         ):
             continue
-        if o.kind and o.kind in rule.object_kind_not:
+        if (o.kind and o.kind in rule.object_kind_not) or (
+            s.kind and s.kind in rule.subject_kind_not
+        ):
             continue
+        if rule.sentence_words and not any(t.lower_ in rule.sentence_words for t in sent):
+            continue
+        if rule.predicate == "kg:listedOn" and _part_of_next(obj_token, at, context):
+            continue  # "the Main Board of the Hong Kong Stock Exchange": the exchange
         if rule.predicate == "kg:locatedIn" and _is_large_place(s):
             continue  # "China, India": a list of countries, not a place in another
         if rule.object_is_head:
@@ -389,6 +407,20 @@ def _pattern_relations(
             if rule.object_kind and m.kind not in rule.object_kind:
                 continue
             yield Relation(subject, rule.predicate, member, evidence)
+
+
+def _part_of_next(token: Token, at: dict[int, str], context: _Context) -> bool:
+    """Whether the organization at ``token`` is followed by "of (the) <organization>"."""
+    doc, key = token.doc, at.get(token.i, "")
+    i = token.i
+    while i < len(doc) and at.get(i) == key:
+        i += 1
+    if i < len(doc) and doc[i].lower_ == "of":
+        i += 1
+        while i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        return i < len(doc) and bool(at.get(i)) and context.entity(at[i]).type == "Organization"
+    return False
 
 
 _CONTINENT_WORDS = ("asia", "europe", "america", "africa", "oceania", "middle east")
@@ -454,6 +486,11 @@ def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[
     return found
 
 
+#: Words between a person and the title that follows: "Priya Raman is the CEO of ...",
+#: "Ingrid Solberg, who serves as chief executive".
+_BEFORE_TITLE = {"the", "a", "an", "is", "was", "as", "who", "serves", "served", "its", "their"}
+
+
 def _role_relations(
     chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
 ) -> Iterator[Relation]:
@@ -502,6 +539,10 @@ def _role_relations(
         if j >= sent.start and doc[j].tag_ == "POS":
             j -= 1
         org_before = typed(j, "Organization")
+        if not org_before and j >= sent.start and doc[j].lower_ in ("its", "their"):
+            # "Daniel Okafor is its chief technology officer": the company named before
+            offset = chunk.base + doc[j].idx
+            org_before = context.preceding(offset, "Organization", ())
         if org_before:
             while j - 1 >= sent.start and at.get(j - 1) == org_before:
                 j -= 1
@@ -510,7 +551,7 @@ def _role_relations(
         person = typed(last_end, "Person")
         rule_id = "role-org-title-person"
         if not person:
-            while j >= sent.start and (doc[j].is_punct or doc[j].lower_ in ("the", "a")):
+            while j >= sent.start and (doc[j].is_punct or doc[j].lower_ in _BEFORE_TITLE):
                 if doc[j].text == ")":
                     while j > sent.start and doc[j].text != "(":
                         j -= 1
