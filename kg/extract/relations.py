@@ -488,7 +488,29 @@ def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[
 
 #: Words between a person and the title that follows: "Priya Raman is the CEO of ...",
 #: "Ingrid Solberg, who serves as chief executive".
-_BEFORE_TITLE = {"the", "a", "an", "is", "was", "as", "who", "serves", "served", "its", "their"}
+_BEFORE_TITLE = {
+    "the",
+    "a",
+    "an",
+    "is",
+    "was",
+    "as",
+    "who",
+    "serves",
+    "served",
+    "its",
+    "their",
+    "elected",
+    "named",
+    "appointed",
+    "promoted",
+    "became",
+    "becomes",
+    "remains",
+    "remained",
+    "to",
+    "also",
+}
 
 
 def _role_relations(
@@ -988,16 +1010,21 @@ def extract_relations(
             linked, entities, _home(document, (k for _, _, k in spans), entities), spans
         )
         signer, signed_at = _signer(doc_chunks, context)
+        author = ""
         question, interviewee = "", ""
+        # an interview asks several questions; one rhetorical question is not an interview
+        interview = sum(_is_question(c.doc.text) for c in doc_chunks) >= 2
         for index, chunk in enumerate(doc_chunks):
-            if _is_question(chunk.doc.text):
+            if interview and _is_question(chunk.doc.text):
                 if not question:  # an interview starts: of the person named last before it
                     interviewee = _last_person(chunk, context)
                 question = chunk.doc.text
                 continue
             if chunk.heading:
                 question = ""  # a heading ends an interview
-            context.narrator = interviewee if question else signer if index < signed_at else ""
+            author = _letter_author(chunk, context) or author
+            fallback = signer if index < signed_at else ""
+            context.narrator = interviewee if question else author or fallback
             at = _token_entities(chunk, context)
             parsed.append((chunk, at, context))
             if question and _OWN_QUESTION.search(question) and not _WISH.search(question):
@@ -1069,6 +1096,24 @@ def _signer(chunks: Sequence[Chunk], context: _Context) -> tuple[str, int]:
 
 
 _NOT_OWNED = ("product line", "chipset", "software", "app")
+
+
+_LETTER_WORDS = r"(?:open\s+)?(?:letter|message|memo|note|speech|e-?mail|post)"
+_LETTER_OF = re.compile(rf"^[’'‘]s\s+{_LETTER_WORDS}\b", re.IGNORECASE)
+_LETTER_FROM = re.compile(rf"\b{_LETTER_WORDS}\s+(?:from|by)\s+$", re.IGNORECASE)
+
+
+def _letter_author(chunk: Chunk, context: _Context) -> str:
+    """ "This is Lei Jun's letter to all employees", "The following is a letter from Manu
+    Kumar Jain": who "I" is in the lines that follow."""
+    text, base = chunk.doc.text, chunk.base
+    for start, end, key in context.mentions:
+        if start < base or end > base + len(text) or context.entities[key].type != "Person":
+            continue
+        after, before = text[end - base :], text[: start - base]
+        if _LETTER_OF.match(after) or _LETTER_FROM.search(before):
+            return key
+    return ""
 
 
 def _answer_products(chunk: Chunk, at: dict[int, str], context: _Context) -> Iterator[Relation]:
