@@ -274,6 +274,12 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
             continue
         meta = _parse_id(ent.ent_id_)
         source = "gazetteer" if "gaz" in meta else "pattern" if "kind" in meta else "ner"
+        if source == "ner" and (split := _split_maker(ent)):
+            for part, part_type in split:
+                mentions.append(_mention(document, base, part, part_type, "cue", heading))
+                if part_type == "Product":
+                    products.append(part)
+            continue
         if source == "ner" and (split := _split_possessive(ent)):
             for part, part_type in split:
                 mentions.append(_mention(document, base, part, part_type, "rule", heading))
@@ -425,6 +431,21 @@ def _common_word(word: str, text: str) -> bool:
     """Whether ``word`` also appears in lower case in ``text``: "Digital" next to "digital"."""
     lower = word.lower()
     return lower != word and re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
+
+
+_MAKER_NOUNS = {"module", "chip", "chipset", "processor", "soc", "platform", "modem", "sensor"}
+
+
+def _split_maker(ent: Span) -> list[tuple[Span, str]]:
+    """ "the Nvidia Jetson Orin module": a maker's name, then its product's, before a noun
+    that says what the product is."""
+    doc = ent.doc
+    span = _trim(ent)
+    if span is None or ent.label_ != "ORG" or len(span) < 2 or span.end >= len(doc):
+        return []
+    if doc[span.end].lower_ not in _MAKER_NOUNS or not all(t.pos_ == "PROPN" for t in span):
+        return []
+    return [(span[:1], "Organization"), (span[1:], "Product")]
 
 
 def _split_possessive(ent: Span) -> list[tuple[Span, str]]:
