@@ -923,7 +923,7 @@ def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
     )
 
 
-_FOUNDING_RULES = {"founder-passive", "founder-active", "cofounder-active"}
+_FOUNDING_RULES = {"founder-passive", "founder-active", "cofounder-active", "cofounder-passive"}
 
 
 def _sentence_dates(text: str, anchor: date | None) -> list[DateValue]:
