@@ -64,11 +64,14 @@ def is_heading(line: str) -> bool:
     (True, False)
     >>> is_heading("Jane Doe is a tech writer. Reach her at jane@example.com")
     False
+    >>> is_heading("Raul: Redmi 1")
+    False
     """
     return (
         len(line.split()) <= 12
         and not line.endswith(_HEADING_END)
         and not _SENTENCE_INSIDE.search(line)  # "Jane Doe is a writer. Reach her at ..."
+        and not _SPEAKER.match(line)  # "Raul: Redmi 1" answers an interview question
     )
 
 

@@ -442,22 +442,30 @@ _LIST_JOINS = {",", "and", "or", "&", "as", "well", "plus"}
 
 
 def _list_members(token: Token, at: dict[int, str], sent: Span) -> Iterator[str]:
-    """The entities listed after the one at ``token``: "Mi Browser, Mi Video and Mi Music"."""
+    """The entities listed after the one at ``token``: "Mi Browser, Mi Video and Mi Music".
+
+    A list needs a conjunction ("and", "or", "as well as") or three members: "Beijing,
+    China-based" is a place and its country, not a list."""
     key = at.get(token.i, "")
     i = token.i
     while i < sent.end and at.get(i) == key:
         i += 1
+    members: list[str] = []
+    conjoined = False
     while i < sent.end:
         j = i
         while j < sent.end and sent.doc[j].lower_ in _LIST_JOINS and j - i < 3:
+            conjoined = conjoined or sent.doc[j].lower_ in ("and", "or", "&", "well", "plus")
             j += 1
         if j == i or j >= sent.end or not at.get(j):
-            return
+            break
         key = at[j]
-        yield key
+        members.append(key)
         i = j
         while i < sent.end and at.get(i) == key:
             i += 1
+    if conjoined or len(members) >= 2:
+        yield from members
 
 
 def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[tuple[int, int]]:
