@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+import kg.pipeline
 from kg.cli import cli
 from kg.pipeline import BuildResult, build
 
@@ -41,3 +44,31 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def pipelines() -> Iterator[dict[tuple[Any, ...], Any]]:
+    """Make ``kg.pipeline`` load each distinct spaCy pipeline once for the whole session."""
+    real = kg.pipeline.load_pipeline
+    loaded: dict[tuple[Any, ...], Any] = {}
+
+    def load(
+        model: str | None = None,
+        *,
+        gazetteers: tuple[Path, ...] = (),
+        use_default_gazetteer: bool = True,
+        patterns: tuple[Path, ...] = (),
+    ) -> Any:
+        key = (model, tuple(gazetteers), use_default_gazetteer, tuple(patterns))
+        if key not in loaded:
+            loaded[key] = real(
+                model,
+                gazetteers=gazetteers,
+                use_default_gazetteer=use_default_gazetteer,
+                patterns=patterns,
+            )
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kg.pipeline, "load_pipeline", load)
+        yield loaded

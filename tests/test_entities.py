@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,6 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-import kg.pipeline
 from kg.corpus import read_documents
 from kg.graph import build_graph, entity_iri
 from kg.link import link
@@ -39,35 +38,6 @@ def _document(text: str, doc_id: str = "note.txt") -> Document:
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
-
-
-@pytest.fixture(scope="module")
-def pipelines() -> Iterator[dict[tuple[Any, ...], Any]]:
-    """Make ``kg.pipeline.extract`` load each distinct pipeline once for this module."""
-    real = kg.pipeline.load_pipeline
-    loaded: dict[tuple[Any, ...], Any] = {}
-
-    def load(
-        model: str | None = None,
-        *,
-        gazetteers: tuple[Path, ...] = (),
-        use_default_gazetteer: bool = True,
-        patterns: tuple[Path, ...] = (),
-    ) -> Any:
-        key = (model, tuple(gazetteers), use_default_gazetteer, tuple(patterns))
-        if key not in loaded:
-            loaded[key] = real(
-                model,
-                gazetteers=gazetteers,
-                use_default_gazetteer=use_default_gazetteer,
-                patterns=patterns,
-            )
-        return loaded[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.pipeline, "load_pipeline", load)
-        load(use_default_gazetteer=False)
-        yield loaded
 
 
 @pytest.fixture(scope="module")

@@ -82,8 +82,10 @@ def parse_date(text: str) -> list[DateValue]:
                     value, datatype = f"{year:04d}", "xsd:gYear"
             except ValueError:
                 continue
-            taken.append(match.span())
-            found.append(DateValue(value, datatype, *match.span()))
+            start, end = match.span()
+            start += len(match.group()) - len(match.group().lstrip())  # no leading space
+            taken.append((start, end))
+            found.append(DateValue(value, datatype, start, end))
     return sorted(found, key=lambda d: d.start)
 
 

@@ -75,6 +75,14 @@ def _relative_quarter(text: str, anchor: date) -> tuple[str, str, str] | None:
     return None
 
 
+def _arm_market(subject: Entity, entities: dict[str, Entity]) -> list[str]:
+    """The market in a subsidiary's name ("Xiaomi India" -> India), if it is an entity."""
+    if subject.kind != "subsidiary" or " " not in subject.name:
+        return []
+    last = subject.name.rsplit(" ", 1)[1]
+    return [k for k, e in entities.items() if e.type == "Market" and e.name == last][:1]
+
+
 def find_observations(
     sent: Span,
     base: int,
@@ -109,6 +117,8 @@ def find_observations(
     if not subjects:
         return
     markets = [k for _, k in keys if entities[k].type == "Market"]
+    if not markets:  # "Xiaomi India shipped ...": a local arm reports for its market
+        markets = _arm_market(entities[subjects[0]], entities)
     quarter = parse_quarter(text) or (_relative_quarter(text, anchor) if anchor else None)
     if quarter:
         period, start, end = quarter

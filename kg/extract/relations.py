@@ -779,15 +779,17 @@ def _demonym_people(
             continue
         people: list[str] = []
         window = doc[token.i + 1 : min(sent.end, token.i + 5)]
-        direct = next((at[t.i] for t in window if t.i in at), "")
-        if direct and context.entity(direct).type == "Person":
-            people.append(direct)
-        elif any(t.lower_ in _PEOPLE_NOUNS for t in window):
-            rest = doc[window.start : sent.end]
-            if any(t.lower_ in _LIST_OPENERS for t in rest[:8]):
-                people += [
-                    at[t.i] for t in rest if t.i in at and context.entity(at[t.i]).type == "Person"
-                ]
+        rest = doc[window.start : sent.end]
+        if any(t.lower_ in _PEOPLE_NOUNS for t in window) and any(
+            t.lower_ in _LIST_OPENERS for t in rest[:8]
+        ):  # "The five Spanish Mi Fans are: Alazne, ...": everyone listed
+            people += [
+                at[t.i] for t in rest if t.i in at and context.entity(at[t.i]).type == "Person"
+            ]
+        else:  # "Indonesian Mi Fan Fajar Yogas"
+            direct = next((at[t.i] for t in window if t.i in at), "")
+            if direct and context.entity(direct).type == "Person":
+                people.append(direct)
         evidence = _evidence(chunk, sent, "based-in-demonym", 0.7)
         for person in dict.fromkeys(people):
             yield Relation(person, "kg:basedIn", market.key, evidence)
