@@ -31,7 +31,7 @@ _SOURCE_WEIGHT = {
     "pattern": 4.0,
     "cue": 4.0,
     "ner": 1.0,
-    "echo": 0.5,  # a known name repeated where the model missed it: it adds no type evidence
+    "echo": 0.01,  # a known name repeated where the model missed it: no type evidence
 }
 #: Generic words after a name that do not make it another thing: "Redmi Phones" is Redmi,
 #: "Mi Home Stores" is Mi Home, "POCOPhone" is POCO (singular "Mi Home app" stays apart).

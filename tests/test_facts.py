@@ -181,9 +181,21 @@ def seeds_report(seeds: Graph) -> Report:
 
 
 def test_seed_relation_precision_and_recall(seeds_report: Report) -> None:
+    """The targets of the relations issue: precision >= 0.85, recall >= 0.80."""
     total = Report.total(seeds_report.relations)
     assert total.precision >= 0.85, total.as_dict()
-    assert total.recall >= 0.70, total.as_dict()
+    assert total.recall >= 0.80, total.as_dict()
+
+
+def test_seeds_without_the_gazetteer_keep_their_company(pipelines: object) -> None:
+    """Without known names the main company must still be an organization: if the model's
+    PERSON votes won, "we" and the relations of the company would go to another one."""
+    graph = build([TESTS.parent / "seeds"], BuildOptions(use_default_gazetteer=False)).graph
+    report = evaluate(graph, SEEDS_GOLD)
+    entities, relations = Report.total(report.entities), Report.total(report.relations)
+    assert entities.f1 >= 0.85, entities.as_dict()
+    assert relations.precision >= 0.85, relations.as_dict()
+    assert relations.recall >= 0.60, relations.as_dict()
 
 
 OTHER_FACTS = {

@@ -301,13 +301,13 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 continue
             if normalize_name(span.text) in _cues()["holidays"]:
                 continue
+            if len(span) == 1 and _common_word(span.text, document.text):
+                continue  # "Smart devices ...", next to "smart" elsewhere: a common word
             cue = cue_type(span)
             if cue == "Organization" and type_ == "Market":
                 cue = ""  # "Austin, Texas, listed on ...": a place stays a place
             if cue:
                 type_, source = cue, "cue"
-            elif len(span) == 1 and _common_word(span.text, document.text):
-                continue
         if type_ == "Person" and any(ch.isdigit() for ch in span.text):
             continue
         mentions.append(
@@ -501,6 +501,16 @@ def _org_cue(
         if nxt2.lower_ in cues["org_titles"]:
             return "Organization"
     if nxt is not None and nxt.lower_ in cues["org_titles"]:
+        return "Organization"
+    # "Xiaomi phones", "Xiaomi’s products", "Acme's revenue": a company's things
+    possessive = nxt is not None and nxt.tag_ == "POS"
+    owned = nxt2 if possessive else nxt
+    if (
+        owned is not None
+        and owned.lower_ in cues["org_possessions"]
+        and owned.pos_ == "NOUN"
+        and (possessive or not span[0].is_sent_start)  # "Carrier stores ..." opens a heading
+    ):
         return "Organization"
     if nxt is not None and nxt.ent_type_ == "PRODUCT" and nxt.ent_iob_ == "B" and len(span) == 1:
         return "Organization"  # a maker before its product: "Qualcomm Snapdragon 660"
