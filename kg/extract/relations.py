@@ -122,6 +122,12 @@ def _rule(row: dict[str, Any], origin: str) -> Rule:
         ) from None
     if not 0 <= confidence <= 1:
         raise RuleFileError(f"{origin}: rule {rule_id}: confidence must be in [0, 1]")
+    prefix = predicate.split(":", 1)[0] if ":" in predicate else ""
+    if prefix not in PREFIXES:
+        raise RuleFileError(
+            f"{origin}: rule {rule_id}: predicate {predicate!r} needs a known prefix "
+            f"({', '.join(sorted(PREFIXES))}:)"
+        )
     matcher = row.get("matcher", "token")
     anchors: list[tuple[str, int]] = []
     if matcher == "token":
@@ -170,13 +176,6 @@ def load_rules(paths: Sequence[Path] = ()) -> list[Rule]:
         if not isinstance(rows, list):
             raise RuleFileError(f"{origin}: expected a list of rules under 'rules'")
         rules.extend(_rule(row, origin) for row in rows)
-    for rule in rules:
-        prefix = rule.predicate.split(":", 1)[0] if ":" in rule.predicate else ""
-        if prefix not in PREFIXES:
-            raise RuleFileError(
-                f"rule {rule.id}: predicate {rule.predicate!r} needs a known prefix "
-                f"({', '.join(sorted(PREFIXES))}:)"
-            )
     ids = [r.id for r in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
