@@ -17,7 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_SOURCES = Path("seeds")
 DEFAULT_OUT = Path("exports")
-DEFAULT_GRAPH = DEFAULT_OUT / "graph.ttl"
+DEFAULT_GRAPH = DEFAULT_OUT
 
 
 def graph_option(func: F) -> F:
@@ -29,7 +29,7 @@ def graph_option(func: F) -> F:
         default=DEFAULT_GRAPH,
         show_default=True,
         envvar="KG_GRAPH",
-        help="Graph to read: an RDF file or a build folder.",
+        help="Graph to read: a build folder, a store folder or an RDF file.",
     )(func)
 
 
@@ -84,7 +84,7 @@ def cli() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Extra relation rules (JSON, same format as the built-in ones). Repeatable.",
 )
-@click.option("--no-html", is_flag=True, help="Write graph.ttl only.")
+@click.option("--no-html", is_flag=True, help="Write graph.ttl and the store only.")
 def build(
     sources: tuple[Path, ...],
     out_dir: Path,
@@ -139,7 +139,12 @@ def build(
     out_dir.mkdir(parents=True, exist_ok=True)
     ttl = out_dir / "graph.ttl"
     result.graph.serialize(destination=ttl, format="turtle", encoding="utf-8")
-    written = [str(ttl)]
+    from kg.store import STORE_DIR, write_store
+
+    try:
+        written = [str(ttl), str(write_store(ttl, out_dir / STORE_DIR))]
+    except KGError as exc:
+        raise _fail(exc) from None
     if not no_html:
         from kg.visualize import write_html
 
@@ -166,7 +171,8 @@ def build(
             for name, count in summary[section].items():
                 click.echo(f"  {name:<{width}} {count:>5}")
     click.echo(f"triples: {len(result.graph)}")
-    click.echo(f"wrote {' and '.join(written)} in {time.perf_counter() - started:.1f} s")
+    seconds = time.perf_counter() - started
+    click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]} in {seconds:.1f} s")
 
 
 def _parse_param(value: str) -> tuple[str, Any]:
@@ -180,16 +186,20 @@ def _parse_param(value: str) -> tuple[str, Any]:
     return name.strip().lstrip("?$"), term
 
 
+QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
+
+
 @cli.command()
 @click.argument("query")
 @graph_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(QUERY_FORMATS),
     default="table",
     show_default=True,
-    help="Result format (json: W3C SPARQL 1.1 Query Results JSON).",
+    help="Result format: table, csv, tsv, json or xml (SPARQL 1.1 results) for SELECT and"
+    " ASK; turtle, nt or jsonld for CONSTRUCT and DESCRIBE (table gives turtle).",
 )
 @click.option(
     "--param",
@@ -198,24 +208,132 @@ def _parse_param(value: str) -> tuple[str, Any]:
     metavar="NAME=VALUE",
     help="Bind ?NAME to VALUE (a string, or <IRI>) before running. Repeatable.",
 )
-def query(query: str, graph_path: Path, fmt: str, params: tuple[str, ...]) -> None:
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Print at most this many rows (a note on stderr says when rows were left out).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Stop the query after this many seconds (exit status 3).",
+)
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Run SPARQL Update (INSERT, DELETE ...) on a local store; refused otherwise.",
+)
+def query(
+    query: str,
+    graph_path: Path,
+    fmt: str,
+    params: tuple[str, ...],
+    limit: int | None,
+    timeout: float | None,
+    allow_update: bool,
+) -> None:
     """Run QUERY: a .rq file, a named query (see `kg queries`), or SPARQL text.
 
     The prefixes kg, kgr, schema, prov, skos, rdf, rdfs, owl and xsd need no declaration.
+    SERVICE, FROM, LOAD and updates are refused before anything runs.
     """
-    from kg.query import format_result, load_graph, resolve_query, run_query
+    from kg.query import check_query, format_result, load_graph, resolve_query, run_query
 
     bindings = dict(_parse_param(p) for p in params)
+    watchdog = _watchdog(timeout) if timeout else None
     try:
         text, _origin = resolve_query(query)
-        graph = load_graph(graph_path)
-        result = run_query(graph, text, bindings)
-        click.echo(format_result(result, fmt), nl=False)
+        update = check_query(text, allow_update=allow_update) == "update"
+        if update:
+            graph = _writable_store(graph_path)
+        else:
+            graph = load_graph(graph_path)
+        result = run_query(
+            graph,
+            text,
+            bindings,
+            limit=None if limit is None else limit + 1,
+            allow_update=allow_update,
+        )
+        more = limit is not None and result.type == "SELECT" and len(result.bindings) > limit
+        if more:
+            result.bindings = result.bindings[:limit]
+        output = format_result(result, fmt)
     except QuerySyntaxError as exc:
         click.echo(f"Error: malformed query, {exc.pointer()}", err=True)
         sys.exit(2)
     except KGError as exc:
         raise _fail(exc) from None
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+    click.echo(output, nl=False)
+    if update:
+        click.echo(f"updated {graph_path}", err=True)
+    elif more:
+        click.echo(f"(first {limit} rows shown; more left out by --limit)", err=True)
+
+
+def _watchdog(seconds: float) -> Any:
+    """A timer that ends the process when a query runs past ``seconds``.
+
+    A query runs inside Oxigraph, where no Python exception can stop it; ending the process
+    stops the work for sure.
+    """
+    import os
+    import threading
+
+    def stop() -> None:
+        sys.stderr.write(f"Error: the query was stopped after {seconds:g} s (--timeout)\n")
+        sys.stderr.flush()
+        os._exit(3)
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _writable_store(path: Path) -> Any:
+    from kg.errors import GraphLoadError
+    from kg.store import STORE_DIR, is_store, open_store
+
+    for candidate in (path, path / STORE_DIR):
+        if is_store(candidate):
+            return open_store(candidate, writable=True)
+    raise GraphLoadError(f"{path}: --allow-update needs a store (a store or build folder)")
+
+
+@cli.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Store folder, created when missing; triples are added to what it holds.",
+)
+def load(files: tuple[Path, ...], store_dir: Path) -> None:
+    """Import RDF FILES into a store, streaming, with a progress bar on stderr.
+
+    Formats by suffix: .ttl, .nt, .nq, .trig, .jsonld/.json, .rdf/.xml/.owl, .n3. Graph names
+    of N-Quads and TriG are dropped: everything lands in the default graph.
+    """
+    from kg.store import load_files
+
+    started = time.perf_counter()
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    try:
+        with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
+            size = load_files(list(files), store_dir, progress=bar.update)
+    except KGError as exc:
+        raise _fail(exc) from None
+    seconds = time.perf_counter() - started
+    click.echo(f"{store_dir}: {size} triples ({len(files)} file(s) in {seconds:.1f} s)")
 
 
 @cli.command("queries")

@@ -10,6 +10,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryNotFoundError",
     "QueryError",
+    "QueryRefusedError",
     "RuleFileError",
 ]
 
@@ -68,3 +69,7 @@ class QuerySyntaxError(KGError):
 
 class QueryError(KGError):
     """A query parsed but cannot run: a required parameter is missing, or evaluation failed."""
+
+
+class QueryRefusedError(KGError):
+    """A query holds a form that is never run: SERVICE, FROM, LOAD, or an update not allowed."""

@@ -9,14 +9,15 @@ import io
 import json
 import re
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
-from kg.errors import GraphLoadError, QueryError, QueryNotFoundError, QuerySyntaxError
-from kg.namespaces import PREFIXES, bind_prefixes
+from kg.errors import QueryError, QueryNotFoundError, QueryRefusedError, QuerySyntaxError
+from kg.namespaces import PREFIXES, XSD, bind_prefixes
 from kg.resources import queries_dir
 
 __all__ = [
@@ -24,52 +25,31 @@ __all__ = [
     "resolve_query",
     "named_queries",
     "run_query",
+    "check_query",
     "format_result",
     "FORMATS",
-    "RDF_SUFFIXES",
+    "GRAPH_FORMATS",
     "required_params",
 ]
 
-#: RDF formats by file suffix.
-RDF_SUFFIXES = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".xml": "xml",
-    ".trig": "trig",
-    ".n3": "n3",
-}
 #: Local names that a prefixed name can carry as they are (no "/", no final ".").
 _LOCAL_NAME = re.compile(r"^[A-Za-z_][\w\-.]*(?<!\.)$")
 _KEYWORDS = re.compile(
-    r"^\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
+    r"^\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE"
+    r"|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
 )
 
 
 def load_graph(path: Path) -> Graph:
-    """Read a graph: an RDF file, or a build folder holding ``graph.ttl``.
+    """Read a graph: a store folder, a build folder, or an RDF file (see :mod:`kg.store`).
 
     Raises:
         GraphLoadError: no such file, unknown format, or unparsable content.
     """
-    path = Path(path)
-    if path.is_dir():
-        path = path / "graph.ttl"
-    if not path.is_file():
-        raise GraphLoadError(f"{path}: no such graph file (run `kg build` first, or pass --graph)")
-    fmt = RDF_SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        raise GraphLoadError(
-            f"{path}: unknown RDF format (use one of {', '.join(sorted(RDF_SUFFIXES))})"
-        )
-    try:
-        return bind_prefixes(Graph()).parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises many kinds of parser errors
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise GraphLoadError(f"{path}: cannot read {fmt}: {first}") from None
+    from kg.store import open_graph
+
+    return open_graph(Path(path))
 
 
 def named_queries() -> dict[str, Path]:
@@ -112,6 +92,155 @@ def _prepare(text: str) -> Any:
         raise QuerySyntaxError(str(exc).splitlines()[0], text, 1, 1) from None
 
 
+# The terminals of the SPARQL 1.1 grammar that can hide a word: comments, strings, IRIs,
+# variables, prefixed names and language tags. Everything else is a word or a single character.
+_STRINGS = "|".join(
+    (
+        r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+        r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+        r"'(?:[^'\\\r\n]|\\.)*'",
+        r'"(?:[^"\\\r\n]|\\.)*"',
+    )
+)
+_TOKENS = re.compile(
+    r"(?P<space>\s+)"
+    r"|(?P<comment>#[^\r\n]*)"
+    rf"|(?P<string>{_STRINGS})"
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
+    r"|(?P<pname>(?:[^\W\d][\w.\-]*)?:[\w.\-:%\\]*)"
+    r"|(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+#: Keywords that reach outside the graph: refused on every path, updates included.
+_OUTSIDE = {
+    "SERVICE": "SERVICE (a federated query) is refused: queries never reach the network",
+    "FROM": "FROM and FROM NAMED are refused: a query reads only the graph it is given",
+    "LOAD": "LOAD is refused: nothing is fetched from the network or read from files",
+}
+#: Keywords that only SPARQL Update has.
+_UPDATE = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def check_query(text: str, *, allow_update: bool = False) -> str:
+    """Refuse what must never run, before anything runs; return ``"query"`` or ``"update"``.
+
+    The check reads the query's tokens as the SPARQL grammar defines them, so a keyword in a
+    string, an IRI, a comment, a variable or a prefixed name is not one. SERVICE, FROM / FROM
+    NAMED and LOAD are refused always, the update forms unless ``allow_update``. A prefix named
+    like SERVICE, FROM or LOAD is refused too: ``SERVICE:x`` may parse as ``SERVICE :x``.
+
+    >>> check_query('SELECT ?s WHERE { ?s ?service "FROM" } # LOAD')
+    'query'
+    >>> check_query("ASK { SERVICE <http://example.org/> {} }")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryRefusedError: SERVICE (a federated query) is refused: ...
+
+    Raises:
+        QueryRefusedError: the query holds a refused form.
+    """
+    kind = "query"
+    for match in _TOKENS.finditer(text):
+        group = match.lastgroup
+        if group == "word":
+            word = match.group().upper()
+        elif group == "pname":
+            word = match.group().partition(":")[0].upper()
+        else:
+            continue
+        if word in _OUTSIDE:
+            raise QueryRefusedError(_OUTSIDE[word])
+        if word in _UPDATE and group == "word":
+            if not allow_update:
+                raise QueryRefusedError(
+                    f"{word} is an update and updates are refused: the graph is read-only"
+                    " (the CLI's --allow-update writes to a local store)"
+                )
+            kind = "update"
+    return kind
+
+
+_IRI_UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+
+
+def _term(value: Any) -> str:
+    """``value`` as a SPARQL term, escaped; an IRI that could end its brackets is refused."""
+    if isinstance(value, URIRef):
+        if _IRI_UNSAFE.search(str(value)):
+            raise QueryError(f"not a valid IRI: <{value}>")
+        return f"<{value}>"
+    if isinstance(value, Literal):
+        return str(value.n3())
+    raise QueryError(f"cannot bind {value!r}: give a string or an <IRI>")
+
+
+def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, int]:
+    """``text`` with ``bindings`` as a VALUES block at the top of its WHERE clause.
+
+    Returns the new text, and the line, column (1-based) and length of the insertion, so that
+    a syntax error's position can be given in the user's text.
+
+    >>> _with_values('SELECT ?s WHERE { ?s ?p ?o }', {"o": Literal('a "b"')})[0]
+    'SELECT ?s WHERE { VALUES (?o) { ("a \\\\"b\\\\"") } ?s ?p ?o }'
+    """
+    tokens = [m for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
+    used = {m.group()[1:] for m in tokens if m.lastgroup == "var"}
+    unknown = [name for name in bindings if name not in used]
+    if unknown:
+        raise QueryError(f"the query has no variable ?{unknown[0]} to bind")
+    words = [m.group().upper() if m.lastgroup == "word" else "" for m in tokens]
+    start = words.index("WHERE") if "WHERE" in words else 0
+    if "WHERE" not in words and "CONSTRUCT" in words:
+        raise QueryError("--param needs a CONSTRUCT query with a WHERE clause")
+    brace = next((m for m in tokens[start:] if m.group() == "{"), None)
+    if brace is None:
+        raise QueryError("--param needs a query with a WHERE clause")
+    names = " ".join(f"?{n}" for n in bindings)
+    values = " ".join(_term(v) for v in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }}"
+    at = brace.end()
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return text[:at] + block + text[at:], line, column, len(block)
+
+
+def _syntax_error(
+    exc: SyntaxError, text: str, inserted: tuple[int, int, int]
+) -> QuerySyntaxError:
+    """The error to show for a query Oxigraph cannot parse.
+
+    Oxigraph's parser tells the furthest point it reached, often the end of the query; rdflib's
+    usually stops where the mistake is, but knows no position for an unknown prefix.
+    """
+    oxigraph = _oxigraph_syntax_error(exc, text, inserted)
+    try:
+        _prepare(text)
+    except QuerySyntaxError as rdflib:
+        if (rdflib.line, rdflib.column) != (1, 1):
+            return rdflib
+    return oxigraph
+
+
+def _oxigraph_syntax_error(
+    exc: SyntaxError, text: str, inserted: tuple[int, int, int] = (0, 0, 0)
+) -> QuerySyntaxError:
+    message = str(exc).strip()
+    found = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not found:
+        return QuerySyntaxError(message.splitlines()[0] if message else "syntax error", text, 1, 1)
+    detail = " ".join(found.group(3).split())
+    if len(detail) > 100:
+        detail = detail[:99] + "…"
+    line, column = int(found.group(1)), int(found.group(2))
+    if line == inserted[0] and column > inserted[1]:  # after the VALUES block put in
+        column = max(inserted[1], column - inserted[2])
+    return QuerySyntaxError(detail, text, line, column)
+
+
 _REQUIRES = re.compile(r"^#\s*requires:\s*(.+)$", re.MULTILINE | re.IGNORECASE)
 
 
@@ -125,36 +254,86 @@ def required_params(text: str) -> list[str]:
     return [n for n in re.split(r"[\s,]+", found.group(1).strip()) if n] if found else []
 
 
-def run_query(graph: Graph, text: str, bindings: dict[str, Any] | None = None) -> Result:
-    """Parse and run a SPARQL query; the project's prefixes need no declaration.
+def run_query(
+    graph: Graph,
+    text: str,
+    bindings: dict[str, Any] | None = None,
+    *,
+    limit: int | None = None,
+    allow_update: bool = False,
+) -> Result:
+    """Check, parse and run a SPARQL query; the project's prefixes need no declaration.
 
-    The result is fully evaluated, so evaluation errors surface here.
+    On an Oxigraph-backed graph (:mod:`kg.store`) the query runs in Oxigraph, with
+    ``bindings`` as its initial bindings; on any other ``rdflib.Graph`` in rdflib's engine.
+    A SELECT result is evaluated here (its first ``limit`` rows when given), so evaluation
+    errors surface here.
 
     Args:
         graph: the graph to query.
         text: SPARQL text.
-        bindings: initial values of variables (by name, without ``?``).
+        bindings: initial values of variables (by name, without ``?``); never formatted into
+            the text.
+        limit: keep at most this many SELECT rows (the rest is not computed when the query
+            has no ORDER BY).
+        allow_update: run SPARQL Update (INSERT, DELETE ...) too; the graph must be writable.
+            The result of an update is an empty ASK-less ``Result`` of type ``"UPDATE"``.
 
     Raises:
+        QueryRefusedError: the query holds SERVICE, FROM, LOAD or (unless allowed) an update.
         QuerySyntaxError: the query does not parse; carries line and column.
         QueryError: a required parameter is missing, or the engine failed on the query.
     """
+    from kg.store import is_oxigraph
+
     bindings = bindings or {}
+    original = text
+    inserted = (0, 0, 0)
+    kind = check_query(text, allow_update=allow_update)
     missing = [n for n in required_params(text) if n not in bindings]
     if missing:
         wanted = " ".join(f"--param {n}=VALUE" for n in missing)
         raise QueryError(f"this query needs {wanted}")
-    prepared = _prepare(text)
+    oxigraph = is_oxigraph(graph)
+    namespaces = {p: str(ns) for p, ns in PREFIXES.items()}
     try:
-        result = graph.query(prepared, initBindings=bindings)
+        if kind == "update":
+            if bindings:
+                raise QueryError("--param cannot be used with an update")
+            if oxigraph:
+                graph.update(text, initNs=namespaces)
+            else:
+                graph.update(text, initNs=dict(PREFIXES))
+            return Result("UPDATE")
+        if oxigraph:
+            # Oxigraph substitutes only projected variables (SEP-0007): bind through VALUES.
+            inserted = (0, 0, 0)
+            if bindings:
+                text, *where = _with_values(text, bindings)
+                inserted = (where[0], where[1], where[2])
+            result = graph.query(text, initNs=namespaces)
+        else:
+            result = graph.query(_prepare(text), initBindings=bindings)
         if result.type == "SELECT":
-            result.bindings = list(result.bindings)
+            rows = result.bindings if limit is None else islice(result.bindings, limit)
+            result.bindings = [{k: _plain(v) for k, v in row.items()} for row in rows]
         elif result.type in ("CONSTRUCT", "DESCRIBE"):
             _ = len(result)
-    except Exception as exc:  # the engine raises many kinds of errors while evaluating
+    except SyntaxError as exc:  # Oxigraph's parser
+        raise _syntax_error(exc, original, inserted) from None
+    except (QuerySyntaxError, QueryError):
+        raise
+    except Exception as exc:  # the engines raise many kinds of errors while evaluating
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise QueryError(f"the query failed while running: {first}") from None
     return result
+
+
+def _plain(term: Any) -> Any:
+    """``"x"^^xsd:string`` as the plain literal ``"x"`` (the same in RDF 1.1), else ``term``."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
 
 
 def _short(term: Any) -> str:
@@ -217,18 +396,41 @@ FORMATS: dict[str, Callable[[Result], str]] = {
     "csv": _serialized("csv"),
     "tsv": _tsv,
     "json": _serialized("json"),
+    "xml": _serialized("xml"),
 }
+#: Formats for the graphs that CONSTRUCT and DESCRIBE return: name -> rdflib serializer.
+GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
 
 def format_result(result: Result, fmt: str) -> str:
-    """Results as text: SELECT in ``fmt``; ASK as ``true``/``false`` (or JSON); graphs as Turtle."""
+    """A result as text.
+
+    SELECT in ``fmt`` (a key of :data:`FORMATS`); ASK as ``true``/``false`` (or SPARQL JSON or
+    XML); CONSTRUCT and DESCRIBE in a key of :data:`GRAPH_FORMATS` (``table`` gives Turtle,
+    ``json`` JSON-LD).
+
+    Raises:
+        QueryError: ``fmt`` does not fit the kind of result.
+    """
+    if result.type == "UPDATE":
+        return ""
     if result.type == "ASK":
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
+        if fmt in ("json", "xml"):
+            return FORMATS[fmt](result)
+        if fmt in GRAPH_FORMATS:
+            raise QueryError(f"an ASK result cannot be written as {fmt}")
         return ("true" if result.askAnswer else "false") + "\n"
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        name = {"table": "turtle", "json": "jsonld"}.get(fmt, fmt)
+        if name not in GRAPH_FORMATS:
+            raise QueryError(
+                f"a {result.type} result is a graph: use --format {', '.join(GRAPH_FORMATS)}"
+            )
         out = bind_prefixes(Graph())
-        for triple in result:
-            out.add(triple)  # type: ignore[arg-type]
-        return str(out.serialize(format="json-ld" if fmt == "json" else "turtle"))
+        for s, p, o in result:  # type: ignore[misc]
+            out.add((s, p, _plain(o)))
+        text = str(out.serialize(format=GRAPH_FORMATS[name]))
+        return text if text.endswith("\n") else text + "\n"
+    if fmt not in FORMATS:
+        raise QueryError(f"a SELECT result is a table: use --format {', '.join(FORMATS)}")
     return FORMATS[fmt](result)

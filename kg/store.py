@@ -1,0 +1,274 @@
+"""The persistent store: an on-disk Oxigraph database behind an ``rdflib.Graph``.
+
+Graphs live in the *default graph* of an Oxigraph store (``oxrdflib``), opened with a fixed
+identifier: a ``Graph(store="Oxigraph")`` without one writes into a random named graph and a
+reopened store looks empty (oxigraph/oxrdflib#77). Stores are opened read-only for queries, so
+any number of processes can read one at a time while nobody writes.
+
+A store is a folder holding a RocksDB database (a ``CURRENT`` file). A *build folder* is the
+output of ``kg build``: ``graph.ttl``, ``graph.html`` and the store in ``store/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from kg.errors import GraphLoadError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+__all__ = [
+    "STORE_DIR",
+    "RDF_FORMATS",
+    "is_store",
+    "open_graph",
+    "open_store",
+    "memory_graph",
+    "write_store",
+    "load_files",
+    "is_oxigraph",
+]
+
+#: The store's folder inside a build folder.
+STORE_DIR = "store"
+
+#: RDF formats by file suffix: name in pyoxigraph's ``RdfFormat``.
+RDF_FORMATS = {
+    ".ttl": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".jsonld": "JSON_LD",
+    ".json": "JSON_LD",
+    ".rdf": "RDF_XML",
+    ".xml": "RDF_XML",
+    ".owl": "RDF_XML",
+    ".n3": "N3",
+}
+_QUAD_FORMATS = {"N_QUADS", "TRIG"}
+
+
+def is_store(path: Path) -> bool:
+    """Whether ``path`` is a store folder (it holds a RocksDB ``CURRENT`` file)."""
+    return (Path(path) / "CURRENT").is_file()
+
+
+def is_oxigraph(graph: Graph) -> bool:
+    """Whether ``graph`` is backed by an Oxigraph store (queries then run in Oxigraph)."""
+    from oxrdflib import OxigraphStore
+
+    return isinstance(graph.store, OxigraphStore)
+
+
+def _rdf_format(path: Path) -> Any:
+    import pyoxigraph as ox
+
+    name = RDF_FORMATS.get(path.suffix.lower())
+    if name is None:
+        raise GraphLoadError(
+            f"{path}: unknown RDF format (use one of {', '.join(sorted(RDF_FORMATS))})"
+        )
+    return getattr(ox.RdfFormat, name)
+
+
+def _graph(inner: Any) -> Graph:
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from kg.namespaces import bind_prefixes
+
+    return bind_prefixes(
+        Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
+    )
+
+
+def open_store(path: Path, *, writable: bool = False) -> Graph:
+    """Open the store at ``path`` as an ``rdflib.Graph``: read-only unless ``writable``.
+
+    Only one process may hold a store open for writing, and nobody else may read it then.
+
+    Raises:
+        GraphLoadError: ``path`` is not a store, or the database cannot be opened.
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    if not is_store(path):
+        raise GraphLoadError(f"{path}: not a store (create one with `kg build` or `kg load`)")
+    try:
+        return _graph(ox.Store(str(path)) if writable else ox.Store.read_only(str(path)))
+    except OSError as exc:
+        raise GraphLoadError(f"{path}: cannot open the store: {_first_line(exc)}") from None
+
+
+def memory_graph(path: Path) -> Graph:
+    """Read an RDF file into an in-memory Oxigraph store, as an ``rdflib.Graph``.
+
+    Raises:
+        GraphLoadError: unknown format, or unparsable content.
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    fmt = _rdf_format(path)
+    inner = ox.Store()
+    try:
+        with path.open("rb") as stream:
+            if fmt.name in _QUAD_FORMATS:
+                inner.extend(_to_default_graph(ox.parse(stream, fmt)))
+            else:
+                inner.load(stream, fmt)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GraphLoadError(f"{path}: cannot read {_name(fmt)}: {_first_line(exc)}") from None
+    return _graph(inner)
+
+
+def open_graph(path: Path) -> Graph:
+    """The graph at ``path``: a store folder, a build folder, or an RDF file.
+
+    A build folder is read from its store when it has one, else from its ``graph.ttl``.
+
+    Raises:
+        GraphLoadError: nothing readable at ``path``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if is_store(path):
+            return open_store(path)
+        if is_store(path / STORE_DIR):
+            return open_store(path / STORE_DIR)
+        if (path / "graph.ttl").is_file():
+            return memory_graph(path / "graph.ttl")
+        raise GraphLoadError(
+            f"{path}: neither a store nor a build folder (run `kg build` first, or pass --graph)"
+        )
+    if not path.is_file():
+        raise GraphLoadError(f"{path}: no such graph (run `kg build` first, or pass --graph)")
+    return memory_graph(path)
+
+
+def write_store(source: Path, target: Path) -> Path:
+    """Write the RDF file ``source`` into a new store at ``target``, replacing an older one.
+
+    The store is built beside ``target`` and then moved in place, so a reader never sees a
+    half-written store.
+
+    Raises:
+        GraphLoadError: ``target`` exists and is not a store, or ``source`` cannot be read.
+    """
+    target = Path(target)
+    if target.exists() and not (is_store(target) or _empty_dir(target)):
+        raise GraphLoadError(f"{target}: exists and is not a store; not replacing it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        load_files([Path(source)], staging)
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            target.rename(old / "store")
+        staging.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _empty_dir(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
+
+
+class _Counting:
+    """A binary stream that reports how many bytes have been read from it."""
+
+    def __init__(self, stream: IO[bytes], progress: Callable[[int], None]) -> None:
+        self._stream = stream
+        self._progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._progress(len(data))
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._stream.readinto(buffer)  # type: ignore[attr-defined]
+        self._progress(n or 0)
+        return int(n or 0)
+
+
+def _to_default_graph(quads: Iterable[Any]) -> Iterator[Any]:
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    for q in quads:
+        yield ox.Quad(q.subject, q.predicate, q.object, default)
+
+
+def load_files(
+    files: Sequence[Path],
+    store: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Stream RDF files into the store at ``store`` (created when missing); return its size.
+
+    Formats go by suffix (:data:`RDF_FORMATS`). Everything lands in the default graph: the
+    graph names of N-Quads and TriG are dropped. Nothing is fetched: a JSON-LD ``@context``
+    must be inline.
+
+    Args:
+        files: the RDF files, read in order.
+        store: the store folder.
+        progress: called with the number of bytes read, as the files are read.
+
+    Raises:
+        GraphLoadError: a file is missing or malformed (with the file name and position), or
+            ``store`` exists and is not a store.
+    """
+    import pyoxigraph as ox
+
+    store = Path(store)
+    formats = []
+    for path in map(Path, files):
+        if not path.is_file():
+            raise GraphLoadError(f"{path}: no such file")
+        formats.append(_rdf_format(path))
+    if store.exists() and not (is_store(store) or _empty_dir(store)):
+        raise GraphLoadError(f"{store}: exists and is not a store")
+    try:
+        inner = ox.Store(str(store))
+    except OSError as exc:
+        raise GraphLoadError(f"{store}: cannot open the store: {_first_line(exc)}") from None
+    report = progress or (lambda n: None)
+    for path, fmt in zip(map(Path, files), formats, strict=True):
+        with path.open("rb") as raw:
+            stream: Any = _Counting(raw, report)
+            try:
+                if fmt.name in _QUAD_FORMATS:
+                    inner.bulk_extend(_to_default_graph(ox.parse(stream, fmt)))
+                else:
+                    inner.bulk_load(stream, fmt)
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise GraphLoadError(
+                    f"{path}: cannot read {_name(fmt)}: {_first_line(exc)}"
+                ) from None
+    inner.flush()
+    size = len(inner)
+    del inner
+    return size
+
+
+def _name(fmt: Any) -> str:
+    return str(fmt.name).lower().replace("_", "-")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
