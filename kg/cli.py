@@ -336,6 +336,93 @@ def load(files: tuple[Path, ...], store_dir: Path) -> None:
     click.echo(f"{store_dir}: {size} triples ({len(files)} file(s) in {seconds:.1f} s)")
 
 
+@cli.command()
+@graph_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="TCP port."
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a query may run; then its worker process is killed (503).",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Queries run at once, each in its own process.",
+)
+@click.option(
+    "--queue",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Queries that may wait for a free worker; past that, 503 at once.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows (or triples) a response holds at most; a cut one has the header KG-Truncated.",
+)
+@click.option("--cors", metavar="ORIGIN", default=None, help="Let this origin call the endpoint.")
+def serve(
+    graph_path: Path,
+    host: str,
+    port: int,
+    timeout: float,
+    workers: int,
+    queue: int,
+    max_rows: int,
+    cors: str | None,
+) -> None:
+    """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and a query page at /.
+
+    SERVICE, FROM, LOAD and updates are refused (403); a query past --timeout is stopped (503).
+    """
+    import signal
+
+    from kg.serve import ServeOptions, make_server
+
+    options = ServeOptions(
+        graph=graph_path,
+        host=host,
+        port=port,
+        timeout=timeout,
+        workers=workers,
+        backlog=queue,
+        max_rows=max_rows,
+        cors=cors,
+    )
+    try:
+        server = make_server(options)
+    except KGError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(
+        f"Serving {graph_path} at {server.url} (SPARQL endpoint: {server.url}sparql);"
+        " Ctrl-C stops",
+        err=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @cli.command("queries")
 def list_queries() -> None:
     """List the named queries with what each answers."""

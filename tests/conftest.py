@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +17,14 @@ from kg.pipeline import BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +81,27 @@ def pipelines() -> Iterator[dict[tuple[Any, ...], Any]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(kg.pipeline, "load_pipeline", load)
         yield loaded
+
+
+def _browser_unavailable(reason: str) -> NoReturn:
+    if os.environ.get("KG_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"KG_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium through Playwright; skipped when missing unless KG_REQUIRE_BROWSER=1."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        _browser_unavailable("playwright is not installed (pip install playwright)")
+    if not Path(CHROMIUM).exists():
+        _browser_unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Error as err:
+            _browser_unavailable(f"{CHROMIUM} did not start: {err}")
+        yield browser
+        browser.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -21,14 +20,6 @@ from kg.visualize import render_html, write_html
 
 TINY = Path(__file__).parent / "data" / "tiny.ttl"
 HOSTILE = "https://w3id.org/kg/id/hostile"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 PERSON_RGB = [0x4E, 0x79, 0xA7]  # the Person colour in kg.visualize
 #: Counts the canvas pixels drawn at all, or exactly of colour ``rgb``.
 COUNT_PIXELS_JS = """(rgb) => {
@@ -176,30 +167,6 @@ def test_does_not_import_spacy() -> None:
 
 
 # ------------------------------------------------------------------ in a browser
-
-
-def _browser_unavailable(reason: str) -> NoReturn:
-    if os.environ.get("KG_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"KG_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium through Playwright; skipped when missing unless KG_REQUIRE_BROWSER=1."""
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        _browser_unavailable("playwright is not installed (pip install playwright)")
-    if not Path(CHROMIUM).exists():
-        _browser_unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Error as err:
-            _browser_unavailable(f"{CHROMIUM} did not start: {err}")
-        yield browser
-        browser.close()
 
 
 @dataclass

@@ -1,0 +1,465 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over a graph, with a small query page.
+
+Queries run in worker processes, each holding the graph open read-only: a query that runs
+past the timeout is stopped by killing its worker (Oxigraph cannot be interrupted from
+Python), and a fresh worker takes its place. Every query passes :func:`kg.query.check_query`
+first, so SERVICE, FROM, LOAD and updates are refused (403) before anything runs.
+
+Routes: ``/sparql`` (GET ``?query=``, POST form-encoded or ``application/sparql-query``;
+``param.NAME=VALUE`` binds ``?NAME`` as ``kg query --param`` does), ``/`` (the page),
+``/queries`` (the named queries, JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from kg.errors import KGError
+
+__all__ = ["ServeOptions", "SparqlServer", "make_server", "negotiate", "MEDIA_TYPES"]
+
+#: Result formats by media type, for SELECT/ASK results and for graphs (CONSTRUCT/DESCRIBE).
+MEDIA_TYPES: dict[str, dict[str, str]] = {
+    "table": {
+        "application/sparql-results+json": "json",
+        "application/json": "json",
+        "application/sparql-results+xml": "xml",
+        "application/xml": "xml",
+        "text/xml": "xml",
+        "text/csv": "csv",
+        "text/tab-separated-values": "tsv",
+    },
+    "graph": {
+        "text/turtle": "turtle",
+        "application/x-turtle": "turtle",
+        "application/n-triples": "nt",
+        "text/plain": "nt",
+        "application/ld+json": "jsonld",
+        "application/json": "jsonld",
+    },
+}
+_CONTENT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples; charset=utf-8",
+    "jsonld": "application/ld+json",
+}
+_DEFAULT = {"table": "json", "graph": "turtle"}
+_MAX_BODY = 1 << 20
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How the endpoint runs.
+
+    Args:
+        graph: a build folder, a store folder or an RDF file.
+        host: the address to bind; 127.0.0.1 keeps it to this machine.
+        port: the TCP port (0 picks a free one).
+        timeout: seconds a query may run before its worker is killed (503).
+        workers: queries run at once.
+        backlog: queries that may wait for a worker; beyond that, 503 at once.
+        max_rows: the result-size cap: rows (or triples) returned at most; a cut result
+            carries the header ``KG-Truncated``.
+        cors: an origin allowed to call the endpoint from a browser, or None (no CORS).
+    """
+
+    graph: Path
+    host: str = "127.0.0.1"
+    port: int = 7878
+    timeout: float = 10.0
+    workers: int = 2
+    backlog: int = 8
+    max_rows: int = 10_000
+    cors: str | None = None
+
+
+def negotiate(kind: str, accept: str | None, wanted: str | None = None) -> str | None:
+    """The result format for a result of ``kind`` (``table`` or ``graph``), or None (406).
+
+    ``wanted`` (the ``format`` parameter: a short name or a media type) wins over ``accept``.
+
+    >>> negotiate("table", "text/csv;q=0.5, application/sparql-results+xml")
+    'xml'
+    >>> negotiate("graph", "*/*"), negotiate("table", None), negotiate("table", "image/png")
+    ('turtle', 'json', None)
+    """
+    types = MEDIA_TYPES[kind]
+    if wanted:
+        wanted = wanted.strip().lower()
+        if wanted in types:
+            return types[wanted]
+        if wanted in types.values():
+            return wanted
+        return {"table": "json", "graph": "jsonld"}[kind] if wanted == "json" else None
+    if not accept:
+        return _DEFAULT[kind]
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            ranked.append((-q, i, media.lower()))
+    for _, _, media in sorted(ranked):
+        if media in types:
+            return types[media]
+        if media in ("*/*", "application/*", "text/*"):
+            return _DEFAULT[kind]
+    return None
+
+
+# --- the worker process --------------------------------------------------------------------
+
+
+def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
+    """Hold the graph open and answer ``(query, accept, wanted)`` jobs until the pipe closes."""
+    from kg.query import load_graph
+
+    try:
+        graph = load_graph(Path(graph_path))
+    except KGError as exc:
+        conn.send(("error", str(exc)))
+        return
+    conn.send(("ready", ""))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        conn.send(_answer(graph, max_rows, *job))
+
+
+def _answer(
+    graph: Any,
+    max_rows: int,
+    text: str,
+    accept: str | None,
+    wanted: str | None,
+    bindings: dict[str, Any],
+) -> tuple[int, str, bytes, bool]:
+    """Run one query: (status, content type, body, truncated)."""
+    from rdflib import Graph
+
+    from kg.errors import QueryError, QueryRefusedError, QuerySyntaxError
+    from kg.query import format_result, run_query
+
+    try:
+        result = run_query(graph, text, bindings, limit=max_rows + 1)
+    except QueryRefusedError as exc:
+        return 403, "text/plain; charset=utf-8", f"{exc}\n".encode(), False
+    except QuerySyntaxError as exc:
+        body = f"malformed query, {exc.pointer()}\n".encode()
+        return 400, "text/plain; charset=utf-8", body, False
+    except QueryError as exc:
+        return 400, "text/plain; charset=utf-8", f"{exc}\n".encode(), False
+    kind = "graph" if result.type in ("CONSTRUCT", "DESCRIBE") else "table"
+    fmt = negotiate(kind, accept, wanted)
+    if fmt is None:
+        offered = ", ".join(MEDIA_TYPES[kind])
+        message = f"cannot give a {result.type} result as {wanted or accept}; offered: {offered}"
+        return _text(406, message)
+    truncated = False
+    if result.type == "SELECT" and len(result.bindings) > max_rows:
+        result.bindings = result.bindings[:max_rows]
+        truncated = True
+    elif kind == "graph" and len(result) > max_rows:
+        kept = Graph()
+        for i, triple in enumerate(result):
+            if i == max_rows:
+                break
+            kept.add(triple)  # type: ignore[arg-type]
+        result.graph = kept
+        truncated = True
+    body = format_result(result, fmt).encode("utf-8")
+    return 200, _CONTENT_TYPES[fmt], body, truncated
+
+
+class _Worker:
+    """A worker process and our end of its pipe."""
+
+    def __init__(self, context: Any, graph: Path, max_rows: int) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker, args=(str(graph), max_rows, child), daemon=True
+        )
+        self.process.start()
+        child.close()
+        kind, message = self.conn.recv()
+        if kind != "ready":
+            self.stop()
+            raise KGError(message)
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class _Pool:
+    """Workers handed out to request threads; a worker that runs past the timeout is killed."""
+
+    def __init__(self, options: ServeOptions) -> None:
+        self.options = options
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self._all: list[_Worker] = []
+        for _ in range(options.workers):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self._context, self.options.graph, self.options.max_rows)
+        with self._lock:
+            self._all.append(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._all.remove(worker)
+        threading.Thread(target=self._add, daemon=True).start()
+
+    def run(
+        self, text: str, accept: str | None, wanted: str | None, bindings: dict[str, Any]
+    ) -> tuple[int, str, bytes, bool]:
+        timeout = self.options.timeout
+        with self._lock:
+            if self._idle.empty() and self._waiting >= self.options.backlog:
+                return _text(503, "the endpoint is overloaded: too many queries waiting")
+            self._waiting += 1
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return _text(503, f"the endpoint is overloaded: no worker free within {timeout:g} s")
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        try:
+            worker.conn.send((text, accept, wanted, bindings))
+            if worker.conn.poll(timeout):
+                answer: tuple[int, str, bytes, bool] = worker.conn.recv()
+                self._idle.put(worker)
+                return answer
+        except (OSError, EOFError):
+            pass
+        self._replace(worker)
+        return _text(503, f"the query was stopped after {timeout:g} s (the server's --timeout)")
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            worker.stop()
+
+
+def _text(status: int, message: str) -> tuple[int, str, bytes, bool]:
+    return status, "text/plain; charset=utf-8", f"{message}\n".encode(), False
+
+
+# --- HTTP ----------------------------------------------------------------------------------
+
+
+class SparqlServer(ThreadingHTTPServer):
+    """The HTTP server: one thread per request, queries in :class:`_Pool` workers."""
+
+    daemon_threads = True
+
+    def __init__(self, options: ServeOptions) -> None:
+        self.options = options
+        self.pool = _Pool(options)
+        try:
+            super().__init__((options.host, options.port), _Handler)
+        except OSError:
+            self.pool.close()
+            raise
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close()
+
+
+def make_server(options: ServeOptions) -> SparqlServer:
+    """A server bound to ``options.host``/``port`` with its workers started (not yet serving).
+
+    Raises:
+        KGError: the graph cannot be opened.
+        OSError: the address cannot be bound.
+    """
+    return SparqlServer(options)
+
+
+_PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SparqlServer
+    server_version = "kg-sparql"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass  # quiet: the CLI says where it listens; errors go back to the client
+
+    def _send(
+        self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        cors = self.server.options.cors
+        if cors:
+            self.send_header("Access-Control-Allow-Origin", cors)
+            self.send_header("Vary", "Origin")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self._send(status, "text/plain; charset=utf-8", f"{message}\n".encode(), headers)
+
+    def do_GET(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        if url.path == "/favicon.ico":
+            self._send(204, "image/x-icon", b"")
+        elif url.path == "/":
+            from kg.resources import data_text
+
+            page = data_text("templates/serve.html").encode("utf-8")
+            self._send(
+                200, "text/html; charset=utf-8", page, {"Content-Security-Policy": _PAGE_CSP}
+            )
+        elif url.path == "/queries":
+            self._send(200, "application/json", _named_queries())
+        elif url.path == "/sparql":
+            self._sparql(parse_qs(url.query, keep_blank_values=True), None)
+        else:
+            self._error(404, f"no such page: {url.path} (the endpoint is /sparql)")
+
+    do_HEAD = do_GET  # noqa: N815
+
+    def do_POST(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        if url.path != "/sparql":
+            self._error(404, f"no such endpoint: {url.path} (use /sparql)")
+            return
+        try:
+            length = int(self.headers.get("Content-Length", "0"))
+        except ValueError:
+            length = -1
+        if length < 0 or length > _MAX_BODY:
+            self.close_connection = True
+            self._error(413, f"the request body must hold at most {_MAX_BODY} bytes")
+            return
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        params = parse_qs(url.query, keep_blank_values=True)
+        if media == "application/x-www-form-urlencoded":
+            params.update(parse_qs(body, keep_blank_values=True))
+            self._sparql(params, None)
+        elif media == "application/sparql-query":
+            self._sparql(params, body)
+        elif media == "application/sparql-update":
+            self._error(403, "updates are refused: this endpoint is read-only")
+        else:
+            self._error(
+                415,
+                "POST a query as application/sparql-query or application/x-www-form-urlencoded",
+            )
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        if not self.server.options.cors:
+            self._error(405, "CORS is off (start the server with --cors ORIGIN)")
+            return
+        self._send(
+            204,
+            "text/plain",
+            b"",
+            {
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Content-Type, Accept",
+                "Access-Control-Max-Age": "600",
+            },
+        )
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._error(405, "this endpoint is read-only", {"Allow": "GET, POST"})
+
+    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+
+    def _sparql(self, params: dict[str, list[str]], text: str | None) -> None:
+        if "update" in params:
+            self._error(403, "updates are refused: this endpoint is read-only")
+            return
+        if params.get("default-graph-uri") or params.get("named-graph-uri"):
+            self._error(403, "default-graph-uri and named-graph-uri are refused (no FROM)")
+            return
+        if text is None:
+            queries = params.get("query", [])
+            if len(queries) != 1 or not queries[0].strip():
+                self._error(400, "give one query: ?query=... (SPARQL 1.1 Protocol)")
+                return
+            text = queries[0]
+        wanted = next(iter(params.get("format") or params.get("output") or []), None)
+        bindings = {
+            name[len("param.") :]: _term(values[0])
+            for name, values in params.items()
+            if name.startswith("param.") and values
+        }
+        status, content_type, body, truncated = self.server.pool.run(
+            text, self.headers.get("Accept"), wanted, bindings
+        )
+        headers = {"KG-Truncated": str(self.server.options.max_rows)} if truncated else {}
+        if status == 503:
+            headers["Retry-After"] = "1"
+        self._send(status, content_type, body, headers)
+
+
+def _term(value: str) -> Any:
+    """A ``param.NAME`` value as an RDF term: ``<...>`` is an IRI, anything else a string."""
+    from rdflib import Literal, URIRef
+
+    value = value.strip()
+    return URIRef(value[1:-1]) if value.startswith("<") and value.endswith(">") else Literal(value)
+
+
+def _named_queries() -> bytes:
+    from kg.query import named_queries, required_params
+
+    rows = []
+    for name, path in named_queries().items():
+        text = path.read_text(encoding="utf-8")
+        header = [ln.lstrip("# ").strip() for ln in text.splitlines() if ln.startswith("#")]
+        title = header[0] if header else ""
+        rows.append({"name": name, "title": title, "text": text, "requires": required_params(text)})
+    return json.dumps(rows, ensure_ascii=False).encode("utf-8")
+
