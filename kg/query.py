@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ __all__ = [
     "named_queries",
     "run_query",
     "check_query",
+    "check_prepared",
     "format_result",
     "FORMATS",
     "GRAPH_FORMATS",
@@ -102,36 +103,93 @@ _STRINGS = "|".join(
         r'"(?:[^"\\\r\n]|\\.)*"',
     )
 )
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+#: A local name's escapes (PLX): ``ex:a\#b`` is one name, and its ``#`` starts no comment.
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _TOKENS = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<comment>#[^\r\n]*)"
     rf"|(?P<string>{_STRINGS})"
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    rf'|(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)'
     r"|(?P<var>[?$]\w+)"
     r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
-    r"|(?P<pname>(?:[^\W\d][\w.\-]*)?:[\w.\-:%\\]*)"
+    rf"|(?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:]|{_PLX})*)"
     r"|(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
     r"|(?P<word>[^\W\d]\w*)"
     r"|(?P<other>.)",
     re.DOTALL,
 )
+_CLOSING = {")": "(", "}": "{", "]": "["}
 #: Keywords that reach outside the graph: refused on every path, updates included.
 _OUTSIDE = {
     "SERVICE": "SERVICE (a federated query) is refused: queries never reach the network",
     "FROM": "FROM and FROM NAMED are refused: a query reads only the graph it is given",
+    "USING": "USING and USING NAMED are refused: an update reads only the graph it is given",
     "LOAD": "LOAD is refused: nothing is fetched from the network or read from files",
 }
 #: Keywords that only SPARQL Update has.
 _UPDATE = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
+def _words(text: str) -> Iterator[tuple[str, str]]:
+    """``("word", WORD)`` for each word and ``("pname", PREFIX)`` for each prefixed name.
+
+    A ``<`` is read two ways where it may be the less-than operator (inside parentheses) or
+    half of RDF-star's ``<<``: as an IRI, and as a single character followed by the tokens of
+    what looked like the IRI's text. That text holds no keyword either way, but on the second
+    reading a ``#`` in it starts a comment and a ``'`` a string that may run past the ``>``.
+    Every reading is followed, so a keyword the parser sees is found.
+    """
+    seen: set[tuple[int, tuple[str, ...], int]] = set()
+    todo: list[tuple[int, tuple[str, ...], int]] = [(0, (), 0)]
+    budget = 8 * len(text) + 1000
+    while todo:
+        pos, stack, quiet = todo.pop()
+        state = (pos, stack, quiet if pos < quiet else 0)
+        if state in seen:
+            continue
+        seen.add(state)
+        if len(seen) > budget:
+            raise QueryRefusedError("the query is too intricate to check for SERVICE, FROM, LOAD")
+        match = _TOKENS.match(text, pos)
+        if match is None:
+            continue
+        group, token = match.lastgroup, match.group()
+        if group == "word" and pos >= quiet:
+            yield "word", token.upper()
+        elif group == "pname" and pos >= quiet:
+            yield "pname", token.partition(":")[0].upper()
+        elif group == "iri" and (stack[-1:] == ("(",) or text[pos - 1 : pos] == "<"):
+            todo.append((pos + 1, stack, match.end()))  # "<" as less-than, or of "<<"
+        elif group == "other" and token in "([{":
+            stack = (*stack, token)
+        elif group == "other" and token in _CLOSING and _CLOSING[token] in stack:
+            stack = stack[: len(stack) - 1 - stack[::-1].index(_CLOSING[token])]
+        todo.append((match.end(), stack, state[2]))
+
+
+def _expand_escapes(text: str) -> str | None:
+    """``text`` as rdflib's parser reads it, ``\\u`` escapes replaced anywhere; None if alike."""
+    if "\\u" not in text.lower():
+        return None
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        expanded = str(expandUnicodeEscapes(text))
+    except ValueError:  # rdflib cannot read it either
+        return None
+    return expanded if expanded != text else None
+
+
 def check_query(text: str, *, allow_update: bool = False) -> str:
     """Refuse what must never run, before anything runs; return ``"query"`` or ``"update"``.
 
     The check reads the query's tokens as the SPARQL grammar defines them, so a keyword in a
-    string, an IRI, a comment, a variable or a prefixed name is not one. SERVICE, FROM / FROM
-    NAMED and LOAD are refused always, the update forms unless ``allow_update``. A prefix named
-    like SERVICE, FROM or LOAD is refused too: ``SERVICE:x`` may parse as ``SERVICE :x``.
+    string, an IRI, a comment, a variable or a prefixed name is not one. Where a ``<`` can be
+    read two ways, both readings are checked; ``\\u`` escapes are checked expanded as well
+    (rdflib's engine expands them before parsing). SERVICE, FROM / FROM NAMED, USING / USING
+    NAMED and LOAD are refused always, the update forms unless ``allow_update``. A prefix
+    named like SERVICE, FROM or LOAD is refused too: ``SERVICE:x`` may parse as ``SERVICE :x``.
 
     >>> check_query('SELECT ?s WHERE { ?s ?service "FROM" } # LOAD')
     'query'
@@ -144,23 +202,18 @@ def check_query(text: str, *, allow_update: bool = False) -> str:
         QueryRefusedError: the query holds a refused form.
     """
     kind = "query"
-    for match in _TOKENS.finditer(text):
-        group = match.lastgroup
-        if group == "word":
-            word = match.group().upper()
-        elif group == "pname":
-            word = match.group().partition(":")[0].upper()
-        else:
-            continue
-        if word in _OUTSIDE:
-            raise QueryRefusedError(_OUTSIDE[word])
-        if word in _UPDATE and group == "word":
-            if not allow_update:
-                raise QueryRefusedError(
-                    f"{word} is an update and updates are refused: the graph is read-only"
-                    " (the CLI's --allow-update writes to a local store)"
-                )
-            kind = "update"
+    expanded = _expand_escapes(text)
+    for source in (text,) if expanded is None else (text, expanded):
+        for group, word in _words(source):
+            if word in _OUTSIDE:
+                raise QueryRefusedError(_OUTSIDE[word])
+            if word in _UPDATE and group == "word":
+                if not allow_update:
+                    raise QueryRefusedError(
+                        f"{word} is an update and updates are refused: the graph is read-only"
+                        " (the CLI's --allow-update writes to a local store)"
+                    )
+                kind = "update"
     return kind
 
 
@@ -174,6 +227,8 @@ def _term(value: Any) -> str:
             raise QueryError(f"not a valid IRI: <{value}>")
         return f"<{value}>"
     if isinstance(value, Literal):
+        if value.datatype is not None and _IRI_UNSAFE.search(str(value.datatype)):
+            raise QueryError(f"not a valid datatype IRI: <{value.datatype}>")
         return str(value.n3())
     raise QueryError(f"cannot bind {value!r}: give a string or an <IRI>")
 
@@ -223,6 +278,27 @@ def _syntax_error(
         if (rdflib.line, rdflib.column) != (1, 1):
             return rdflib
     return oxigraph
+
+
+def check_prepared(query: Any) -> None:
+    """:func:`check_query` for a query rdflib has already parsed (``prepareQuery``).
+
+    Raises:
+        QueryRefusedError: the query holds SERVICE or FROM / FROM NAMED.
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if getattr(query.algebra, "datasetClause", None):
+        raise QueryRefusedError(_OUTSIDE["FROM"])
+    stack: list[Any] = [query.algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise QueryRefusedError(_OUTSIDE["SERVICE"])
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
 
 
 def _oxigraph_syntax_error(

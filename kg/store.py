@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -76,16 +77,52 @@ def _rdf_format(path: Path) -> Any:
     return getattr(ox.RdfFormat, name)
 
 
-def _graph(inner: Any) -> Graph:
-    from oxrdflib import OxigraphStore
+def _graph(inner: Any, *, writable: bool = True) -> Graph:
     from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     from kg.namespaces import bind_prefixes
 
-    return bind_prefixes(
-        Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
-    )
+    store = _safe_store_class()(store=inner, allow_update=writable)
+    return bind_prefixes(Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID))
+
+
+@cache
+def _safe_store_class() -> type:
+    """``oxrdflib``'s store with :func:`kg.query.check_query` in front of every query.
+
+    So a notebook calling ``graph.query(...)`` directly is as safe as ``kg query``: SERVICE,
+    FROM and LOAD never run, and updates only on a store opened writable. Defined on first use,
+    to keep oxrdflib's import off the start of commands that never open a store.
+    """
+    from oxrdflib import OxigraphStore
+    from rdflib.plugins.sparql.sparql import Query
+
+    from kg.query import check_prepared, check_query
+
+    class SafeOxigraphStore(OxigraphStore):
+        def __init__(self, *, store: Any, allow_update: bool) -> None:
+            super().__init__(store=store)
+            self.allow_update = allow_update
+
+        def query(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(query, Query):
+                check_prepared(query)  # rdflib's own engine then runs it
+            else:
+                check_query(str(query))
+            return super().query(query, *args, **kwargs)
+
+        def update(self, update: Any, *args: Any, **kwargs: Any) -> Any:
+            if not self.allow_update:
+                from kg.errors import QueryRefusedError
+
+                raise QueryRefusedError("this store is open read-only: updates are refused")
+            if not isinstance(update, str):
+                raise NotImplementedError("pass SPARQL Update as text")
+            check_query(update, allow_update=True)
+            return super().update(update, *args, **kwargs)
+
+    return SafeOxigraphStore
 
 
 def open_store(path: Path, *, writable: bool = False) -> Graph:
@@ -102,7 +139,9 @@ def open_store(path: Path, *, writable: bool = False) -> Graph:
     if not is_store(path):
         raise GraphLoadError(f"{path}: not a store (create one with `kg build` or `kg load`)")
     try:
-        return _graph(ox.Store(str(path)) if writable else ox.Store.read_only(str(path)))
+        if writable:
+            return _graph(ox.Store(str(path)))
+        return _graph(ox.Store.read_only(str(path)), writable=False)
     except OSError as exc:
         raise GraphLoadError(f"{path}: cannot open the store: {_first_line(exc)}") from None
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from test_visualize import browser  # noqa: F401  (the Chromium fixture, with its skip rules)
 
 from kg.cli import cli
 
