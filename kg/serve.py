@@ -13,6 +13,7 @@ Routes: ``/sparql`` (GET ``?query=``, POST form-encoded or ``application/sparql-
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import queue
 import threading
@@ -145,7 +146,11 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
             job = conn.recv()
         except EOFError:
             return
-        conn.send(_answer(graph, max_rows, *job))
+        try:
+            answer = _answer(graph, max_rows, *job)
+        except Exception as exc:  # a bug must cost one request, not the worker
+            answer = _text(500, f"internal error: {type(exc).__name__}: {exc}")
+        conn.send(answer)
 
 
 def _answer(
@@ -224,11 +229,21 @@ class _Pool:
         self._waiting = 0
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
-        for _ in range(options.workers):
-            self._add()
+        try:
+            for _ in range(options.workers):
+                worker = _Worker(self._context, options.graph, options.max_rows)
+                self._all.append(worker)
+                self._idle.put(worker)
+        except KGError:
+            self.close()
+            raise
 
     def _add(self) -> None:
-        worker = _Worker(self._context, self.options.graph, self.options.max_rows)
+        try:
+            worker = _Worker(self._context, self.options.graph, self.options.max_rows)
+        except KGError as exc:  # e.g. the graph was deleted while serving
+            logging.getLogger(__name__).error("cannot start a worker: %s", exc)
+            return
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)
@@ -260,8 +275,9 @@ class _Pool:
                 answer: tuple[int, str, bytes, bool] = worker.conn.recv()
                 self._idle.put(worker)
                 return answer
-        except (OSError, EOFError):
-            pass
+        except (OSError, EOFError):  # the worker died
+            self._replace(worker)
+            return _text(503, "the query's worker process died; try again")
         self._replace(worker)
         return _text(503, f"the query was stopped after {timeout:g} s (the server's --timeout)")
 

@@ -427,7 +427,7 @@ def test_page_runs_a_named_query_and_draws_a_neighbourhood(browser: Any, server:
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(server.url)
-        page.wait_for_function("document.querySelectorAll('#named option').length > 10")
+        page.wait_for_selector("#named option:nth-child(12)", state="attached")
         page.select_option("#named", "founders")
         page.click("#run")
         page.wait_for_selector("#results table")
@@ -435,7 +435,7 @@ def test_page_runs_a_named_query_and_draws_a_neighbourhood(browser: Any, server:
         page.fill("#query", 'SELECT ?who WHERE { ?who rdfs:label "Lei Jun" }')
         page.click("#run")
         page.click("#results a:text('lei-jun')")
-        page.wait_for_function("document.querySelectorAll('#graph circle').length > 3")
+        page.wait_for_selector("#graph circle:nth-of-type(4)", state="attached")
         assert page.inner_text("#entity-title").startswith("Lei Jun:")
         page.fill("#query", "SELECT ?x WHERE { ?x ?y }")
         page.click("#run")
