@@ -233,6 +233,18 @@ def _term(value: Any) -> str:
     raise QueryError(f"cannot bind {value!r}: give a string or an <IRI>")
 
 
+def _check_variables(text: str, bindings: dict[str, Any]) -> None:
+    """Refuse to bind a variable that ``text`` does not have (a misspelt ``--param``).
+
+    Raises:
+        QueryError: naming the first such variable.
+    """
+    used = {m.group()[1:] for m in _TOKENS.finditer(text) if m.lastgroup == "var"}
+    unknown = [name for name in bindings if name not in used]
+    if unknown:
+        raise QueryError(f"the query has no variable ?{unknown[0]} to bind")
+
+
 def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, int]:
     """``text`` with ``bindings`` as a VALUES block at the top of its WHERE clause.
 
@@ -243,10 +255,7 @@ def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, in
     'SELECT ?s WHERE { VALUES (?o) { ("a \\\\"b\\\\"") } ?s ?p ?o }'
     """
     tokens = [m for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
-    used = {m.group()[1:] for m in tokens if m.lastgroup == "var"}
-    unknown = [name for name in bindings if name not in used]
-    if unknown:
-        raise QueryError(f"the query has no variable ?{unknown[0]} to bind")
+    _check_variables(text, bindings)
     words = [m.group().upper() if m.lastgroup == "word" else "" for m in tokens]
     start = words.index("WHERE") if "WHERE" in words else 0
     if "WHERE" not in words and "CONSTRUCT" in words:
@@ -380,7 +389,9 @@ def run_query(
                 graph.update(text, initNs=namespaces)
             else:
                 graph.update(text, initNs=dict(PREFIXES))
-            return Result("UPDATE")
+            done = Result("ASK")  # rdflib's Result knows only the four query forms
+            done.type = "UPDATE"
+            return done
         if oxigraph:
             # Oxigraph substitutes only projected variables (SEP-0007): bind through VALUES.
             inserted = (0, 0, 0)
@@ -389,6 +400,7 @@ def run_query(
                 inserted = (where[0], where[1], where[2])
             result = graph.query(text, initNs=namespaces)
         else:
+            _check_variables(text, bindings)
             result = graph.query(_prepare(text), initBindings=bindings)
         if result.type == "SELECT":
             rows = result.bindings if limit is None else islice(result.bindings, limit)

@@ -51,7 +51,6 @@ RDF_FORMATS = {
     ".owl": "RDF_XML",
     ".n3": "N3",
 }
-_QUAD_FORMATS = {"N_QUADS", "TRIG"}
 
 
 def is_store(path: Path) -> bool:
@@ -142,7 +141,7 @@ def open_store(path: Path, *, writable: bool = False) -> Graph:
         if writable:
             return _graph(ox.Store(str(path)))
         return _graph(ox.Store.read_only(str(path)), writable=False)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB: a lock, or files changed by a writer
         raise GraphLoadError(f"{path}: cannot open the store: {_first_line(exc)}") from None
 
 
@@ -159,7 +158,7 @@ def memory_graph(path: Path) -> Graph:
     inner = ox.Store()
     try:
         with path.open("rb") as stream:
-            if fmt.name in _QUAD_FORMATS:
+            if fmt.supports_datasets:  # N-Quads, TriG, JSON-LD
                 inner.extend(_to_default_graph(ox.parse(stream, fmt)))
             else:
                 inner.load(stream, fmt)
@@ -283,14 +282,14 @@ def load_files(
         raise GraphLoadError(f"{store}: exists and is not a store")
     try:
         inner = ox.Store(str(store))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         raise GraphLoadError(f"{store}: cannot open the store: {_first_line(exc)}") from None
     report = progress or (lambda n: None)
     for path, fmt in zip(map(Path, files), formats, strict=True):
         with path.open("rb") as raw:
             stream: Any = _Counting(raw, report)
             try:
-                if fmt.name in _QUAD_FORMATS:
+                if fmt.supports_datasets:  # N-Quads, TriG, JSON-LD
                     inner.bulk_extend(_to_default_graph(ox.parse(stream, fmt)))
                 else:
                     inner.bulk_load(stream, fmt)
