@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -182,7 +183,11 @@ def _parse_param(value: str) -> tuple[str, Any]:
     if not sep or not name.strip():
         raise click.BadParameter(f"{value!r}: expected NAME=VALUE", param_hint="'--param'")
     raw = raw.strip()
-    term: Any = URIRef(raw[1:-1]) if raw.startswith("<") and raw.endswith(">") else Literal(raw)
+    if raw.startswith("<") and raw.endswith(">"):
+        if re.search(r'[<>"{}|^`\\\x00-\x20]', raw[1:-1]):
+            raise click.BadParameter(f"{raw}: not a valid IRI", param_hint="'--param'")
+        return name.strip().lstrip("?$"), URIRef(raw[1:-1])
+    term: Any = Literal(raw)
     return name.strip().lstrip("?$"), term
 
 

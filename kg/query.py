@@ -201,20 +201,22 @@ def check_query(text: str, *, allow_update: bool = False) -> str:
     Raises:
         QueryRefusedError: the query holds a refused form.
     """
-    kind = "query"
     expanded = _expand_escapes(text)
-    for source in (text,) if expanded is None else (text, expanded):
-        for group, word in _words(source):
-            if word in _OUTSIDE:
-                raise QueryRefusedError(_OUTSIDE[word])
-            if word in _UPDATE and group == "word":
-                if not allow_update:
-                    raise QueryRefusedError(
-                        f"{word} is an update and updates are refused: the graph is read-only"
-                        " (the CLI's --allow-update writes to a local store)"
-                    )
-                kind = "update"
-    return kind
+    words = [
+        (group, word)
+        for source in ((text,) if expanded is None else (text, expanded))
+        for group, word in _words(source)
+    ]
+    for _, word in words:  # what reaches outside first: it stays refused with --allow-update
+        if word in _OUTSIDE:
+            raise QueryRefusedError(_OUTSIDE[word])
+    updates = [word for group, word in words if word in _UPDATE and group == "word"]
+    if updates and not allow_update:
+        raise QueryRefusedError(
+            f"{updates[0]} is an update and updates are refused: the graph is read-only"
+            " (the CLI's --allow-update writes to a local store)"
+        )
+    return "update" if updates else "query"
 
 
 _IRI_UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
@@ -473,7 +475,7 @@ def _serialized(fmt: str) -> Callable[[Result], str]:
         text = out.getvalue().decode("utf-8")
         if fmt == "json":  # pretty, stable output
             text = json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
-        return text
+        return text if text.endswith("\n") else text + "\n"
 
     return serialize
 
