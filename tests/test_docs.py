@@ -54,3 +54,15 @@ def test_readme_setup_commands(readme: str, command: str) -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert INSTALL_AND_TEST in [line.strip() for line in lines]
+
+
+def test_readme_python_example_runs(
+    readme: str, seed_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    example = next(b for b in blocks if "open_graph" in b)
+    (tmp_path / "exports").symlink_to(seed_out)
+    monkeypatch.chdir(tmp_path)
+    printed: list[str] = []
+    exec(compile(example, "README.md", "exec"), {"print": printed.append})
+    assert "market share Q3 2017" in printed[0] and "(5 rows)" in printed[0]
