@@ -1,66 +1,92 @@
-"""The networkx view of a knowledge graph, derived from the RDF in one place."""
+"""The networkx view of a knowledge graph, derived from the RDF in one place.
+
+The page (:mod:`kg.visualize`), the analytics below and the GraphML/GEXF exports all read
+this one view, made by two SPARQL queries, so they agree with what SPARQL answers.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import networkx as nx
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from kg.namespaces import ENTITY_TYPES, KG, PROV, RDF, RDFS, SKOS
+from kg.namespaces import ENTITY_TYPES
 
 __all__ = ["to_networkx"]
+
+_ENTITIES = """
+SELECT ?entity ?class ?label ?kind
+       (GROUP_CONCAT(DISTINCT STR(?alias); separator="\\u001f") AS ?aliases)
+WHERE {
+  VALUES ?class { kg:Person kg:Organization kg:Product kg:Market kg:Event }
+  ?entity a ?class ; rdfs:label ?label .
+  OPTIONAL { ?entity kg:kind ?kind }
+  OPTIONAL { ?entity skos:altLabel ?alias }
+}
+GROUP BY ?entity ?class ?label ?kind
+"""
+# Stated relations only: a super-property added for querying (kg:partner for a kg:supplier)
+# has no statement of its own and would draw a second, evidence-less edge.
+_RELATIONS = """
+SELECT ?s ?p ?o ?sentence ?document ?rule ?confidence WHERE {
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  ?s ?p ?o .
+  OPTIONAL { ?st kg:sentence ?sentence }
+  OPTIONAL { ?st prov:wasDerivedFrom ?doc . OPTIONAL { ?doc kg:path ?path } }
+  BIND(COALESCE(?path, ?doc) AS ?document)
+  OPTIONAL { ?st kg:rule ?rule }
+  OPTIONAL { ?st kg:confidence ?confidence }
+}
+"""
+
+
+def _text(term: Any) -> str:
+    return "" if term is None else str(term)
 
 
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """Entities as nodes, entity-to-entity relations as edges.
 
-    Only relations with a statement (evidence) become edges.
+    Only relations with a statement (evidence) become edges, one per (subject, predicate,
+    object), keyed by the predicate IRI.
 
     Node attributes: ``label``, ``type``, ``kind``, ``aliases`` (joined with ``|``).
     Edge attributes: ``predicate`` (IRI), ``evidence`` (sentences joined with ``\\n``),
-    ``documents``, ``rules`` and ``confidence`` (the highest). Values are strings and floats so
-    the graph writes to GraphML and GEXF as it is.
+    ``documents``, ``rules`` (joined with ``|``) and ``confidence`` (the highest). Values are
+    strings and floats so the graph writes to GraphML and GEXF as it is.
     """
+    from kg.query import run_query
+
     view = nx.MultiDiGraph()
-    types = {KG[t]: t for t in ENTITY_TYPES}
-    for node, cls in graph.subject_objects(RDF.type):
-        if cls in types and isinstance(node, URIRef):
-            aliases = sorted(str(a) for a in graph.objects(node, SKOS.altLabel))
-            view.add_node(
-                str(node),
-                label=str(graph.value(node, RDFS.label) or node),
-                type=types[cls],  # type: ignore[index]
-                kind=str(graph.value(node, KG.kind) or ""),
-                aliases="|".join(aliases),
-            )
-    evidence: dict[tuple[str, str, str], list[tuple[str, str, str, float]]] = defaultdict(list)
-    for statement in graph.subjects(RDF.type, RDF.Statement):
-        s, p, o = (graph.value(statement, x) for x in (RDF.subject, RDF.predicate, RDF.object))
-        doc = graph.value(statement, PROV.wasDerivedFrom)
-        path = graph.value(doc, KG.path) if doc is not None else None
-        evidence[(str(s), str(p), str(o))].append(
-            (
-                str(graph.value(statement, KG.sentence) or ""),
-                str(path or doc or ""),
-                str(graph.value(statement, KG.rule) or ""),
-                float(graph.value(statement, KG.confidence) or 0),  # type: ignore[arg-type]
-            )
+    names = {t: t for t in ENTITY_TYPES}
+    for row in run_query(graph, _ENTITIES):
+        entity, cls, label, kind, aliases = (row[i] for i in range(5))  # type: ignore[index]
+        view.add_node(
+            str(entity),
+            label=str(label),
+            type=names.get(str(cls).rpartition("#")[2], str(cls)),
+            kind=_text(kind),
+            aliases="|".join(sorted(a for a in _text(aliases).split("\x1f") if a)),
         )
-    for s, p, o in graph:
+    found: dict[tuple[str, str, str], list[tuple[str, str, str, float]]] = defaultdict(list)
+    for row in run_query(graph, _RELATIONS):
+        s, p, o, sentence, document, rule, confidence = (row[i] for i in range(7))  # type: ignore[index]
         key = (str(s), str(p), str(o))
-        found = evidence.get(key, [])
-        # stated relations only: super-properties added for querying (kg:partner for a
-        # kg:supplier) would draw a second, evidence-less edge
-        if key[0] in view and key[2] in view and found:
-            view.add_edge(
-                key[0],
-                key[2],
-                key=key[1],
-                predicate=key[1],
-                evidence="\n".join(sorted({e[0] for e in found})),
-                documents="|".join(sorted({e[1] for e in found})),
-                rules="|".join(sorted({e[2] for e in found})),
-                confidence=max((e[3] for e in found), default=0.0),
+        if key[0] in view and key[2] in view:
+            found[key].append(
+                (_text(sentence), _text(document), _text(rule), float(str(confidence or 0)))
             )
+    for (s, p, o), evidence in sorted(found.items()):
+        view.add_edge(
+            s,
+            o,
+            key=p,
+            predicate=p,
+            evidence="\n".join(sorted({e[0] for e in evidence if e[0]})),
+            documents="|".join(sorted({e[1] for e in evidence if e[1]})),
+            rules="|".join(sorted({e[2] for e in evidence if e[2]})),
+            confidence=max(e[3] for e in evidence),
+        )
     return view
