@@ -8,12 +8,13 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
 from kg.errors import QueryError, QueryNotFoundError, QueryRefusedError, QuerySyntaxError
@@ -342,7 +343,7 @@ def required_params(text: str) -> list[str]:
 
 
 def run_query(
-    graph: Graph,
+    graph: Graph | Any,
     text: str,
     bindings: dict[str, Any] | None = None,
     *,
@@ -351,13 +352,15 @@ def run_query(
 ) -> Result:
     """Check, parse and run a SPARQL query; the project's prefixes need no declaration.
 
-    On an Oxigraph-backed graph (:mod:`kg.store`) the query runs in Oxigraph, with
-    ``bindings`` as its initial bindings; on any other ``rdflib.Graph`` in rdflib's engine.
+    On an Oxigraph-backed graph (:mod:`kg.store`), or a ``pyoxigraph.Store``, the query runs
+    in Oxigraph, with ``bindings`` in a VALUES block; on any other ``rdflib.Graph`` in
+    rdflib's engine, with ``bindings`` as its initial bindings. Either way the result is an
+    ``rdflib`` ``Result`` of rdflib terms.
     A SELECT result is evaluated here (its first ``limit`` rows when given), so evaluation
     errors surface here.
 
     Args:
-        graph: the graph to query.
+        graph: the graph to query: an ``rdflib.Graph`` or a ``pyoxigraph.Store``.
         text: SPARQL text.
         bindings: initial values of variables (by name, without ``?``); never formatted into
             the text.
@@ -371,8 +374,6 @@ def run_query(
         QuerySyntaxError: the query does not parse; carries line and column.
         QueryError: a required parameter is missing, or the engine failed on the query.
     """
-    from kg.store import is_oxigraph
-
     bindings = bindings or {}
     original = text
     inserted = (0, 0, 0)
@@ -381,29 +382,27 @@ def run_query(
     if missing:
         wanted = " ".join(f"--param {n}=VALUE" for n in missing)
         raise QueryError(f"this query needs {wanted}")
-    oxigraph = is_oxigraph(graph)
+    inner = _oxigraph_store(graph)
     namespaces = {p: str(ns) for p, ns in PREFIXES.items()}
     try:
         if kind == "update":
             if bindings:
                 raise QueryError("--param cannot be used with an update")
-            if oxigraph:
-                graph.update(text, initNs=namespaces)
+            if isinstance(graph, Graph):  # its store decides whether it may be written
+                graph.update(text, initNs=namespaces if inner is not None else dict(PREFIXES))
             else:
-                graph.update(text, initNs=dict(PREFIXES))
+                inner.update(text, prefixes=namespaces)
             done = Result("ASK")  # rdflib's Result knows only the four query forms
             done.type = "UPDATE"
             return done
-        if oxigraph:
+        if inner is not None:
             # Oxigraph substitutes only projected variables (SEP-0007): bind through VALUES.
-            inserted = (0, 0, 0)
             if bindings:
                 text, *where = _with_values(text, bindings)
                 inserted = (where[0], where[1], where[2])
-            result = graph.query(text, initNs=namespaces)
-        else:
-            _check_variables(text, bindings)
-            result = graph.query(_prepare(text), initBindings=bindings)
+            return _from_oxigraph(inner.query(text, prefixes=namespaces), limit)
+        _check_variables(text, bindings)
+        result = graph.query(_prepare(text), initBindings=bindings)
         if result.type == "SELECT":
             rows = result.bindings if limit is None else islice(result.bindings, limit)
             result.bindings = [{k: _plain(v) for k, v in row.items()} for row in rows]
@@ -416,6 +415,77 @@ def run_query(
     except Exception as exc:  # the engines raise many kinds of errors while evaluating
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise QueryError(f"the query failed while running: {first}") from None
+    return result
+
+
+def _oxigraph_store(graph: Any) -> Any:
+    """The ``pyoxigraph.Store`` that answers for ``graph``, or None for rdflib's own stores.
+
+    The query then goes to Oxigraph straight, past oxrdflib's conversion of every term (the
+    check it would repeat is done), which keeps ``kg query`` within a small factor of
+    Oxigraph itself.
+    """
+    import pyoxigraph as ox
+
+    if isinstance(graph, ox.Store):
+        return graph
+    store = sys.modules.get("oxrdflib.store")  # not imported: no graph can be on Oxigraph
+    if store is not None and isinstance(graph.store, store.OxigraphStore):
+        return graph.store._inner
+    return None
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _from_oxigraph(answer: Any, limit: int | None) -> Result:
+    """Oxigraph's answer as an rdflib ``Result``; each distinct term is converted once.
+
+    ``"x"^^xsd:string`` becomes the plain literal ``"x"`` (the same in RDF 1.1).
+    """
+    import pyoxigraph as ox
+
+    named, literal, triple = ox.NamedNode, ox.Literal, ox.Triple
+    cache: dict[Any, Any] = {}
+
+    def term(value: Any) -> Any:
+        found = cache.get(value)
+        if found is None:
+            if isinstance(value, named):
+                found = URIRef(value.value)
+            elif isinstance(value, literal):
+                datatype = value.datatype.value
+                if value.language:
+                    found = Literal(value.value, lang=value.language)
+                elif datatype == _XSD_STRING:
+                    found = Literal(value.value)
+                else:
+                    found = Literal(value.value, datatype=term(value.datatype))
+            elif isinstance(value, triple):
+                raise QueryError("RDF-star triples in results are not supported")
+            else:
+                found = BNode(value.value)
+            cache[value] = found
+        return found
+
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    if isinstance(answer, ox.QueryTriples):
+        result = Result("CONSTRUCT")
+        result.graph = Graph()
+        for t in answer:
+            result.graph.add((term(t.subject), term(t.predicate), term(t.object)))
+        return result
+    result = Result("SELECT")
+    names = [Variable(v.value) for v in answer.variables]
+    result.vars = names
+    rows = answer if limit is None else islice(answer, limit)
+    result.bindings = [
+        {name: term(value) for name, value in zip(names, row, strict=True) if value is not None}
+        for row in rows
+    ]
     return result
 
 

@@ -11,10 +11,12 @@ output of ``kg build``: ``graph.ttl``, ``graph.html`` and the store in ``store/`
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -30,6 +32,7 @@ __all__ = [
     "open_graph",
     "open_store",
     "memory_graph",
+    "open_oxigraph",
     "write_store",
     "load_files",
     "is_oxigraph",
@@ -124,36 +127,20 @@ def _safe_store_class() -> type:
     return SafeOxigraphStore
 
 
-def open_store(path: Path, *, writable: bool = False) -> Graph:
-    """Open the store at ``path`` as an ``rdflib.Graph``: read-only unless ``writable``.
-
-    Only one process may hold a store open for writing, and nobody else may read it then.
-
-    Raises:
-        GraphLoadError: ``path`` is not a store, or the database cannot be opened.
-    """
+def _open_inner(path: Path, *, writable: bool = False) -> Any:
     import pyoxigraph as ox
 
-    path = Path(path)
     if not is_store(path):
         raise GraphLoadError(f"{path}: not a store (create one with `kg build` or `kg load`)")
     try:
-        if writable:
-            return _graph(ox.Store(str(path)))
-        return _graph(ox.Store.read_only(str(path)), writable=False)
+        return ox.Store(str(path)) if writable else ox.Store.read_only(str(path))
     except (OSError, RuntimeError) as exc:  # RocksDB: a lock, or files changed by a writer
         raise GraphLoadError(f"{path}: cannot open the store: {_first_line(exc)}") from None
 
 
-def memory_graph(path: Path) -> Graph:
-    """Read an RDF file into an in-memory Oxigraph store, as an ``rdflib.Graph``.
-
-    Raises:
-        GraphLoadError: unknown format, or unparsable content.
-    """
+def _memory_inner(path: Path) -> Any:
     import pyoxigraph as ox
 
-    path = Path(path)
     fmt = _rdf_format(path)
     inner = ox.Store()
     try:
@@ -164,7 +151,40 @@ def memory_graph(path: Path) -> Graph:
                 inner.load(stream, fmt)
     except (SyntaxError, ValueError, OSError) as exc:
         raise GraphLoadError(f"{path}: cannot read {_name(fmt)}: {_first_line(exc)}") from None
-    return _graph(inner)
+    return inner
+
+
+def open_store(path: Path, *, writable: bool = False) -> Graph:
+    """Open the store at ``path`` as an ``rdflib.Graph``: read-only unless ``writable``.
+
+    Only one process may hold a store open for writing, and nobody else may read it then.
+
+    Raises:
+        GraphLoadError: ``path`` is not a store, or the database cannot be opened.
+    """
+    return _graph(_open_inner(Path(path), writable=writable), writable=writable)
+
+
+def memory_graph(path: Path) -> Graph:
+    """Read an RDF file into an in-memory Oxigraph store, as an ``rdflib.Graph``.
+
+    Raises:
+        GraphLoadError: unknown format, or unparsable content.
+    """
+    return _graph(_memory_inner(Path(path)))
+
+
+def open_oxigraph(path: Path) -> Any:
+    """The ``pyoxigraph.Store`` at ``path`` (as :func:`open_graph` finds it), without rdflib.
+
+    :func:`kg.query.run_query` takes it as it takes a graph; ``kg query`` uses it to start
+    fast. A store is opened read-only; an RDF file is read into memory.
+
+    Raises:
+        GraphLoadError: nothing readable at ``path``.
+    """
+    found = _locate(Path(path))
+    return _open_inner(found) if is_store(found) else _memory_inner(found)
 
 
 def open_graph(path: Path) -> Graph:
@@ -175,20 +195,24 @@ def open_graph(path: Path) -> Graph:
     Raises:
         GraphLoadError: nothing readable at ``path``.
     """
-    path = Path(path)
+    found = _locate(Path(path))
+    return open_store(found) if is_store(found) else memory_graph(found)
+
+
+def _locate(path: Path) -> Path:
+    """The store folder or RDF file that ``path`` names."""
     if path.is_dir():
-        if is_store(path):
-            return open_store(path)
-        if is_store(path / STORE_DIR):
-            return open_store(path / STORE_DIR)
+        for candidate in (path, path / STORE_DIR):
+            if is_store(candidate):
+                return candidate
         if (path / "graph.ttl").is_file():
-            return memory_graph(path / "graph.ttl")
+            return path / "graph.ttl"
         raise GraphLoadError(
             f"{path}: neither a store nor a build folder (run `kg build` first, or pass --graph)"
         )
     if not path.is_file():
         raise GraphLoadError(f"{path}: no such graph (run `kg build` first, or pass --graph)")
-    return memory_graph(path)
+    return path
 
 
 def write_store(source: Path, target: Path) -> Path:
@@ -287,9 +311,12 @@ def load_files(
     report = progress or (lambda n: None)
     for path, fmt in zip(map(Path, files), formats, strict=True):
         with path.open("rb") as raw:
+            if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+                _load_lines(inner, raw, fmt, path, report)
+                continue
             stream: Any = _Counting(raw, report)
             try:
-                if fmt.supports_datasets:  # N-Quads, TriG, JSON-LD
+                if fmt.supports_datasets:  # TriG, JSON-LD
                     inner.bulk_extend(_to_default_graph(ox.parse(stream, fmt)))
                 else:
                     inner.bulk_load(stream, fmt)
@@ -301,6 +328,44 @@ def load_files(
     size = len(inner)
     del inner
     return size
+
+
+#: Lines of N-Triples or N-Quads loaded at a time: the bulk loader holds a whole batch in
+#: memory, so a 1M-triple file in one go peaks near 1 GB and in chunks near 400 MB.
+CHUNK_LINES = 250_000
+
+
+def _load_lines(
+    inner: Any, raw: IO[bytes], fmt: Any, path: Path, report: Callable[[int], None]
+) -> None:
+    """Load a line-based file in chunks of :data:`CHUNK_LINES` lines (each line a statement)."""
+    import pyoxigraph as ox
+
+    first = 1
+    while True:
+        lines = list(islice(raw, CHUNK_LINES))
+        if not lines:
+            return
+        chunk = b"".join(lines)
+        report(len(chunk))
+        try:
+            if fmt == ox.RdfFormat.N_QUADS:
+                inner.bulk_extend(_to_default_graph(ox.parse(chunk, fmt)))
+            else:
+                inner.bulk_load(chunk, fmt)
+        except (SyntaxError, ValueError, OSError) as exc:
+            where = _shift_lines(_first_line(exc), first - 1)
+            raise GraphLoadError(f"{path}: cannot read {_name(fmt)}: {where}") from None
+        first += len(lines)
+
+
+def _shift_lines(message: str, offset: int) -> str:
+    """A parser message about a chunk, with its line numbers in the whole file.
+
+    >>> _shift_lines("Parser error at line 2 column 13: bad (line 2)", 500)
+    'Parser error at line 502 column 13: bad (line 502)'
+    """
+    return re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) + offset}", message)
 
 
 def _name(fmt: Any) -> str:

@@ -126,6 +126,8 @@ def check_markets(rows: list[Row]) -> None:
     assert has(rows, market="Wuhan", product="Mi 6X", how="launched there")
     # "the Redmi Note 5A launch in Indonesia last December" (seeds/000)
     assert has(rows, market="Indonesia", product="Redmi Note 5A", how="launched there")
+    # a reported figure names its subject (the organization was left empty before)
+    assert has(rows, organization="Xiaomi", market="India", how="growth reported")
 
 
 def check_figures(rows: list[Row]) -> None:
