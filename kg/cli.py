@@ -13,6 +13,7 @@ import click
 
 from kg import __version__
 from kg.errors import KGError, QuerySyntaxError
+from kg.export import EXPORTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -244,17 +245,15 @@ def query(
     The prefixes kg, kgr, schema, prov, skos, rdf, rdfs, owl and xsd need no declaration.
     SERVICE, FROM, LOAD and updates are refused before anything runs.
     """
-    from kg.query import check_query, format_result, load_graph, resolve_query, run_query
+    from kg.query import check_query, format_result, resolve_query, run_query
+    from kg.store import open_oxigraph
 
     bindings = dict(_parse_param(p) for p in params)
     watchdog = _watchdog(timeout) if timeout else None
     try:
         text, _origin = resolve_query(query)
         update = check_query(text, allow_update=allow_update) == "update"
-        if update:
-            graph = _writable_store(graph_path)
-        else:
-            graph = load_graph(graph_path)
+        graph = _writable_store(graph_path) if update else open_oxigraph(graph_path)
         result = run_query(
             graph,
             text,
@@ -450,30 +449,31 @@ def list_queries() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "ttl", "nt", "jsonld", "graphml"]),
+    type=click.Choice(list(EXPORTERS)),
     default="html",
     show_default=True,
-    help="Output format.",
+    help="Output format (neo4j: nodes.csv and relationships.csv for neo4j-admin import).",
 )
 @click.option(
     "--out",
     "out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Output file [default: exports/graph.<format>].",
+    help="Output file; for neo4j, a folder [default: exports/graph.<format>, exports/neo4j].",
 )
 def export(graph_path: Path, fmt: str, out: Path | None) -> None:
-    """Write the graph as an offline HTML page, Turtle, N-Triples, JSON-LD or GraphML."""
-    from kg.export import SUFFIXES
+    """Write the graph as an offline HTML page, Turtle, N-Triples, JSON-LD, GraphML, GEXF, or
+    CSV files for neo4j-admin import."""
+    from kg.export import default_path
     from kg.export import export as run_export
     from kg.query import load_graph
 
     try:
         graph = load_graph(graph_path)
-        target = run_export(graph, fmt, out or DEFAULT_OUT / f"graph{SUFFIXES[fmt]}")
+        written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT))
     except KGError as exc:
         raise _fail(exc) from None
-    click.echo(f"wrote {target}")
+    click.echo(f"wrote {', '.join(map(str, written))}")
 
 
 @cli.command("eval")
@@ -529,6 +529,160 @@ def show(name: str, graph_path: Path, limit: int) -> None:
             click.echo(format_entity(describe(graph, iri), limit=limit), nl=False)
     except KGError as exc:
         raise _fail(exc) from None
+
+
+# The analytics commands (kg/analyze.py). Their choices are spelt out here so that `kg --help`
+# imports neither rdflib nor networkx; tests/test_analyze.py checks them against the library.
+ANALYSIS_FORMATS = ["table", "json", "csv"]
+ANALYSIS_MEASURES = ["pagerank", "degree", "betweenness"]
+ANALYSIS_TYPES = ["Person", "Organization", "Product", "Market", "Event"]
+
+
+def analysis_format_option(func: F) -> F:
+    """The ``--format`` option of the analytics commands."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(ANALYSIS_FORMATS),
+        default="table",
+        show_default=True,
+        help="Output: an aligned table, or json or csv for other tools.",
+    )(func)
+
+
+@cli.command("stats")
+@graph_option
+@analysis_format_option
+def graph_stats(graph_path: Path, fmt: str) -> None:
+    """Count the graph: documents, entities per type, relations per predicate, connected
+    components, density and the degree distribution (relations per entity)."""
+    from kg.analyze import format_stats, stats
+    from kg.query import load_graph
+
+    try:
+        output = format_stats(stats(load_graph(graph_path)), fmt)
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(output, nl=False)
+
+
+@cli.command("rank")
+@graph_option
+@click.option(
+    "--by",
+    type=click.Choice(ANALYSIS_MEASURES),
+    default="pagerank",
+    show_default=True,
+    help="Measure: PageRank or betweenness over relations in either direction, or degree"
+    " (the number of relations).",
+)
+@click.option(
+    "--type",
+    "type_",
+    type=click.Choice(ANALYSIS_TYPES, case_sensitive=False),
+    default=None,
+    help="List only entities of this type (scores still come from the whole graph).",
+)
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many entities to list.",
+)
+@analysis_format_option
+def rank_entities(graph_path: Path, by: str, type_: str | None, limit: int, fmt: str) -> None:
+    """List the most central entities with their score, type and name."""
+    from kg.analyze import format_ranking, rank, to_networkx
+    from kg.query import load_graph
+
+    try:
+        ranked = rank(to_networkx(load_graph(graph_path)), by=by, type=type_, limit=limit)
+        output = format_ranking(ranked, fmt, by=by)
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(output, nl=False)
+
+
+@cli.command("path")
+@click.argument("source")
+@click.argument("target")
+@graph_option
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Most chains to list (a note on stderr says when more were left out).",
+)
+@analysis_format_option
+def shortest_path(source: str, target: str, graph_path: Path, limit: int, fmt: str) -> None:
+    """Print the shortest chains of relations between SOURCE and TARGET (names, aliases or
+    IRIs), following relations in either direction: each hop with its predicate, its direction
+    and the sentences and documents that state it."""
+    from kg.analyze import format_paths, shortest_paths
+    from kg.query import load_graph
+
+    try:
+        found = shortest_paths(load_graph(graph_path), source, target, limit=limit)
+        output = format_paths(found, fmt)
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(output, nl=False)
+    if not found.chains and fmt != "table":
+        click.echo(f"no path between {found.source.label} and {found.target.label}", err=True)
+    if found.more:
+        click.echo(f"(first {limit} chains shown; more left out by --limit)", err=True)
+
+
+@cli.command("neighbors")
+@click.argument("name")
+@graph_option
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Follow this many relations (hops) out from NAME, in either direction.",
+)
+@analysis_format_option
+def list_neighbors(name: str, graph_path: Path, depth: int, fmt: str) -> None:
+    """List the entities within --depth relations of NAME (any alias), nearest first, with the
+    relation and its direction that lead to each."""
+    from kg.analyze import format_neighborhood, neighbors
+    from kg.query import load_graph
+
+    try:
+        output = format_neighborhood(neighbors(load_graph(graph_path), name, depth=depth), fmt)
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(output, nl=False)
+
+
+@cli.command("communities")
+@graph_option
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Members shown per community in the table (json and csv list every member).",
+)
+@analysis_format_option
+def list_communities(graph_path: Path, top: int, fmt: str) -> None:
+    """Group the entities into communities (networkx's Louvain method, fixed seed), largest
+    first, each with its most connected members."""
+    from kg.analyze import communities, format_communities, to_networkx
+    from kg.query import load_graph
+
+    try:
+        found = communities(to_networkx(load_graph(graph_path)))
+        output = format_communities(found, fmt, top=top)
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(output, nl=False)
 
 
 def main() -> None:

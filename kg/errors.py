@@ -12,6 +12,9 @@ __all__ = [
     "QueryError",
     "QueryRefusedError",
     "RuleFileError",
+    "ExportError",
+    "AmbiguousEntityError",
+    "AnalysisError",
 ]
 
 
@@ -73,3 +76,15 @@ class QueryError(KGError):
 
 class QueryRefusedError(KGError):
     """A query holds a form that is never run: SERVICE, FROM, LOAD, or an update not allowed."""
+
+
+class ExportError(KGError):
+    """An export could not be written: the output path is unwritable or of the wrong kind."""
+
+
+class AmbiguousEntityError(KGError):
+    """A name matches several entities; the message lists them with their IRIs."""
+
+
+class AnalysisError(KGError):
+    """An analysis cannot run as asked: an unknown measure, type or format, or a bad depth."""

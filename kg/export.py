@@ -1,58 +1,343 @@
-"""Exports of a graph, as a small registry: format name -> writer."""
+"""Exports of a graph, as a small registry: format name -> exporter.
+
+The RDF formats (Turtle, N-Triples, JSON-LD) carry every triple. GraphML, GEXF and the Neo4j
+CSV pair carry the networkx view of :func:`kg.analyze.to_networkx` (the entities, and the
+entity-to-entity relations that have evidence), so they agree with each other, with the page
+and with SPARQL.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph
+from kg.errors import ExportError
 
-__all__ = ["EXPORTERS", "SUFFIXES", "export"]
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Graph
 
-Writer = Callable[[Graph, Path], None]
+__all__ = [
+    "Exporter",
+    "EXPORTERS",
+    "NEO4J_NODES",
+    "NEO4J_RELATIONSHIPS",
+    "NEO4J_NODE_HEADER",
+    "NEO4J_RELATIONSHIP_HEADER",
+    "ARRAY_DELIMITER",
+    "default_path",
+    "export",
+    "local_name",
+    "relationship_type",
+]
+
+log = logging.getLogger(__name__)
+
+#: The file names the ``neo4j`` format writes into its folder.
+NEO4J_NODES = "nodes.csv"
+NEO4J_RELATIONSHIPS = "relationships.csv"
+#: Headers in ``neo4j-admin database import`` form: ``name:type``, ``:ID``, ``:LABEL`` ...
+NEO4J_NODE_HEADER = ("id:ID", "label", ":LABEL", "kind", "aliases:string[]")
+NEO4J_RELATIONSHIP_HEADER = (
+    ":START_ID",
+    ":END_ID",
+    ":TYPE",
+    "predicate",
+    "evidence",
+    "documents:string[]",
+    "rules:string[]",
+    "confidence:float",
+)
+#: Separates the elements of a ``string[]`` field: neo4j-admin's default ``--array-delimiter``.
+ARRAY_DELIMITER = ";"
+# The view joins aliases, documents and rules with "|" (see kg.analyze.to_networkx).
+_VIEW_DELIMITER = "|"
+# Characters XML 1.0 cannot hold at all, not even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _rdf(fmt: str) -> Writer:
-    def write(graph: Graph, out: Path) -> None:
-        kwargs: dict[str, Any] = {}
-        if fmt == "json-ld":
-            from kg.namespaces import PREFIXES
+@dataclass(frozen=True)
+class Exporter:
+    """One export format.
 
-            kwargs["context"] = {p: str(ns) for p, ns in PREFIXES.items()}
-        graph.serialize(destination=out, format=fmt, encoding="utf-8", **kwargs)
+    Args:
+        write: writes the graph at the path and returns the files it wrote.
+        default_name: the file (or folder) name written inside ``exports/`` by default.
+        folder: whether the path is a folder rather than a file.
+    """
+
+    write: Callable[[Graph, Path], list[Path]]
+    default_name: str
+    folder: bool = False
+
+
+def local_name(iri: str) -> str:
+    """The part of ``iri`` after its last ``#`` or ``/``.
+
+    >>> local_name("https://w3id.org/kg/ontology#launchedAt")
+    'launchedAt'
+    >>> local_name("https://schema.org/founder")
+    'founder'
+    """
+    return re.split(r"[#/]", iri.rstrip("#/"))[-1]
+
+
+def relationship_type(predicate: str) -> str:
+    """The Neo4j relationship type of a predicate IRI: its local name in upper snake case.
+
+    Words split where the case changes, other characters become ``_``; the namespace is
+    dropped (the ``predicate`` property keeps the whole IRI).
+
+    >>> relationship_type("https://schema.org/founder")
+    'FOUNDER'
+    >>> relationship_type("https://w3id.org/kg/ontology#launchedAt")
+    'LAUNCHED_AT'
+    >>> relationship_type("https://schema.org/parentOrganization")
+    'PARENT_ORGANIZATION'
+    >>> relationship_type("https://w3id.org/kg/ontology#ceo")
+    'CEO'
+    """
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", local_name(predicate))
+    words = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", words)
+    return re.sub(r"[^A-Za-z0-9]+", "_", words).strip("_").upper() or "RELATED_TO"
+
+
+# ------------------------------------------------------------------ RDF
+
+
+def _rdf(name: str) -> Callable[[Graph, Path], list[Path]]:
+    """A writer through Oxigraph's serializer (``name`` in ``pyoxigraph.RdfFormat``).
+
+    Oxigraph writes ``"x"^^xsd:string`` as the plain ``"x"`` (the same literal in RDF 1.1),
+    streams straight from a store, and is far faster than rdflib's serializers.
+    """
+
+    def write(graph: Graph, out: Path) -> list[Path]:
+        import pyoxigraph as ox
+
+        from kg.namespaces import PREFIXES
+
+        fmt = getattr(ox.RdfFormat, name)
+        # Entity IRIs hold "/", which a prefixed name must escape ("kgr:person\/lei-jun"):
+        # written in full, as in graph.ttl.
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items() if p != "kgr"}
+        with out.open("wb") as stream:
+            store = _oxigraph(graph)
+            if store is not None:
+                store.dump(stream, fmt, from_graph=_ox_term(graph.identifier), prefixes=prefixes)
+            else:
+                ox.serialize(_ox_triples(graph), stream, fmt, prefixes=prefixes)
+        return [out]
 
     return write
 
 
-def _graphml(graph: Graph, out: Path) -> None:
+def _oxigraph(graph: Graph) -> Any:
+    """The ``pyoxigraph.Store`` behind ``graph``, or None when rdflib holds it."""
+    from kg.store import is_oxigraph
+
+    # oxrdflib (pinned) keeps its store there; its own serializers read it the same way.
+    return graph.store._inner if is_oxigraph(graph) else None  # type: ignore[attr-defined]
+
+
+def _ox_term(term: Any) -> Any:
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    if term == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return ox.Literal(str(term), datatype=datatype)
+    raise ExportError(f"cannot write the RDF term {term!r}")
+
+
+def _ox_triples(graph: Graph) -> Iterator[Any]:
+    import pyoxigraph as ox
+
+    for s, p, o in graph:
+        yield ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o))
+
+
+def _jsonld(graph: Graph, out: Path) -> list[Path]:
+    """JSON-LD compacted with an inline ``@context`` of the project's prefixes."""
+    from kg.namespaces import PREFIXES
+
+    context = {p: str(ns) for p, ns in PREFIXES.items()}
+    graph.serialize(destination=out, format="json-ld", encoding="utf-8", context=context)
+    return [out]
+
+
+# ------------------------------------------------------------------ the networkx view
+
+
+def _xml_safe(value: Any) -> Any:
+    """``value`` with the characters XML cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _xml_view(graph: Graph, *, edge_ids: bool) -> nx.MultiDiGraph:
+    """The view with XML-safe strings, each edge labelled with its predicate's local name.
+
+    With ``edge_ids``, edges are keyed ``e0``, ``e1`` ... (GraphML writes the key as the edge
+    id, which must be unique); otherwise by predicate IRI, as in the view.
+    """
     import networkx as nx
 
     from kg.analyze import to_networkx
 
-    nx.write_graphml(to_networkx(graph), out)
+    view = to_networkx(graph)
+    safe = nx.MultiDiGraph()
+    for node, data in view.nodes(data=True):
+        safe.add_node(node, **{k: _xml_safe(v) for k, v in data.items()})
+    for i, (s, o, key, data) in enumerate(view.edges(keys=True, data=True)):
+        attrs = {k: _xml_safe(v) for k, v in data.items()}
+        safe.add_edge(s, o, key=f"e{i}" if edge_ids else key, **attrs)
+    return safe
 
 
-def _html(graph: Graph, out: Path) -> None:
+def _graphml(graph: Graph, out: Path) -> list[Path]:
+    import networkx as nx
+
+    nx.write_graphml(_xml_view(graph, edge_ids=True), out)
+    return [out]
+
+
+def _gexf(graph: Graph, out: Path) -> list[Path]:
+    """GEXF 1.2 for Gephi: node label = the entity's name, edge label = the predicate's local
+    name, attributes typed (``string``, ``double`` for confidence)."""
+    import networkx as nx
+
+    view = _xml_view(graph, edge_ids=False)
+    for _, _, data in view.edges(data=True):
+        data["label"] = local_name(data["predicate"])
+    nx.write_gexf(view, out, version="1.2draft")
+    return [out]
+
+
+def _array(joined: str, clashes: list[str]) -> str:
+    """A view list (``a|b``) as a Neo4j array field (``a;b``); elements holding ``;`` noted."""
+    items = [item for item in joined.split(_VIEW_DELIMITER) if item]
+    clashes.extend(item for item in items if ARRAY_DELIMITER in item)
+    return ARRAY_DELIMITER.join(items)
+
+
+def _neo4j(graph: Graph, out: Path) -> list[Path]:
+    """``nodes.csv`` and ``relationships.csv`` for ``neo4j-admin database import``.
+
+    RFC 4180 CSV (fields holding commas, quotes or line breaks are quoted, quotes doubled),
+    UTF-8 without a BOM; the IRI is each node's ``:ID`` and ``id`` property.
+    """
+    from kg.analyze import to_networkx
+
+    view = to_networkx(graph)
+    out.mkdir(parents=True, exist_ok=True)
+    clashes: list[str] = []
+    nodes, relationships = out / NEO4J_NODES, out / NEO4J_RELATIONSHIPS
+    with nodes.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(NEO4J_NODE_HEADER)
+        for node, data in sorted(view.nodes(data=True), key=lambda item: str(item[0])):
+            aliases = _array(data["aliases"], clashes)
+            writer.writerow([node, data["label"], data["type"], data["kind"], aliases])
+    edges = sorted(view.edges(data=True), key=lambda e: (e[0], e[2]["predicate"], e[1]))
+    with relationships.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(NEO4J_RELATIONSHIP_HEADER)
+        for s, o, data in edges:
+            writer.writerow(
+                [
+                    s,
+                    o,
+                    relationship_type(data["predicate"]),
+                    data["predicate"],
+                    data["evidence"],
+                    _array(data["documents"], clashes),
+                    _array(data["rules"], clashes),
+                    repr(float(data["confidence"])),
+                ]
+            )
+    if clashes:
+        log.warning(
+            "%d alias(es) or path(s) hold %r, neo4j-admin's array delimiter, and will be split "
+            "on import (first: %r)",
+            len(clashes),
+            ARRAY_DELIMITER,
+            clashes[0],
+        )
+    return [nodes, relationships]
+
+
+def _html(graph: Graph, out: Path) -> list[Path]:
     from kg.visualize import write_html
 
     write_html(graph, out, title=out.stem)
+    return [out]
 
 
-#: Writers by format name.
-EXPORTERS: dict[str, Writer] = {
-    "html": _html,
-    "ttl": _rdf("turtle"),
-    "nt": _rdf("nt"),
-    "jsonld": _rdf("json-ld"),
-    "graphml": _graphml,
+#: Exporters by format name.
+EXPORTERS: dict[str, Exporter] = {
+    "html": Exporter(_html, "graph.html"),
+    "ttl": Exporter(_rdf("TURTLE"), "graph.ttl"),
+    "nt": Exporter(_rdf("N_TRIPLES"), "graph.nt"),
+    "jsonld": Exporter(_jsonld, "graph.jsonld"),
+    "graphml": Exporter(_graphml, "graph.graphml"),
+    "gexf": Exporter(_gexf, "graph.gexf"),
+    "neo4j": Exporter(_neo4j, "neo4j", folder=True),
 }
-#: The default file suffix of each format.
-SUFFIXES = {"html": ".html", "ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "graphml": ".graphml"}
 
 
-def export(graph: Graph, fmt: str, out: Path) -> Path:
-    """Write ``graph`` to ``out`` in format ``fmt`` (a key of :data:`EXPORTERS`)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    EXPORTERS[fmt](graph, out)
-    return out
+def default_path(fmt: str, folder: Path) -> Path:
+    """Where format ``fmt`` is written inside ``folder`` when no path is given.
+
+    >>> default_path("neo4j", Path("exports")).as_posix()
+    'exports/neo4j'
+    """
+    return Path(folder) / EXPORTERS[fmt].default_name
+
+
+def export(graph: Graph, fmt: str, out: Path) -> list[Path]:
+    """Write ``graph`` at ``out`` in format ``fmt`` (a key of :data:`EXPORTERS`).
+
+    Args:
+        graph: the graph.
+        fmt: the format name.
+        out: the file to write; for ``neo4j``, the folder that receives ``nodes.csv`` and
+            ``relationships.csv`` (created when missing). Parent folders are created.
+
+    Returns:
+        The files written.
+
+    Raises:
+        ExportError: unknown format, or ``out`` cannot be written (a folder where a file is
+            expected or the reverse, no permission, a full disk ...).
+    """
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise ExportError(f"unknown export format {fmt!r} (use one of {', '.join(EXPORTERS)})")
+    out = Path(out)
+    if exporter.folder and out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: not a folder (the {fmt} export writes a folder of files)")
+    if not exporter.folder and out.is_dir():
+        raise ExportError(f"{out}: is a folder (give a file name for the {fmt} export)")
+    blocker = next((p for p in out.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise ExportError(f"{out}: cannot write: {blocker} is not a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return exporter.write(graph, out)
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else out
+        raise ExportError(f"{where}: cannot write: {exc.strerror or exc}") from None
