@@ -83,11 +83,9 @@ LAYERS = {
     "engine": "pyoxigraph alone: evaluation and its own terms (as the pyoxigraph column)",
     "oxrdflib": "+ plain oxrdflib Graph.query: from_ox() makes rdflib terms, a dict per row",
     "graph.query": "+ kg's store class (kg.store.open_store): its check of the query text",
-    "run_query": "+ kg.query.run_query: check_query again, required_params, _plain per value",
+    "run_query": "kg.query.run_query: check_query, then pyoxigraph straight, terms converted once",
     "rows": "+ iterating the Result as ResultRows (as the kg column, and the CLI)",
     "check_query": "kg.query.check_query(text) alone, once",
-    "_plain": "kg.query._plain over every value of the converted rows, alone",
-    "proposed": "queries.fast_query() + ResultRows: a prototype of a cheaper path; compare to rows",
 }
 
 
@@ -152,57 +150,6 @@ def consume_pyoxigraph(solutions: Any) -> int:
     return n
 
 
-def fast_query(graph: Any, text: str, namespaces: dict[str, str]) -> Any:
-    """A prototype of a cheaper ``run_query`` path (not what ``kg`` does today), to measure it.
-
-    It checks the text once, queries the pyoxigraph store under the graph directly and skips
-    oxrdflib's ``from_ox`` and ``_plain``: an ``xsd:string`` literal becomes a plain
-    ``Literal`` at once (what ``_plain`` makes of it anyway), datatype IRIs are made once, and
-    each distinct term is converted once per result (labels and IRIs repeat across rows).
-    """
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef, Variable
-    from rdflib.query import Result
-
-    from kg.query import check_query
-
-    check_query(text)
-    solutions = graph.store._inner.query(text, prefixes=namespaces)
-    xsd_string = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
-    named, literal = ox.NamedNode, ox.Literal
-    datatypes: dict[Any, URIRef] = {}
-    cache: dict[Any, Any] = {}
-
-    def term(value: Any) -> Any:
-        if value is None:
-            return None
-        found = cache.get(value)
-        if found is None:
-            if isinstance(value, named):
-                found = URIRef(value.value)
-            elif isinstance(value, literal):
-                if value.language:
-                    found = Literal(value.value, lang=value.language)
-                elif value.datatype == xsd_string:
-                    found = Literal(value.value)
-                else:
-                    dt = datatypes.get(value.datatype)
-                    if dt is None:
-                        dt = datatypes[value.datatype] = URIRef(value.datatype.value)
-                    found = Literal(value.value, datatype=dt)
-            else:
-                found = BNode(value.value)
-            cache[value] = found
-        return found
-
-    result = Result("SELECT")
-    result.vars = [Variable(v.value) for v in solutions.variables]
-    result.bindings = [
-        {v: term(x) for v, x in zip(result.vars, solution, strict=True)} for solution in solutions
-    ]
-    return result
-
-
 def breakdown(graph: Any, raw: Any, text: str, repeats: int) -> dict[str, float]:
     """Median seconds of each layer of :data:`LAYERS` for one query."""
     from oxrdflib import OxigraphStore
@@ -212,22 +159,10 @@ def breakdown(graph: Any, raw: Any, text: str, repeats: int) -> dict[str, float]
     from kg.namespaces import PREFIXES
     from kg.query import check_query, run_query
 
-    plain_term: Callable[[Any], Any] | None
-    try:
-        from kg.query import _plain as plain_term
-    except ImportError:  # renamed or gone: that column stays empty
-        plain_term = None
-
     namespaces = {p: str(ns) for p, ns in PREFIXES.items()}
     plain_graph = Graph(
         store=OxigraphStore(store=graph.store._inner), identifier=DATASET_DEFAULT_GRAPH_ID
     )
-    rows = list(plain_graph.query(text, initNs=namespaces).bindings)
-
-    def plain() -> int:
-        assert plain_term is not None
-        return len([{k: plain_term(v) for k, v in row.items()} for row in rows])
-
     def check() -> int:
         check_query(text)
         return 0
@@ -239,10 +174,7 @@ def breakdown(graph: Any, raw: Any, text: str, repeats: int) -> dict[str, float]
         "run_query": lambda: len(run_query(graph, text).bindings),
         "rows": lambda: consume_rdflib(run_query(graph, text)),
         "check_query": check,
-        "proposed": lambda: consume_rdflib(fast_query(graph, text, namespaces)),
     }
-    if plain_term is not None:
-        layers["_plain"] = plain
     times: dict[str, list[float]] = {name: [] for name in layers}
     for _ in range(repeats):
         for name, run in layers.items():
