@@ -39,6 +39,23 @@ def _fail(exc: KGError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+def max_nodes_option(func: F) -> F:
+    """The page's ``--max-nodes`` option (``kg build`` and ``kg export --format html``)."""
+    return click.option(
+        "--max-nodes",
+        type=click.IntRange(min=0),
+        default=None,
+        metavar="N",
+        help="Page: show at most N entities, those ranked highest by PageRank; the page says"
+        " how many were left out. 0 shows them all. [default: 10000]",
+    )(func)
+
+
+def _page_max_nodes(max_nodes: int | None) -> dict[str, Any]:
+    """``--max-nodes`` as ``kg.visualize.render_html`` takes it: absent, its default; 0, all."""
+    return {} if max_nodes is None else {"max_nodes": max_nodes or None}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
@@ -87,6 +104,7 @@ def cli() -> None:
     help="Extra relation rules (JSON, same format as the built-in ones). Repeatable.",
 )
 @click.option("--no-html", is_flag=True, help="Write graph.ttl and the store only.")
+@max_nodes_option
 def build(
     sources: tuple[Path, ...],
     out_dir: Path,
@@ -96,6 +114,7 @@ def build(
     patterns: tuple[Path, ...],
     rules: tuple[Path, ...],
     no_html: bool,
+    max_nodes: int | None,
 ) -> None:
     """Read SOURCES (.txt/.md files or folders; default: seeds/) and write the graph.
 
@@ -148,17 +167,19 @@ def build(
     except KGError as exc:
         raise _fail(exc) from None
     if not no_html:
+        from kg.query import load_graph
         from kg.visualize import write_html
 
-        written.append(
-            str(
-                write_html(
-                    result.graph,
-                    out_dir / "graph.html",
-                    title="kg: " + ", ".join(map(str, sources)),
-                )
+        try:
+            page = write_html(
+                load_graph(out_dir),  # the store just written, as kg export reads it
+                out_dir / "graph.html",
+                title="kg: " + ", ".join(map(str, sources)),
+                **_page_max_nodes(max_nodes),
             )
-        )
+        except KGError as exc:
+            raise _fail(exc) from None
+        written.append(str(page))
     summary = result.summary()
     width = max([20, *(len(n) for group in summary.values() for n in group)])
     counts = {
@@ -461,16 +482,69 @@ def list_queries() -> None:
     default=None,
     help="Output file; for neo4j, a folder [default: exports/graph.<format>, exports/neo4j].",
 )
-def export(graph_path: Path, fmt: str, out: Path | None) -> None:
+@click.option(
+    "--focus",
+    metavar="NAME",
+    default=None,
+    help="Page: show only the entities within --depth relations of NAME (a name or alias, as"
+    " kg show finds it, or an IRI).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Page: with --focus, follow N relations out from NAME, either direction. [default: 1]",
+)
+@click.option(
+    "--types",
+    metavar="TYPE,...",
+    default=None,
+    help="Page: show only entities of these types, comma-separated (e.g. Person,Organization).",
+)
+@click.option(
+    "--min-degree",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Page: show only entities with at least N relations.",
+)
+@max_nodes_option
+def export(
+    graph_path: Path,
+    fmt: str,
+    out: Path | None,
+    focus: str | None,
+    depth: int | None,
+    types: str | None,
+    min_degree: int | None,
+    max_nodes: int | None,
+) -> None:
     """Write the graph as an offline HTML page, Turtle, N-Triples, JSON-LD, GraphML, GEXF, or
-    CSV files for neo4j-admin import."""
+    CSV files for neo4j-admin import.
+
+    The page's options (--focus, --depth, --types, --min-degree, --max-nodes) apply in that
+    order, to --format html only."""
     from kg.export import default_path
     from kg.export import export as run_export
     from kg.query import load_graph
 
+    page: dict[str, Any] = {
+        "focus": focus,
+        "depth": depth,
+        "types": None if types is None else [t for t in types.split(",") if t.strip()],
+        "min_degree": min_degree,
+    }
+    page = {name: value for name, value in page.items() if value is not None}
+    page.update(_page_max_nodes(max_nodes))
+    if page and fmt != "html":
+        flags = ", ".join("--" + name.replace("_", "-") for name in page)
+        raise click.UsageError(f"{flags}: only for --format html")
+    if depth is not None and focus is None:
+        raise click.UsageError("--depth needs --focus")
     try:
         graph = load_graph(graph_path)
-        written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT))
+        written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
     except KGError as exc:
         raise _fail(exc) from None
     click.echo(f"wrote {', '.join(map(str, written))}")

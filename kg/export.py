@@ -69,11 +69,13 @@ class Exporter:
         write: writes the graph at the path and returns the files it wrote.
         default_name: the file (or folder) name written inside ``exports/`` by default.
         folder: whether the path is a folder rather than a file.
+        options: the keyword options ``write`` takes besides the graph and the path.
     """
 
-    write: Callable[[Graph, Path], list[Path]]
+    write: Callable[..., list[Path]]
     default_name: str
     folder: bool = False
+    options: tuple[str, ...] = ()
 
 
 def local_name(iri: str) -> str:
@@ -280,16 +282,18 @@ def _neo4j(graph: Graph, out: Path) -> list[Path]:
     return [nodes, relationships]
 
 
-def _html(graph: Graph, out: Path) -> list[Path]:
+def _html(graph: Graph, out: Path, **options: Any) -> list[Path]:
     from kg.visualize import write_html
 
-    write_html(graph, out, title=out.stem)
+    write_html(graph, out, title=out.stem, **options)
     return [out]
 
 
 #: Exporters by format name.
 EXPORTERS: dict[str, Exporter] = {
-    "html": Exporter(_html, "graph.html"),
+    "html": Exporter(
+        _html, "graph.html", options=("focus", "depth", "types", "min_degree", "max_nodes")
+    ),
     "ttl": Exporter(_rdf("TURTLE"), "graph.ttl"),
     "nt": Exporter(_rdf("N_TRIPLES"), "graph.nt"),
     "jsonld": Exporter(_jsonld, "graph.jsonld"),
@@ -308,7 +312,7 @@ def default_path(fmt: str, folder: Path) -> Path:
     return Path(folder) / EXPORTERS[fmt].default_name
 
 
-def export(graph: Graph, fmt: str, out: Path) -> list[Path]:
+def export(graph: Graph, fmt: str, out: Path, **options: Any) -> list[Path]:
     """Write ``graph`` at ``out`` in format ``fmt`` (a key of :data:`EXPORTERS`).
 
     Args:
@@ -316,6 +320,9 @@ def export(graph: Graph, fmt: str, out: Path) -> list[Path]:
         fmt: the format name.
         out: the file to write; for ``neo4j``, the folder that receives ``nodes.csv`` and
             ``relationships.csv`` (created when missing). Parent folders are created.
+        **options: the format's options (``Exporter.options``): for ``html``, those of
+            :func:`kg.visualize.render_html` (``focus``, ``depth``, ``types``, ``min_degree``,
+            ``max_nodes``).
 
     Returns:
         The files written.
@@ -327,6 +334,9 @@ def export(graph: Graph, fmt: str, out: Path) -> list[Path]:
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         raise ExportError(f"unknown export format {fmt!r} (use one of {', '.join(EXPORTERS)})")
+    unknown = sorted(set(options) - set(exporter.options))
+    if unknown:
+        raise ExportError(f"the {fmt} export takes no option {unknown[0]!r}")
     out = Path(out)
     if exporter.folder and out.exists() and not out.is_dir():
         raise ExportError(f"{out}: not a folder (the {fmt} export writes a folder of files)")
@@ -337,7 +347,7 @@ def export(graph: Graph, fmt: str, out: Path) -> list[Path]:
         raise ExportError(f"{out}: cannot write: {blocker} is not a folder")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        return exporter.write(graph, out)
+        return exporter.write(graph, out, **options)
     except OSError as exc:
         where = exc.filename if exc.filename is not None else out
         raise ExportError(f"{where}: cannot write: {exc.strerror or exc}") from None

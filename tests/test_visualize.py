@@ -1,9 +1,13 @@
-"""Tests for kg.visualize: the HTML page as text, then in a real, offline Chromium."""
+"""Tests for kg.visualize: the HTML page as text, its options through ``kg export``, then the
+page in a real, offline Chromium (issue 6)."""
 
 from __future__ import annotations
 
 import json
+import math
+import random
 import re
+import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,15 +16,27 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
-from rdflib import Graph
+from click.testing import CliRunner
+from rdflib import Graph, Literal, Namespace
+from rdflib.namespace import RDF
 
+from kg.analyze import rank, to_networkx
+from kg.cli import cli
+from kg.errors import AnalysisError
+from kg.link import fold
 from kg.namespaces import KG, KGR
-from kg.visualize import render_html, write_html
+from kg.show import EntityNotFoundError
+from kg.visualize import COLORS, DEFAULT_MAX_NODES, PHYSICS_LIMIT, render_html, write_html
 
 TINY = Path(__file__).parent / "data" / "tiny.ttl"
 HOSTILE = "https://w3id.org/kg/id/hostile"
+HOSTILE_LABEL = '<img src=x onerror="window.__xss=1">'
+APPLE, JOBS, IPHONE = str(KGR.apple), str(KGR["steve-jobs"]), str(KGR.iphone)
+CHINA, MACWORLD = str(KGR.china), str(KGR["macworld-2007"])
 PERSON_RGB = [0x4E, 0x79, 0xA7]  # the Person colour in kg.visualize
+PROV = Namespace("http://www.w3.org/ns/prov#")
 #: Counts the canvas pixels drawn at all, or exactly of colour ``rgb``.
 COUNT_PIXELS_JS = """(rgb) => {
     const canvas = document.querySelector("#graph canvas");
@@ -70,19 +86,95 @@ def _data(html: str, name: str) -> list[dict[str, Any]]:
     return data
 
 
+def _options(html: str) -> dict[str, Any]:
+    match = re.search(r"const options = JSON.parse\((.*)\);\n", html)
+    assert match, "options not found in the page"
+    options: dict[str, Any] = json.loads(json.loads(match.group(1)))
+    return options
+
+
+def _ids(html: str) -> set[str]:
+    return {node["id"] for node in _data(html, "nodeData")}
+
+
+def _note(html: str) -> str:
+    match = re.search(r'<p id="note" class="note">(.*?)</p>', html, re.S)
+    return " ".join(match.group(1).split()) if match else ""
+
+
 def _legend(html: str) -> list[str | None]:
     return [attrs["data-kg-type"] for _, attrs in _tags(html) if "data-kg-type" in attrs]
 
 
-def test_no_remote_resources(page_html: str) -> None:
+def _remote_urls(html: str) -> list[str]:
     urls = [
         value.strip().lower()
-        for _, attrs in _tags(page_html)
+        for _, attrs in _tags(html)
         for name, value in attrs.items()
         if name in ("src", "href") and value
     ]
-    assert not [url for url in urls if url.startswith(("http:", "https:", "//"))]
+    return [url for url in urls if url.startswith(("http:", "https:", "//"))]
+
+
+def _synthetic_view(n: int, m: int, seed: int = 1) -> nx.MultiDiGraph:
+    """A view in the shape of ``to_networkx``: ``n`` entities in groups of 40, ``m`` relations,
+    nine in ten of them within a group."""
+    rng = random.Random(seed)
+    types = list(COLORS)
+    view = nx.MultiDiGraph()
+    for i in range(n):
+        view.add_node(f"urn:e{i}", label=f"Entity {i}", type=types[i % 5], kind="", aliases="")
+    while view.number_of_edges() < m:
+        a = rng.randrange(n)
+        b = rng.randrange(n) if rng.random() < 0.1 else min(n - 1, a // 40 * 40 + rng.randrange(40))
+        if a != b:
+            view.add_edge(f"urn:e{a}", f"urn:e{b}", key="urn:p", predicate="urn:p", evidence="S.")
+    return view
+
+
+# ------------------------------------------------------------------ the page as text
+
+
+def test_no_remote_resources(page_html: str) -> None:
+    assert _remote_urls(page_html) == []
     assert "vis.Network" in page_html  # vis-network is inlined, not linked
+    assert "<link" not in page_html and "@import" not in page_html
+
+
+def test_page_is_the_networkx_view(graph: Graph, page_html: str) -> None:
+    """Issue 6: the page draws what to_networkx says, as the analytics and exports do."""
+    view = to_networkx(graph)
+    nodes = {node["id"]: node for node in _data(page_html, "nodeData")}
+    assert set(nodes) == set(view.nodes)
+    for node, data in view.nodes(data=True):
+        assert nodes[node]["label"] == data["label"]
+        assert nodes[node]["kgType"] == data["type"]
+        assert nodes[node]["kind"] == data["kind"]
+        assert nodes[node]["aliases"] == [a for a in data["aliases"].split("|") if a]
+        assert nodes[node]["degree"] == view.degree(node)
+    edges = {(e["from"], e["predicate"], e["to"]): e for e in _data(page_html, "edgeData")}
+    assert set(edges) == {(s, p, o) for s, o, p in view.edges(keys=True)}
+    for s, o, data in view.edges(data=True):
+        edge = edges[(s, data["predicate"], o)]
+        assert edge["evidence"] == data["evidence"].split("\n")
+        assert edge["documents"] == data["documents"].split("|")
+        assert edge["rules"] == data["rules"].split("|")
+        assert edge["confidence"] == data["confidence"]
+    scores = {r.entity.iri: r.score for r in rank(view, limit=len(view))}
+    assert [n["id"] for n in _data(page_html, "nodeData")] == sorted(
+        scores, key=lambda n: (-scores[n], view.nodes[n]["label"].casefold())
+    )
+
+
+def test_page_reads_no_rdf_of_its_own(graph: Graph) -> None:
+    """Given a view, the page shows exactly it: nothing comes from walking the RDF."""
+    view = to_networkx(graph)
+    view.nodes[APPLE]["label"] = "Apple (from the view)"
+    view.remove_node(CHINA)
+    html = render_html(graph, view=view)
+    labels = {node["id"]: node["label"] for node in _data(html, "nodeData")}
+    assert labels[APPLE] == "Apple (from the view)" and CHINA not in labels
+    assert render_html(Graph(), view=view) == html
 
 
 def test_legend_lists_each_type_present(page_html: str) -> None:
@@ -95,29 +187,42 @@ def test_legend_omits_absent_types(graph: Graph) -> None:
     assert _legend(render_html(graph)) == ["Person", "Organization", "Product", "Market"]
 
 
-def test_nodes_carry_type_colour_size_and_aliases(page_html: str) -> None:
+def test_nodes_coloured_by_type_and_sized_by_pagerank(page_html: str) -> None:
     nodes = {node["id"]: node for node in _data(page_html, "nodeData")}
     assert len(nodes) == 6
-    apple, jobs = nodes[str(KGR.apple)], nodes[str(KGR["steve-jobs"])]
+    apple, jobs = nodes[APPLE], nodes[JOBS]
     assert (apple["kgType"], jobs["kgType"]) == ("Organization", "Person")
-    assert apple["color"] != jobs["color"] == nodes[HOSTILE]["color"]
-    assert apple["size"] > jobs["size"]  # degree 4 against 1
+    assert apple["color"] == COLORS["Organization"]
+    assert jobs["color"] == nodes[HOSTILE]["color"] == COLORS["Person"]
+    assert apple["size"] == 40.0  # the highest rank gets the largest dot
+    by_rank = sorted(nodes.values(), key=lambda n: -n["rank"])
+    assert [n["size"] for n in by_rank] == sorted((n["size"] for n in by_rank), reverse=True)
+    assert min(n["size"] for n in by_rank) >= 8.0
     assert apple["aliases"] == ["AAPL", "Apple"]
-    assert "Organization (company)" in apple["title"] and "Also: AAPL, Apple" in apple["title"]
-    assert "Apple was founded by Steve Jobs in 1976." in apple["title"]
+    assert apple["names"] == ["aapl", "apple", "apple inc."]  # folded, as kg show finds names
 
 
 def test_edges_carry_predicate_label_and_evidence(graph: Graph) -> None:
-    graph.add((KGR.apple, KG.acquired, KGR.china))  # not in the ontology: local name
+    # A predicate the ontology does not label shows its local name.
+    graph.add((KGR.apple, KG.acquired, KGR.china))
+    statement = KGR["st-acquired"]
+    for p, o in [
+        (RDF.type, RDF.Statement),
+        (RDF.subject, KGR.apple),
+        (RDF.predicate, KG.acquired),
+        (RDF.object, KGR.china),
+        (KG.sentence, Literal("Apple bought China.")),
+        (PROV.wasDerivedFrom, KGR["doc-apple"]),
+    ]:
+        graph.add((statement, p, o))
     edges = {(e["from"], e["label"], e["to"]): e for e in _data(render_html(graph), "edgeData")}
-    founder = edges[(str(KGR.apple), "founder", str(KGR["steve-jobs"]))]
-    assert founder["title"].splitlines() == [
-        "Apple Inc. — founder → Steve Jobs",
-        "“Apple was founded by Steve Jobs in 1976.”",
-        "seeds/apple.txt · rule founder-passive",
-    ]
-    assert (str(KGR.apple), "operates in", str(KGR.china)) in edges
-    assert (str(KGR.apple), "acquired", str(KGR.china)) in edges
+    founder = edges[(APPLE, "founder", JOBS)]
+    assert founder["evidence"] == ["Apple was founded by Steve Jobs in 1976."]
+    assert founder["documents"] == ["seeds/apple.txt"]
+    assert founder["rules"] == ["founder-passive"]
+    assert founder["confidence"] == 0.9
+    assert (APPLE, "operates in", CHINA) in edges
+    assert edges[(APPLE, "acquired", CHINA)]["evidence"] == ["Apple bought China."]
 
 
 def test_evidence_text_is_in_the_page_json_escaped(page_html: str) -> None:
@@ -133,7 +238,7 @@ def test_hostile_text_appears_only_escaped(page_html: str) -> None:
     assert "img" not in tags
     assert tags.count("script") == 2
     labels = {node["id"]: node["label"] for node in _data(page_html, "nodeData")}
-    assert labels[HOSTILE] == '<img src=x onerror="window.__xss=1">'
+    assert labels[HOSTILE] == HOSTILE_LABEL
 
 
 def test_title_is_escaped(graph: Graph) -> None:
@@ -142,28 +247,224 @@ def test_title_is_escaped(graph: Graph) -> None:
     assert "<b>News</b>" not in html
 
 
-def test_max_nodes_keeps_top_degree_and_says_so(graph: Graph, page_html: str) -> None:
+def test_physics_settles_in_bounded_time(page_html: str) -> None:
+    options = _options(page_html)
+    assert options["physics"]["solver"] == "forceAtlas2Based"
+    assert options["physics"]["stabilization"]["iterations"] <= 300
+    assert options["layout"]["improvedLayout"] is False
+    assert options["edges"]["smooth"] is False
+    assert options["interaction"]["hideEdgesOnDrag"] is True
+    assert "Freeze layout</button>" in page_html
+    assert _note(page_html) == ""  # everything shown, nothing to say
+
+
+def test_max_nodes_keeps_top_ranked_and_says_so(graph: Graph) -> None:
     html = render_html(graph, max_nodes=2)
     assert [n["label"] for n in _data(html, "nodeData")] == ["Apple Inc.", "iPhone"]
     assert [e["label"] for e in _data(html, "edgeData")] == ["launched"]
-    assert "showing 2 of 6 entities" in html
-    assert "showing" not in page_html
+    assert _note(html) == (
+        "showing 2 of 6 entities: the 2 ranked highest by PageRank (max nodes 2), 4 more left out."
+    )
+    assert (
+        _ids(render_html(graph, max_nodes=None))
+        == _ids(render_html(graph))
+        == _ids(render_html(graph, max_nodes=6))
+    )
 
 
-def test_max_nodes_must_be_positive(graph: Graph) -> None:
-    with pytest.raises(ValueError, match="max_nodes"):
-        render_html(graph, max_nodes=0)
+def test_focus_depth(graph: Graph) -> None:
+    assert _ids(render_html(graph, focus="Steve Jobs")) == {JOBS, APPLE}
+    two = render_html(graph, focus="steve jobs", depth=2)
+    assert _ids(two) == {JOBS, APPLE, IPHONE, CHINA, HOSTILE}
+    assert _note(two) == "showing 5 of 6 entities: within 2 relations of Steve Jobs."
+    # any alias, any case; relations followed in either direction
+    assert _ids(render_html(graph, focus="aapl")) == {APPLE, JOBS, IPHONE, CHINA, HOSTILE}
+    assert _ids(render_html(graph, focus=MACWORLD, depth=3)) == {
+        MACWORLD,
+        IPHONE,
+        APPLE,
+        JOBS,
+        CHINA,
+        HOSTILE,
+    }
+
+
+def test_focus_unknown_name_lists_the_closest(graph: Graph) -> None:
+    with pytest.raises(EntityNotFoundError, match="no entity named 'Steve Jbos'; closest: Steve"):
+        render_html(graph, focus="Steve Jbos")
+
+
+def test_types_and_min_degree(graph: Graph) -> None:
+    people = render_html(graph, types=["person"])
+    assert _ids(people) == {JOBS, HOSTILE}
+    assert _legend(people) == ["Person"]
+    assert _data(people, "edgeData") == []
+    assert _note(people) == "showing 2 of 6 entities: types Person."
+    assert _ids(render_html(graph, types=["Person", "Product"])) == {JOBS, HOSTILE, IPHONE}
+    assert _ids(render_html(graph, min_degree=2)) == {APPLE, IPHONE}
+    # the focus is always shown, whatever its type or degree
+    assert _ids(render_html(graph, focus="Steve Jobs", types=["Organization"])) == {JOBS, APPLE}
+    both = render_html(graph, focus="iPhone", depth=2, types=["Person"], min_degree=1)
+    assert _ids(both) == {IPHONE, JOBS, HOSTILE}
+    assert _note(both) == (
+        "showing 3 of 6 entities: within 2 relations of iPhone; types Person; at least 1 relation."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"types": ["Persn"]}, "unknown type 'Persn'; choose from Person, Organization"),
+        ({"types": []}, "no type given"),
+        ({"depth": 0, "focus": "Apple"}, "depth must be 1 or more"),
+        ({"min_degree": -1}, "min_degree must be 0 or more"),
+        ({"max_nodes": 0}, "max_nodes must be 1 or more"),
+    ],
+)
+def test_bad_options(graph: Graph, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(AnalysisError, match=re.escape(message)):
+        render_html(graph, **kwargs)
 
 
 def test_write_html(graph: Graph, tmp_path: Path) -> None:
-    out = write_html(graph, tmp_path / "graph.html", title="tiny")
+    out = write_html(graph, tmp_path / "graph.html", title="tiny", max_nodes=3)
     assert out == tmp_path / "graph.html"
-    assert out.read_text(encoding="utf-8") == render_html(graph, title="tiny")
+    assert out.read_text(encoding="utf-8") == render_html(graph, title="tiny", max_nodes=3)
 
 
 def test_does_not_import_spacy() -> None:
     code = "import sys, kg.visualize; sys.exit('spacy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_big_page_gets_a_computed_layout() -> None:
+    """Past PHYSICS_LIMIT entities the layout comes with the page and physics is off."""
+    view = _synthetic_view(PHYSICS_LIMIT + 200, 3 * PHYSICS_LIMIT)
+    html = render_html(Graph(), view=view)
+    assert render_html(Graph(), view=view) == html  # the same layout every time
+    assert _options(html)["physics"]["enabled"] is False
+    assert _remote_urls(html) == []
+    assert "Resume layout</button>" in html
+    assert "Layout computed before opening" in _note(html)
+    nodes = _data(html, "nodeData")
+    pos = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    assert all(math.isfinite(x) and math.isfinite(y) for x, y in pos.values())
+    assert len(set(pos.values())) == len(pos)
+    # related entities end up nearer each other than entities at random
+    near = [math.dist(pos[s], pos[o]) for s, o in view.edges()]
+    rng = random.Random(0)
+    ids = list(pos)
+    far = [math.dist(pos[rng.choice(ids)], pos[rng.choice(ids)]) for _ in range(2000)]
+    assert statistics.median(near) < 0.25 * statistics.median(far)
+    small = render_html(Graph(), view=view, max_nodes=PHYSICS_LIMIT)
+    assert _options(small)["physics"].get("enabled", True) is True
+    assert "x" not in _data(small, "nodeData")[0]
+
+
+def test_default_max_nodes_caps_a_big_graph() -> None:
+    view = _synthetic_view(DEFAULT_MAX_NODES + 5, 10)
+    html = render_html(Graph(), view=view)
+    assert len(_data(html, "nodeData")) == DEFAULT_MAX_NODES
+    assert _note(html).startswith(
+        f"showing {DEFAULT_MAX_NODES:,} of {DEFAULT_MAX_NODES + 5:,} entities: the"
+        f" {DEFAULT_MAX_NODES:,} ranked highest by PageRank (max nodes {DEFAULT_MAX_NODES:,}),"
+        " 5 more left out."
+    )
+
+
+def test_readme_shows_the_screenshot_and_how_to_make_it() -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "](docs/graph.png)" in readme and "python docs/screenshot.py" in readme
+    png = (root / "docs" / "graph.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and 20_000 < len(png) < 1_000_000
+    assert (root / "docs" / "screenshot.py").is_file()
+
+
+# ------------------------------------------------------------------ kg export / kg build options
+
+
+def _export(tmp_path: Path, *args: str, graph: Path = TINY) -> tuple[Any, str]:
+    out = tmp_path / "page.html"
+    command = ["export", "--graph", str(graph), "--format", "html", "--out", str(out), *args]
+    result = CliRunner().invoke(cli, command)
+    html = out.read_text(encoding="utf-8") if out.exists() else ""
+    return result, html
+
+
+def _one_line_error(result: Any) -> str:
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert result.stdout == ""
+    return str(lines[0])
+
+
+def test_export_focus_depth(tmp_path: Path) -> None:
+    result, html = _export(tmp_path, "--focus", "AAPL", "--depth", "1")
+    assert result.exit_code == 0, result.output
+    assert _ids(html) == {APPLE, JOBS, IPHONE, CHINA, HOSTILE}
+    result, html = _export(tmp_path, "--focus", "Mr. Steve Jobs")  # honorifics do not matter
+    assert result.exit_code == 0, result.output
+    assert _ids(html) == {JOBS, APPLE}
+    assert _note(html) == "showing 2 of 6 entities: within 1 relation of Steve Jobs."
+
+
+def test_export_types_min_degree_max_nodes(tmp_path: Path) -> None:
+    result, html = _export(tmp_path, "--types", "person,Product")
+    assert result.exit_code == 0, result.output
+    assert _ids(html) == {JOBS, HOSTILE, IPHONE}
+    result, html = _export(tmp_path, "--min-degree", "2")
+    assert _ids(html) == {APPLE, IPHONE}
+    result, html = _export(tmp_path, "--max-nodes", "3")
+    assert len(_ids(html)) == 3
+    assert "showing 3 of 6 entities" in _note(html) and "3 more left out" in _note(html)
+    result, html = _export(tmp_path, "--max-nodes", "0")  # 0: no cap
+    assert len(_ids(html)) == 6 and _note(html) == ""
+
+
+def test_export_unknown_focus_is_one_line(tmp_path: Path) -> None:
+    result, html = _export(tmp_path, "--focus", "Steve Jbos")
+    assert result.exit_code == 1 and html == ""
+    assert _one_line_error(result) == "Error: no entity named 'Steve Jbos'; closest: Steve Jobs"
+
+
+def test_export_bad_type_is_one_line(tmp_path: Path) -> None:
+    result, html = _export(tmp_path, "--types", "Person,Compnay")
+    assert result.exit_code == 1 and html == ""
+    assert _one_line_error(result) == (
+        "Error: unknown type 'Compnay'; choose from Person, Organization, Product, Market, Event"
+    )
+
+
+def test_export_page_options_need_html(tmp_path: Path) -> None:
+    args = ["export", "--graph", str(TINY), "--format", "ttl", "--out", str(tmp_path / "g.ttl")]
+    result = CliRunner().invoke(cli, [*args, "--max-nodes", "3", "--types", "Person"])
+    assert result.exit_code == 2
+    assert "Error: --types, --max-nodes: only for --format html" in result.stderr
+    result, _ = _export(tmp_path, "--depth", "2")
+    assert result.exit_code == 2 and "Error: --depth needs --focus" in result.stderr
+
+
+def test_help_states_the_default_cap() -> None:
+    for command in ("export", "build"):
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert f"[default: {DEFAULT_MAX_NODES}]" in " ".join(result.stdout.split())
+
+
+def test_build_max_nodes(tmp_path: Path, pipelines: Any) -> None:
+    corpus = tmp_path / "acme.txt"
+    corpus.write_text(
+        "Acme Corp was founded by Jane Doe in 2015.\n\n"
+        "Acme Corp launched the Zorblax Q7 in Kenya in March 2016.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(corpus), "--out", str(out), "--max-nodes", "1"])
+    assert result.exit_code == 0, result.output
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    assert [n["label"] for n in _data(html, "nodeData")] == ["Acme Corp"]
+    assert re.fullmatch(r"showing 1 of \d entities: .* more left out\.", _note(html))
 
 
 # ------------------------------------------------------------------ in a browser
@@ -183,13 +484,17 @@ class Loaded:
         """Wait until the pixel count satisfies ``condition`` (a JS comparison, e.g. ``"> 0"``)."""
         self.page.wait_for_function(f"(rgb) => ({COUNT_PIXELS_JS})(rgb) {condition}", arg=rgb)
 
+    def search(self, query: str) -> list[str]:
+        self.page.fill("#search-input", query)
+        self.page.press("#search-input", "Enter")
+        selected: list[str] = self.page.evaluate("network.getSelectedNodes()")
+        return selected
 
-@pytest.fixture
-def loaded(browser: Any, graph: Graph, tmp_path: Path) -> Iterator[Loaded]:
-    """The tiny graph's page opened from file://, with remote requests recorded and blocked."""
-    path = write_html(graph, tmp_path / "graph.html")
+
+def _open(browser: Any, path: Path) -> Iterator[Loaded]:
+    """``path`` opened from file://, with every other request recorded and blocked."""
     context = browser.new_context(viewport={"width": 1200, "height": 800})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)
     context.route(re.compile(r"^(?!file:|data:)"), lambda route: route.abort("blockedbyclient"))
     page = context.new_page()
     loaded = Loaded(page)
@@ -197,9 +502,22 @@ def loaded(browser: Any, graph: Graph, tmp_path: Path) -> Iterator[Loaded]:
     page.on("console", lambda msg: loaded.errors.extend([msg.text] if msg.type == "error" else []))
     page.on("pageerror", lambda err: loaded.errors.append(str(err)))
     page.goto(path.as_uri())
+    page.wait_for_function("document.body.dataset.layout === 'settled'")
     loaded.wait_for_pixels("> 0")
     yield loaded
     context.close()
+
+
+@pytest.fixture
+def loaded(browser: Any, graph: Graph, tmp_path: Path) -> Iterator[Loaded]:
+    """The tiny graph's page."""
+    yield from _open(browser, write_html(graph, tmp_path / "graph.html"))
+
+
+@pytest.fixture
+def seed_page(browser: Any, seed_out: Path) -> Iterator[Loaded]:
+    """The page ``kg build`` wrote for the seeds."""
+    yield from _open(browser, seed_out / "graph.html")
 
 
 def test_browser_loads_offline_without_errors(loaded: Loaded) -> None:
@@ -209,9 +527,57 @@ def test_browser_loads_offline_without_errors(loaded: Loaded) -> None:
     assert loaded.pixels(PERSON_RGB) > 0
 
 
+def test_browser_seed_page_renders_offline(seed_page: Loaded) -> None:
+    page = seed_page.page
+    assert seed_page.requests == [page.url]  # the file itself, and nothing else
+    assert seed_page.errors == []
+    assert seed_page.pixels() > 20_000
+    assert page.evaluate("nodeData.length") == page.evaluate("nodes.length") > 100
+    assert page.evaluate("network.physics.options.enabled") is True
+    assert _remote_urls(page.content()) == []
+
+
+def test_browser_seed_search_by_alias_shows_relations(seed_page: Loaded) -> None:
+    page = seed_page.page
+    lei = "https://w3id.org/kg/id/person/lei-jun"
+    assert seed_page.search("LEI JUN") == [lei]
+    assert seed_page.search("Mr. Lei") == [lei]  # an honorific and an alias
+    assert page.inner_text("#panel h2") == "Lei Jun"
+    relations = page.query_selector_all("#relations li")
+    assert len(relations) >= 5
+    xiaomi = [li for li in relations if li.query_selector("button.entity").inner_text() == "Xiaomi"]
+    assert xiaomi, [li.inner_text() for li in relations]
+    sentence = xiaomi[0].query_selector("blockquote")
+    assert sentence is not None and "Lei Jun" in sentence.inner_text()
+    source = xiaomi[0].query_selector(".source")
+    assert source is not None and "seeds/" in source.inner_text()
+    # following a relation from the panel selects the entity at its other end
+    xiaomi[0].query_selector("button.entity").click()
+    assert page.evaluate("network.getSelectedNodes()") == [
+        "https://w3id.org/kg/id/organization/xiaomi"
+    ]
+    assert page.inner_text("#panel h2") == "Xiaomi"
+    assert seed_page.errors == []
+
+
+def test_browser_seed_type_checkbox(seed_page: Loaded) -> None:
+    page = seed_page.page
+    visible_people = "nodes.get({ filter: (n) => n.kgType === 'Person' && !n.hidden }).length"
+    assert page.evaluate(visible_people) > 10
+    assert seed_page.pixels(PERSON_RGB) > 0
+    page.uncheck("input[data-kg-type=Person]")
+    assert page.evaluate(visible_people) == 0
+    seed_page.wait_for_pixels("=== 0", PERSON_RGB)
+    assert seed_page.search("Lei Jun") == []
+    assert page.inner_text("#search-status") == "no match shown (Person hidden)"
+    page.check("input[data-kg-type=Person]")
+    seed_page.wait_for_pixels("> 0", PERSON_RGB)
+
+
 def test_browser_hostile_label_does_not_execute(loaded: Loaded) -> None:
     page = loaded.page
     page.click("#freeze")  # so the node stays where the mouse goes
+    assert page.evaluate("network.physics.options.enabled") is False
     x, y = page.evaluate(
         """(id) => {
             const p = network.canvasToDOM(network.getPositions([id])[id]);
@@ -224,26 +590,55 @@ def test_browser_hostile_label_does_not_execute(loaded: Loaded) -> None:
     tooltip = page.wait_for_selector(".vis-tooltip", state="visible")
     assert tooltip is not None
     text = tooltip.inner_text()
-    assert '<img src=x onerror="window.__xss=1">' in text
+    assert HOSTILE_LABEL in text
     assert "<script>window.__xss=2</script>" in text
+    assert "A fan wrote <script>window.__xss=3</script> about Apple." in text
     assert tooltip.query_selector("img, script") is None
+    # the panel shows the same text, as text
+    page.mouse.click(x, y)
+    assert page.inner_text("#panel h2") == HOSTILE_LABEL
+    assert "<script>window.__xss=3</script>" in page.inner_text("#panel")
+    assert loaded.search("aapl") == [APPLE]
+    assert HOSTILE_LABEL in page.inner_text("#relations")
+    assert page.query_selector("#panel img, #panel script, header img") is None
     assert page.evaluate("window.__xss") is None
     assert loaded.errors == []
     assert loaded.requests == [page.url]
 
 
+def test_browser_tooltip_shows_type_aliases_evidence(loaded: Loaded) -> None:
+    text = loaded.page.evaluate("(id) => nodeTitle(byId.get(id))", APPLE)
+    assert text.splitlines()[:4] == [
+        "Apple Inc.",
+        "Organization (company)",
+        "Also: AAPL, Apple",
+        "4 relations",
+    ]
+    assert "“Apple was founded by Steve Jobs in 1976.”" in text
+    assert "… and 1 more" in text  # three sentences, then a count
+    edge = loaded.page.evaluate(
+        "edgeTitle(edgeData.find((e) => e.label === 'founder'))"
+    ).splitlines()
+    assert edge == [
+        "Apple Inc. — founder → Steve Jobs",
+        "“Apple was founded by Steve Jobs in 1976.”",
+        "seeds/apple.txt · rule founder-passive",
+    ]
+
+
 def test_browser_search_selects_node(loaded: Loaded) -> None:
     page = loaded.page
-    page.fill("#search-input", "aapl")  # an alias, any case
-    page.press("#search-input", "Enter")
-    assert page.evaluate("network.getSelectedNodes()") == [str(KGR.apple)]
-    page.fill("#search-input", "jobs")  # part of a label
-    page.press("#search-input", "Enter")
-    assert page.evaluate("network.getSelectedNodes()") == [str(KGR["steve-jobs"])]
-    page.fill("#search-input", "nokia")
-    page.press("#search-input", "Enter")
-    assert page.evaluate("network.getSelectedNodes()") == []
+    assert loaded.search("aapl") == [APPLE]  # an alias, any case
+    assert page.inner_text("#panel h2") == "Apple Inc."
+    assert loaded.search("jobs") == [JOBS]  # part of a label
+    assert loaded.search("nokia") == []
     assert page.inner_text("#search-status") == "no match"
+    assert "Click an entity" in page.inner_text("#panel")
+
+
+def test_browser_fold_is_kg_fold(loaded: Loaded) -> None:
+    names = ["Mr. Lei", "Dr. Mi-MIX 2", "  Prof  Lee_Jun ", "Sir", "mrs. Xiaomi", "LEI JUN"]
+    assert loaded.page.evaluate("(names) => names.map(fold)", names) == [fold(n) for n in names]
 
 
 def test_browser_type_checkbox_hides_nodes(loaded: Loaded) -> None:
@@ -252,8 +647,33 @@ def test_browser_type_checkbox_hides_nodes(loaded: Loaded) -> None:
     page.uncheck("input[data-kg-type=Person]")
     loaded.wait_for_pixels("=== 0", PERSON_RGB)
     assert loaded.pixels() > 0
-    page.fill("#search-input", "Steve Jobs")
-    page.press("#search-input", "Enter")
-    assert page.evaluate("network.getSelectedNodes()") == []
+    assert loaded.search("Steve Jobs") == []
     page.check("input[data-kg-type=Person]")
     loaded.wait_for_pixels("> 0", PERSON_RGB)
+    assert loaded.search("Steve Jobs") == [JOBS]
+
+
+def test_browser_freeze_toggles_physics(loaded: Loaded) -> None:
+    page = loaded.page
+    page.click("#freeze")
+    assert page.evaluate("network.physics.options.enabled") is False
+    assert page.get_attribute("#freeze", "aria-pressed") == "true"
+    assert page.inner_text("#freeze") == "Resume layout"
+    page.click("#freeze")
+    assert page.evaluate("network.physics.options.enabled") is True
+    assert page.inner_text("#freeze") == "Freeze layout"
+
+
+def test_browser_big_page_opens_with_its_layout(browser: Any, tmp_path: Path) -> None:
+    view = _synthetic_view(PHYSICS_LIMIT + 200, 3 * PHYSICS_LIMIT)
+    path = write_html(Graph(), tmp_path / "big.html", view=view)
+    for loaded in _open(browser, path):
+        page = loaded.page
+        assert loaded.errors == [] and loaded.requests == [page.url]
+        assert page.evaluate("network.physics.options.enabled") is False
+        assert loaded.pixels() > 20_000
+        # nodes stay where the layout put them
+        first = page.evaluate("nodeData[0]")
+        got = page.evaluate("(id) => network.getPositions([id])[id]", first["id"])
+        assert abs(got["x"] - first["x"]) <= 0.5 and abs(got["y"] - first["y"]) <= 0.5
+        assert loaded.search("Entity 7") == ["urn:e7"]
