@@ -83,6 +83,14 @@ def _text(term: Any) -> str:
     return "" if term is None else str(term)
 
 
+def _confidence(term: Any) -> float:
+    """A confidence as a float; 0.0 when missing or not a number."""
+    try:
+        return float(str(term)) if term is not None else 0.0
+    except ValueError:
+        return 0.0
+
+
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """Entities as nodes, entity-to-entity relations as edges.
 
@@ -113,7 +121,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         key = (str(s), str(p), str(o))
         if key[0] in view and key[2] in view:
             found[key].append(
-                (_text(sentence), _text(document), _text(rule), float(str(confidence or 0)))
+                (_text(sentence), _text(document), _text(rule), _confidence(confidence))
             )
     for (s, p, o), evidence in sorted(found.items()):
         view.add_edge(
@@ -498,12 +506,14 @@ def resolve(graph: Graph, view: nx.MultiDiGraph, name: str) -> str:
         EntityNotFoundError: nothing has that name; the message lists the closest names.
         AmbiguousEntityError: several entities have it; the message lists them with IRIs.
     """
-    from kg.show import find_entity
+    from kg.show import EntityNotFoundError, find_entity
 
     iri = name.strip().removeprefix("<").removesuffix(">")
     if iri in view:
         return iri
-    found = [str(node) for node in find_entity(graph, name)]
+    found = [str(node) for node in find_entity(graph, name) if str(node) in view]
+    if not found:  # an alias of something that is no entity of the view (it has no label)
+        raise EntityNotFoundError(f"no entity named {name!r}")
     if len(found) == 1:
         return found[0]
     refs = [_ref(view, node) for node in found]

@@ -38,7 +38,7 @@ __all__ = [
 _LOCAL_NAME = re.compile(r"^[A-Za-z_][\w\-.]*(?<!\.)$")
 _KEYWORDS = re.compile(
     r"^\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE"
-    r"|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    r"|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)",  # no \b: "LOADSILENT" too
     re.IGNORECASE,
 )
 
@@ -72,14 +72,25 @@ def resolve_query(query: str) -> tuple[str, str]:
     name = query[:-3] if query.endswith(".rq") else query
     if name in named:
         return named[name].read_text(encoding="utf-8"), str(named[name])
+    path = Path(query)
+    if "\n" not in query and _is_file(path):
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc.strerror
+            raise QueryNotFoundError(f"{path}: cannot read it as UTF-8 text ({reason})") from None
     if _KEYWORDS.match(query):
         return query, "<inline>"
-    path = Path(query)
-    if "\n" not in query and path.is_file():
-        return path.read_text(encoding="utf-8"), str(path)
     raise QueryNotFoundError(
         f"no query file or named query {query!r}; named queries: {', '.join(named) or '(none)'}"
     )
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long: a query written on one line
+        return False
 
 
 def _prepare(text: str) -> Any:
@@ -121,6 +132,8 @@ _TOKENS = re.compile(
     re.DOTALL,
 )
 _CLOSING = {")": "(", "}": "{", "]": "["}
+#: Brackets nested deeper are refused: Oxigraph's parser overflows its stack near 5,000.
+MAX_DEPTH = 200
 #: Keywords that reach outside the graph: refused on every path, updates included.
 _OUTSIDE = {
     "SERVICE": "SERVICE (a federated query) is refused: queries never reach the network",
@@ -164,6 +177,10 @@ def _words(text: str) -> Iterator[tuple[str, str]]:
             todo.append((pos + 1, stack, match.end()))  # "<" as less-than, or of "<<"
         elif group == "other" and token in "([{":
             stack = (*stack, token)
+            if len(stack) > MAX_DEPTH:
+                raise QueryRefusedError(
+                    f"the query nests brackets more than {MAX_DEPTH} levels deep"
+                )
         elif group == "other" and token in _CLOSING and _CLOSING[token] in stack:
             stack = stack[: len(stack) - 1 - stack[::-1].index(_CLOSING[token])]
         todo.append((match.end(), stack, state[2]))
@@ -190,7 +207,9 @@ def check_query(text: str, *, allow_update: bool = False) -> str:
     read two ways, both readings are checked; ``\\u`` escapes are checked expanded as well
     (rdflib's engine expands them before parsing). SERVICE, FROM / FROM NAMED, USING / USING
     NAMED and LOAD are refused always, the update forms unless ``allow_update``. A prefix
-    named like SERVICE, FROM or LOAD is refused too: ``SERVICE:x`` may parse as ``SERVICE :x``.
+    named like SERVICE, FROM or LOAD is refused too: ``SERVICE:x`` may parse as ``SERVICE :x``,
+    and so is a word holding one (``SERVICESILENT``). Brackets nested more than
+    :data:`MAX_DEPTH` deep are refused.
 
     >>> check_query('SELECT ?s WHERE { ?s ?service "FROM" } # LOAD')
     'query'
@@ -209,8 +228,11 @@ def check_query(text: str, *, allow_update: bool = False) -> str:
         for group, word in _words(source)
     ]
     for _, word in words:  # what reaches outside first: it stays refused with --allow-update
-        if word in _OUTSIDE:
-            raise QueryRefusedError(_OUTSIDE[word])
+        # Inside a word too: Oxigraph's parser needs no space after a keyword, so it reads
+        # "SERVICESILENT" as SERVICE SILENT and "trueSERVICE" as true SERVICE.
+        for keyword, message in _OUTSIDE.items():
+            if keyword in word:
+                raise QueryRefusedError(message)
     updates = [word for group, word in words if word in _UPDATE and group == "word"]
     if updates and not allow_update:
         raise QueryRefusedError(
@@ -259,13 +281,36 @@ def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, in
     """
     tokens = [m for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
     _check_variables(text, bindings)
-    words = [m.group().upper() if m.lastgroup == "word" else "" for m in tokens]
-    start = words.index("WHERE") if "WHERE" in words else 0
-    if "WHERE" not in words and "CONSTRUCT" in words:
-        raise QueryError("--param needs a CONSTRUCT query with a WHERE clause")
-    brace = next((m for m in tokens[start:] if m.group() == "{"), None)
-    if brace is None:
+    computed = {m.group(1) for m in re.finditer(r"\bAS\s+[?$](\w+)", text, re.IGNORECASE)}
+    if set(bindings) & computed:
+        name = sorted(set(bindings) & computed)[0]
+        raise QueryError(f"?{name} is computed by the query (AS ?{name}): it cannot be bound")
+    # The WHERE clause is the first top-level group, or the second after a CONSTRUCT template.
+    depth, groups = 0, []
+    for i, m in enumerate(tokens):
+        if m.group() == "{":
+            if depth == 0:
+                groups.append(i)
+            depth += 1
+        elif m.group() == "}":
+            depth = max(0, depth - 1)
+    first_word = next((m.group().upper() for m in tokens if m.lastgroup == "word"), "")
+    template = (
+        first_word == "CONSTRUCT"
+        and bool(groups)
+        and tokens[groups[0] - 1].group().upper() == "CONSTRUCT"
+    )
+    if (
+        first_word == "CONSTRUCT"
+        and groups
+        and [t.group().upper() for t in tokens[max(0, groups[0] - 2) : groups[0]]]
+        == ["CONSTRUCT", "WHERE"]
+    ):
+        raise QueryError("--param needs CONSTRUCT { ... } WHERE { ... }, not CONSTRUCT WHERE")
+    where = groups[1:2] if template else groups[:1]
+    if not where:
         raise QueryError("--param needs a query with a WHERE clause")
+    brace = tokens[where[0]]
     names = " ".join(f"?{n}" for n in bindings)
     values = " ".join(_term(v) for v in bindings.values())
     block = f" VALUES ({names}) {{ ({values}) }}"

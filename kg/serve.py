@@ -329,6 +329,13 @@ def make_server(options: ServeOptions) -> SparqlServer:
     return SparqlServer(options)
 
 
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]", ""}
+
+
+def _is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 _PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
@@ -339,6 +346,34 @@ class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "kg-sparql"
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a client may take to send its request: a stalled one frees its thread
+
+    def _refusal(self) -> str | None:
+        """Why this request comes from where it must not, or None.
+
+        A web page the user visits may send requests here (a form POST needs no CORS) or,
+        through DNS rebinding, read the answers: so a loopback server answers only to loopback
+        host names, and a browser request only from its own page or the ``--cors`` origin.
+        """
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.partition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+        bound = self.server.options.host.lower()
+        if _is_loopback(bound) and name not in _LOOPBACK_NAMES | {bound, f"[{bound}]"}:
+            return f"Host {host!r} refused: this endpoint answers to localhost only"
+        origin = self.headers.get("Origin")
+        if origin is not None and origin not in (f"http://{host}", self.server.options.cors):
+            return f"Origin {origin!r} refused (kg serve --cors ORIGIN allows one)"
+        return None
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        refusal = self._refusal()
+        if refusal is not None:
+            self.close_connection = True
+            self._error(403, refusal)
+            return False
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass  # quiet: the CLI says where it listens; errors go back to the client

@@ -427,6 +427,27 @@ def test_ambiguous_names_list_the_candidates(tmp_path: Path) -> None:
     assert neighbors(graph, "mi inc").entity.type == "Organization"
 
 
+def test_odd_graphs_are_errors_not_tracebacks(tmp_path: Path) -> None:
+    """Found in review: a confidence that is no number, and a name only an altLabel carries."""
+    graph = _toy(
+        {"person/a": ("Alice", []), "organization/b": ("Bobco", [])},
+        [("organization/b", "founder", "person/a")],
+    )
+    graph.add((KGR["statement/0"], KG.confidence, Literal("high")))
+    lone = KGR["organization/c"]  # an alias, no label: not an entity of the view
+    graph.add((lone, RDF.type, KG.Organization))
+    graph.add((lone, SKOS.altLabel, Literal("Carlco")))
+    path = tmp_path / "odd.ttl"
+    graph.serialize(path, format="turtle")
+    edge = (str(KGR["organization/b"]), str(KGR["person/a"]), str(KG.founder))
+    assert to_networkx(graph).edges[edge]["confidence"] == 0.0
+    assert CliRunner().invoke(cli, ["stats", "--graph", str(path)]).exit_code == 0
+    for args in (["path", "Alice", "Carlco"], ["neighbors", "Carlco"]):
+        result = CliRunner().invoke(cli, [*args, "--graph", str(path)])
+        assert result.exit_code == 1 and result.stderr.startswith("Error: no entity named")
+        assert "Traceback" not in result.output
+
+
 # ------------------------------------------------------------------ kg neighbors
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDFS, XSD
 
 from kg.cli import cli
@@ -156,6 +156,12 @@ REFUSED = [
     ("load silent <URL> into graph <http://example.org/g>", "LOAD"),
     ("INSERT DATA { <urn:a> <urn:b> <urn:c> } ; LOAD <URL>", "LOAD"),
     ("DELETE { ?s ?p ?o } USING <URL> WHERE { ?s ?p ?o }", "USING"),
+    # Oxigraph's parser needs no space after a keyword (found in review): a word holding one
+    ("SELECT * WHERE { SERVICESILENT <URL> { ?s ?p ?o } }", "SERVICE"),
+    ("SELECT * WHERE { SERVICEsilent <URL> { ?s ?p ?o } }", "SERVICE"),
+    ("ASK { FILTER(true) FILTER(trueSERVICE <URL> { ?s ?p ?o }) }", "SERVICE"),
+    ("PREFIX : <URL#> SELECT * WHERE { SERVICESILENT:x { ?s ?p ?o } }", "SERVICE"),
+    ("LOADSILENT <URL>", "LOAD"),
     # \u escapes: rdflib's engine expands them anywhere before parsing.
     ("SELECT * WHERE { \\u0053ERVICE <URL> { ?s ?p ?o } }", "SERVICE"),
     ("SELECT * \\u0046ROM <URL> WHERE { ?s ?p ?o }", "FROM"),
@@ -713,3 +719,39 @@ def test_malformed_query_error_inside_the_where_line_with_params(
     assert text.index(".") < got_column <= len(text)
     assert under == got_column
     assert caret(query(runner, seed_out, text))[:2] == (got_line, got_column)
+
+
+
+def test_deep_nesting_is_refused_quickly() -> None:
+    """Found in review: the check grew quadratically, and Oxigraph's parser overflowed its
+    stack (a segfault) near 5,000 levels."""
+    deep = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 20000 + "1" + ")" * 20000 + ") }"
+    with pytest.raises(QueryRefusedError, match="more than 200 levels"):
+        check_query(deep)
+    fine = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 50 + "true" + ")" * 50 + ") }"
+    assert check_query(fine) == "query"
+
+
+def test_param_goes_to_the_outer_where_without_the_keyword(store: Graph) -> None:
+    """Found in review: the VALUES block went into the first WHERE, a subquery's."""
+    text = 'SELECT ?s ?name { ?s rdfs:label ?name . { SELECT ?s WHERE { ?s a kg:Person } } }'
+    rows = run_query(store, text, {"name": Literal("Lei Jun")}).bindings
+    assert [str(r[Variable("name")]) for r in rows] == ["Lei Jun"]
+    template = "CONSTRUCT { ?s rdfs:label ?n } WHERE { ?s rdfs:label ?n }"
+    assert len(run_query(store, template, {"n": Literal("Xiaomi")})) == 1
+    with pytest.raises(QueryError, match="CONSTRUCT WHERE"):
+        run_query(store, "CONSTRUCT WHERE { ?s rdfs:label ?n }", {"n": Literal("Xiaomi")})
+
+
+def test_a_computed_variable_cannot_be_bound(store: Graph) -> None:
+    text = 'SELECT ?s ?kind WHERE { ?s rdfs:label ?l BIND("x" AS ?kind) }'
+    with pytest.raises(QueryError, match=r"\?kind is computed by the query"):
+        run_query(store, text, {"kind": Literal("y")})
+
+
+def test_a_query_file_that_is_not_utf8_is_one_line(runner: CliRunner, seed_out: Path,
+                                                    tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.rq"
+    bad.write_bytes("SELECT ?s WHERE { ?s rdfs:label \"caf\xe9\" }".encode("latin-1"))
+    error = one_line_error(query(runner, seed_out, str(bad)))
+    assert "cannot read it as UTF-8" in error and "latin1.rq" in error

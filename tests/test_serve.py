@@ -445,3 +445,30 @@ def test_page_runs_a_named_query_and_draws_a_neighbourhood(browser: Any, server:
         page.close()
     assert errors == [] or all("400" in e for e in errors), errors
     assert all(url.startswith(server.url) for url in requests), requests
+
+
+def test_other_hosts_and_origins_are_refused(server: Server) -> None:
+    """A page elsewhere must not drive the endpoint (form POST, DNS rebinding)."""
+    query = urllib.parse.urlencode({"query": FOUNDERS})
+    evil_host = request(f"{server.endpoint}?{query}", headers={"Host": "evil.example"})
+    assert evil_host.status == 403 and "Host" in evil_host.body
+    form = urllib.parse.urlencode({"query": FOUNDERS}).encode()
+    cross_site = request(
+        server.endpoint,
+        data=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": "https://evil.example",
+        },
+    )
+    assert cross_site.status == 403 and "Origin" in cross_site.body
+    same_origin = request(
+        server.endpoint,
+        data=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": server.url.rstrip("/"),
+        },
+    )
+    assert same_origin.status == 200
+    assert request(f"{server.endpoint}?{query}", headers={"Host": "localhost"}).status == 200
