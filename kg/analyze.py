@@ -99,8 +99,10 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
 
     Node attributes: ``label``, ``type``, ``kind``, ``aliases`` (joined with ``|``).
     Edge attributes: ``predicate`` (IRI), ``evidence`` (sentences joined with ``\\n``),
-    ``documents``, ``rules`` (joined with ``|``) and ``confidence`` (the highest). Values are
-    strings and floats so the graph writes to GraphML and GEXF as it is.
+    ``documents``, ``rules`` (joined with ``|``), ``confidence`` (the highest) and
+    ``citations`` (JSON: a ``[sentence, document]`` pair per statement, so each sentence keeps
+    its document). Values are strings and floats so the graph writes to GraphML and GEXF as
+    it is.
     """
     from kg.query import run_query
 
@@ -133,6 +135,10 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
             documents="|".join(sorted({e[1] for e in evidence if e[1]})),
             rules="|".join(sorted({e[2] for e in evidence if e[2]})),
             confidence=max(e[3] for e in evidence),
+            # which document says which sentence: a JSON list of [sentence, document] pairs
+            citations=json.dumps(
+                sorted({(e[0], e[1]) for e in evidence if e[0]}), ensure_ascii=False
+            ),
         )
     return view
 

@@ -314,6 +314,7 @@ def _edge(index: int, s: str, o: str, data: dict[str, Any]) -> dict[str, Any]:
         "predicate": predicate,
         "evidence": _split(str(data.get("evidence", "")), "\n"),
         "documents": _split(str(data.get("documents", "")), "|"),
+        "citations": json.loads(str(data.get("citations") or "[]")),
         "rules": _split(str(data.get("rules", "")), "|"),
         "confidence": round(float(data.get("confidence", 0.0)), 3),
     }

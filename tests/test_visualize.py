@@ -26,7 +26,7 @@ from kg.analyze import rank, to_networkx
 from kg.cli import cli
 from kg.errors import AnalysisError
 from kg.link import fold
-from kg.namespaces import KG, KGR
+from kg.namespaces import KG, KGR, SDO
 from kg.show import EntityNotFoundError
 from kg.visualize import COLORS, DEFAULT_MAX_NODES, PHYSICS_LIMIT, render_html, write_html
 
@@ -223,6 +223,27 @@ def test_edges_carry_predicate_label_and_evidence(graph: Graph) -> None:
     assert founder["confidence"] == 0.9
     assert (APPLE, "operates in", CHINA) in edges
     assert edges[(APPLE, "acquired", CHINA)]["evidence"] == ["Apple bought China."]
+
+
+def test_each_sentence_keeps_its_document(graph: Graph) -> None:
+    """Two statements of one relation in two documents: the panel pairs each sentence with
+    the document that states it (``citations``), not two loose lists."""
+    statement = KGR["st-founder-2"]
+    for p, o in [
+        (RDF.type, RDF.Statement),
+        (RDF.subject, KGR.apple),
+        (RDF.predicate, SDO.founder),
+        (RDF.object, KGR["steve-jobs"]),
+        (KG.sentence, Literal("Jobs started Apple in a garage.")),
+        (PROV.wasDerivedFrom, KGR["doc-garage"]),
+    ]:
+        graph.add((statement, p, o))
+    edges = {(e["from"], e["label"], e["to"]): e for e in _data(render_html(graph), "edgeData")}
+    founder = edges[(APPLE, "founder", JOBS)]
+    assert founder["citations"] == [
+        ["Apple was founded by Steve Jobs in 1976.", "seeds/apple.txt"],
+        ["Jobs started Apple in a garage.", str(KGR["doc-garage"])],
+    ]
 
 
 def test_evidence_text_is_in_the_page_json_escaped(page_html: str) -> None:
