@@ -202,6 +202,18 @@ def _export_line(child: Child, out: Path) -> str:
     )
 
 
+def _open_runs(browser: Any, out: Path, runs: int) -> list[Opened]:
+    """Open the page at ``out`` ``runs`` times, checking and printing each opening."""
+    opened_all = []
+    print(HEADER)
+    for i in range(runs):
+        opened = open_page(browser, out)
+        _check(opened)
+        opened_all.append(opened)
+        print(_opened_line(i + 1, opened))
+    return opened_all
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entities", type=int, default=10_000)
@@ -231,13 +243,7 @@ def main(argv: list[str] | None = None) -> None:
                 f" kg export --format html --graph {store}"
             )
             print(_export_line(export_page(store, out), out))
-            runs = []
-            print(HEADER)
-            for i in range(args.runs):
-                opened = open_page(browser, out)
-                _check(opened)
-                runs.append(opened)
-                print(_opened_line(i + 1, opened))
+            runs = _open_runs(browser, out, args.runs)
             settled = median([o.settled_s for o in runs])
             layout = (
                 "vis-network physics"
@@ -266,13 +272,7 @@ def main(argv: list[str] | None = None) -> None:
             ):
                 out = work / f"big{len(extra)}.html"
                 print(f"{label}: {_export_line(export_page(big, out, *extra), out)}")
-                runs = []
-                print(HEADER)
-                for i in range(args.runs):
-                    opened = open_page(browser, out)
-                    _check(opened)
-                    runs.append(opened)
-                    print(_opened_line(i + 1, opened))
+                runs = _open_runs(browser, out, args.runs)
                 settled = median([o.settled_s for o in runs])
                 print(
                     f"median: {runs[0].nodes:,} of {args.big_entities:,} entities shown, settled"

@@ -123,13 +123,14 @@ def _rdf(name: str) -> Callable[[Graph, Path], list[Path]]:
         import pyoxigraph as ox
 
         from kg.namespaces import PREFIXES
+        from kg.store import oxigraph_store
 
         fmt = getattr(ox.RdfFormat, name)
         # Entity IRIs hold "/", which a prefixed name must escape ("kgr:person\/lei-jun"):
         # written in full, as in graph.ttl.
         prefixes = {p: str(ns) for p, ns in PREFIXES.items() if p != "kgr"}
         with out.open("wb") as stream:
-            store = _oxigraph(graph)
+            store = oxigraph_store(graph)
             if store is not None:
                 store.dump(stream, fmt, from_graph=_ox_term(graph.identifier), prefixes=prefixes)
             else:
@@ -139,12 +140,6 @@ def _rdf(name: str) -> Callable[[Graph, Path], list[Path]]:
     return write
 
 
-def _oxigraph(graph: Graph) -> Any:
-    """The ``pyoxigraph.Store`` behind ``graph``, or None when rdflib holds it."""
-    from kg.store import is_oxigraph
-
-    # oxrdflib (pinned) keeps its store there; its own serializers read it the same way.
-    return graph.store._inner if is_oxigraph(graph) else None  # type: ignore[attr-defined]
 
 
 def _ox_term(term: Any) -> Any:

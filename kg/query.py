@@ -8,8 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from rdflib.query import Result
 from kg.errors import QueryError, QueryNotFoundError, QueryRefusedError, QuerySyntaxError
 from kg.namespaces import PREFIXES, XSD, bind_prefixes
 from kg.resources import queries_dir
+from kg.store import oxigraph_store
 
 __all__ = [
     "load_graph",
@@ -258,13 +258,13 @@ def _term(value: Any) -> str:
     raise QueryError(f"cannot bind {value!r}: give a string or an <IRI>")
 
 
-def _check_variables(text: str, bindings: dict[str, Any]) -> None:
-    """Refuse to bind a variable that ``text`` does not have (a misspelt ``--param``).
+def _check_variables(tokens: Iterable[re.Match[str]], bindings: dict[str, Any]) -> None:
+    """Refuse to bind a variable the query's ``tokens`` do not have (a misspelt ``--param``).
 
     Raises:
         QueryError: naming the first such variable.
     """
-    used = {m.group()[1:] for m in _TOKENS.finditer(text) if m.lastgroup == "var"}
+    used = {m.group()[1:] for m in tokens if m.lastgroup == "var"}
     unknown = [name for name in bindings if name not in used]
     if unknown:
         raise QueryError(f"the query has no variable ?{unknown[0]} to bind")
@@ -280,7 +280,7 @@ def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, in
     'SELECT ?s WHERE { VALUES (?o) { ("a \\\\"b\\\\"") } ?s ?p ?o }'
     """
     tokens = [m for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
-    _check_variables(text, bindings)
+    _check_variables(tokens, bindings)
     computed = {m.group(1) for m in re.finditer(r"\bAS\s+[?$](\w+)", text, re.IGNORECASE)}
     if set(bindings) & computed:
         name = sorted(set(bindings) & computed)[0]
@@ -295,18 +295,11 @@ def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, in
         elif m.group() == "}":
             depth = max(0, depth - 1)
     first_word = next((m.group().upper() for m in tokens if m.lastgroup == "word"), "")
-    template = (
-        first_word == "CONSTRUCT"
-        and bool(groups)
-        and tokens[groups[0] - 1].group().upper() == "CONSTRUCT"
-    )
-    if (
-        first_word == "CONSTRUCT"
-        and groups
-        and [t.group().upper() for t in tokens[max(0, groups[0] - 2) : groups[0]]]
-        == ["CONSTRUCT", "WHERE"]
-    ):
+    start = groups[0] if groups else 0
+    before = [t.group().upper() for t in tokens[max(0, start - 2) : start]]
+    if first_word == "CONSTRUCT" and before == ["CONSTRUCT", "WHERE"]:
         raise QueryError("--param needs CONSTRUCT { ... } WHERE { ... }, not CONSTRUCT WHERE")
+    template = first_word == "CONSTRUCT" and before[-1:] == ["CONSTRUCT"]
     where = groups[1:2] if template else groups[:1]
     if not where:
         raise QueryError("--param needs a query with a WHERE clause")
@@ -427,7 +420,9 @@ def run_query(
     if missing:
         wanted = " ".join(f"--param {n}=VALUE" for n in missing)
         raise QueryError(f"this query needs {wanted}")
-    inner = _oxigraph_store(graph)
+    # On Oxigraph the query goes to it straight, past oxrdflib's conversion of every term
+    # (the check it would repeat is done): kg query stays within a small factor of Oxigraph.
+    inner = oxigraph_store(graph)
     namespaces = {p: str(ns) for p, ns in PREFIXES.items()}
     try:
         if kind == "update":
@@ -446,7 +441,7 @@ def run_query(
                 text, *where = _with_values(text, bindings)
                 inserted = (where[0], where[1], where[2])
             return _from_oxigraph(inner.query(text, prefixes=namespaces), limit)
-        _check_variables(text, bindings)
+        _check_variables(_TOKENS.finditer(text), bindings)
         result = graph.query(_prepare(text), initBindings=bindings)
         if result.type == "SELECT":
             rows = result.bindings if limit is None else islice(result.bindings, limit)
@@ -461,23 +456,6 @@ def run_query(
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise QueryError(f"the query failed while running: {first}") from None
     return result
-
-
-def _oxigraph_store(graph: Any) -> Any:
-    """The ``pyoxigraph.Store`` that answers for ``graph``, or None for rdflib's own stores.
-
-    The query then goes to Oxigraph straight, past oxrdflib's conversion of every term (the
-    check it would repeat is done), which keeps ``kg query`` within a small factor of
-    Oxigraph itself.
-    """
-    import pyoxigraph as ox
-
-    if isinstance(graph, ox.Store):
-        return graph
-    store = sys.modules.get("oxrdflib.store")  # not imported: no graph can be on Oxigraph
-    if store is not None and isinstance(graph.store, store.OxigraphStore):
-        return graph.store._inner
-    return None
 
 
 _XSD_STRING = str(XSD.string)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
@@ -36,6 +37,7 @@ __all__ = [
     "write_store",
     "load_files",
     "is_oxigraph",
+    "oxigraph_store",
 ]
 
 #: The store's folder inside a build folder.
@@ -61,11 +63,22 @@ def is_store(path: Path) -> bool:
     return (Path(path) / "CURRENT").is_file()
 
 
+def oxigraph_store(graph: Any) -> Any:
+    """The ``pyoxigraph.Store`` behind ``graph`` (or ``graph`` itself, if it is one); None
+    when rdflib's own store holds it."""
+    import pyoxigraph as ox
+
+    if isinstance(graph, ox.Store):
+        return graph
+    store = sys.modules.get("oxrdflib.store")  # not imported: no graph can be on Oxigraph
+    if store is not None and isinstance(graph.store, store.OxigraphStore):
+        return graph.store._inner  # oxrdflib (pinned) keeps its store there
+    return None
+
+
 def is_oxigraph(graph: Graph) -> bool:
     """Whether ``graph`` is backed by an Oxigraph store (queries then run in Oxigraph)."""
-    from oxrdflib import OxigraphStore
-
-    return isinstance(graph.store, OxigraphStore)
+    return oxigraph_store(graph) is not None
 
 
 def _rdf_format(path: Path) -> Any:
