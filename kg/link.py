@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.extract.ner import normalize_name
+from kg.mentions.names import normalize_name
 from kg.records import Entity, Mention
 
 __all__ = ["link", "Linked", "slug", "fold", "initials"]

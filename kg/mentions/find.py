@@ -1,0 +1,187 @@
+"""Find: the mentions of one parsed chunk, from spaCy's entities typed by evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from kg.mentions.aliases import naming_aliases
+from kg.mentions.compounds import join_subsidiaries
+from kg.mentions.cues import cue_type, listed_with, speaker_span, split_possessive
+from kg.mentions.events import launch_events
+from kg.mentions.names import (
+    LABEL_TYPES,
+    common_word,
+    keep,
+    normalize_name,
+    not_a_name,
+    parse_id,
+    tight,
+    trim,
+)
+from kg.mentions.places import demonym_markets
+from kg.mentions.shapes import split_maker, strip_line_noun
+from kg.mentions.words import cues, events
+from kg.records import Document, Mention, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+__all__ = ["find_mentions", "make_mention"]
+
+
+def _sentence(document: Document, base: int, span: Span) -> Sentence:
+    sent = span.sent
+    start, end = base + sent.start_char, base + sent.end_char
+    return Sentence(document.id, start, end, document.text[start:end])
+
+
+def make_mention(
+    document: Document,
+    base: int,
+    span: Span,
+    type_: str,
+    source: str,
+    heading: bool,
+    kind: str = "",
+    canonical: str = "",
+) -> Mention:
+    """A :class:`Mention` of ``span``, a span of the chunk that starts at offset ``base``."""
+    start, end = tight(document.text, base + span.start_char, base + span.end_char)
+    return Mention(
+        doc_id=document.id,
+        start=start,
+        end=end,
+        text=document.text[start:end],
+        type=type_,
+        source=source,
+        sentence=_sentence(document, base, span),
+        kind=kind,
+        canonical=canonical,
+        heading=heading,
+    )
+
+
+def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> list[Mention]:
+    """Every mention in one parsed chunk of ``document`` that starts at offset ``base``.
+
+    Args:
+        doc: the chunk parsed by the pipeline of :func:`kg.nlp.load_pipeline`.
+        document: the document the chunk comes from.
+        base: character offset of the chunk in the document.
+        heading: whether the chunk is a heading line.
+    """
+    table = cues()
+    mentions: list[Mention] = []
+    products: list[Span] = []
+    for ent in doc.ents:
+        type_ = LABEL_TYPES.get(ent.label_)
+        if ent.label_ == "FAC" and any(t.text in table["org_heads"] for t in ent):
+            type_ = "Organization"  # "the Orbo Museum": a museum is an organization
+        if type_ is None:
+            continue
+        meta = parse_id(ent.ent_id_)
+        source = "gazetteer" if "gaz" in meta else "pattern" if "kind" in meta else "ner"
+        if source == "ner" and (split := split_maker(ent)):
+            for part, part_type in split:
+                mentions.append(make_mention(document, base, part, part_type, "cue", heading))
+                if part_type == "Product":
+                    products.append(part)
+            continue
+        if source == "ner" and (split := split_possessive(ent)):
+            for part, part_type in split:
+                mentions.append(make_mention(document, base, part, part_type, "rule", heading))
+            continue
+        span = trim(ent)
+        if span is None:
+            continue
+        if meta.get("kind") == "product line":
+            span = strip_line_noun(span)
+        if not keep(span.text, source):
+            continue
+        if source == "ner":
+            if len(span) > 1 and span[-1].lower_ in table["org_titles"]:
+                span = span[:-1]  # "Acme Founder": the name ends before the title
+            if not_a_name(span):
+                continue
+            if normalize_name(span.text) in table["holidays"]:
+                continue
+            if len(span) == 1 and common_word(span.text, document.text):
+                continue  # "Smart devices ...", next to "smart" elsewhere: a common word
+            cue = cue_type(span)
+            if cue == "Organization" and type_ == "Market":
+                cue = ""  # "Springfield, Texas, listed on ...": a place stays a place
+            if cue:
+                type_, source = cue, "cue"
+        if type_ == "Person" and any(ch.isdigit() for ch in span.text):
+            continue
+        mentions.append(
+            make_mention(
+                document,
+                base,
+                span,
+                type_,
+                source,
+                heading,
+                meta.get("kind", ""),
+                meta.get("gaz", ""),
+            )
+        )
+        if type_ == "Product":
+            products.append(span)
+    speaker = speaker_span(doc, document)
+    if speaker is not None and not any(
+        m.start <= base + speaker.start_char < m.end for m in mentions
+    ):
+        mentions.append(make_mention(document, base, speaker, "Person", "cue", heading))
+    for span, type_ in _uncovered_names(doc, document):
+        mentions.append(make_mention(document, base, span, type_, "cue", heading))
+        if type_ == "Product":
+            products.append(span)
+    for span, name in launch_events(doc, products):
+        mentions.append(
+            make_mention(document, base, span, "Event", "rule", heading, events()["kind"], name)
+        )
+    mentions = join_subsidiaries(document, naming_aliases(document, mentions))
+    taken = {(m.start, m.end) for m in mentions}
+    for span, country in demonym_markets(doc):
+        if (base + span.start_char, base + span.end_char) not in taken:
+            mentions.append(
+                make_mention(document, base, span, "Market", "rule", heading, "country", country)
+            )
+    return mentions
+
+
+def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]:
+    """Proper names the statistical model missed, typed by a cue (see :func:`cue_type`)."""
+    covered = {
+        i for ent in doc.ents if ent.label_ in LABEL_TYPES for i in range(ent.start, ent.end)
+    }
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if i in covered or token.pos_ != "PROPN" or not token.text[0].isupper():
+            i += 1
+            continue
+        j = i
+        while (
+            j < len(doc)
+            and j not in covered
+            and doc[j].pos_ == "PROPN"
+            and doc[j].text[0].isupper()
+        ):
+            j += 1
+        span = doc[i:j]
+        i = j
+        if not keep(span.text, "rule") or not_a_name(span):
+            continue
+        if len(span) == 1 and common_word(span.text, document.text):
+            continue
+        if any(t.text in cues()["org_heads"] for t in span):
+            before = doc[span.start - 1] if span.start else None
+            if before is not None and before.ent_type_ in ("GPE", "LOC") and len(span) > 1:
+                yield span, "Organization"  # "the Ruritania Quality Committee": a national body
+            continue  # "Smart Device Company", "Main Board": generic, unless the model says so
+        cue = cue_type(span) or listed_with(span)
+        if cue:
+            yield span, cue

@@ -1,0 +1,127 @@
+"""Names: what a span must look like to name an entity, and its canonical spelling."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kg.mentions.words import cues, currency_words
+from kg.resources import read_lines
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+__all__ = [
+    "LABEL_TYPES",
+    "normalize_name",
+    "parse_id",
+    "trim",
+    "tight",
+    "keep",
+    "not_a_name",
+    "common_word",
+]
+
+#: spaCy labels that name one of our entity types.
+LABEL_TYPES = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "PRODUCT": "Product",
+    "GPE": "Market",
+    "LOC": "Market",
+    "EVENT": "Event",
+}
+
+_LEADING = {"the", "a", "an", "our", "its", "their", "his", "her", "this", "that", "these"}
+_POSSESSIVE = re.compile(r"[’'‘]s?$")
+_NOT_NAMES = re.compile(r"^(?:No\.?\s?\d+|#\d+|[QH][1-4](?:\s\d{4})?|FY\s?\d+)$", re.IGNORECASE)
+_ABBREVIATIONS = {"inc.", "corp.", "ltd.", "co.", "jr.", "sr.", "st.", "bros.", "u.s.", "u.k."}
+
+
+def normalize_name(text: str) -> str:
+    """The canonical spelling of a surface form: no leading article or trailing possessive,
+    straight quotes, single spaces.
+
+    >>> normalize_name("the  Jane Doe‘s")
+    'Jane Doe'
+    """
+    text = re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip(" .,;:!?\"'()")
+    words = text.split(" ")
+    while len(words) > 1 and words[0].lower() in _LEADING:
+        words = words[1:]
+    text = " ".join(words)
+    return _POSSESSIVE.sub("", text).strip() if len(text) > 2 else text
+
+
+def parse_id(ent_id: str) -> dict[str, str]:
+    """An EntityRuler pattern id's fields.
+
+    >>> parse_id("gaz=IDC|kind=research firm")
+    {'gaz': 'IDC', 'kind': 'research firm'}
+    """
+    return dict(part.split("=", 1) for part in ent_id.split("|") if "=" in part)
+
+
+def trim(span: Span) -> Span | None:
+    """Drop leading articles/possessive determiners and everything from an inner possessive on."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].lower_ in _LEADING:
+        start += 1
+    for i in range(start, end):
+        if doc[i].tag_ == "POS" or (i > start and doc[i].is_punct and doc[i].text not in "-&."):
+            end = i
+            break
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def tight(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without a trailing possessive or sentence period: "Jane Doe‘s", "Jane Doe.".
+
+    >>> tight("Jane Doe's car", 0, 10), tight("Acme Inc.", 0, 9)
+    ((0, 8), (0, 9))
+    """
+    found = re.search(r"[’'‘]s?$", text[start:end])
+    if found and end - start - len(found.group()) >= 2:
+        end -= len(found.group())
+    words = text[start:end].lower().split()
+    if end - start > 2 and text[end - 1] == "." and words and words[-1] not in _ABBREVIATIONS:
+        end -= 1
+    return start, end
+
+
+def not_a_name(span: Span) -> bool:
+    """A lone head noun ("Board", "Club") or only title words ("Managing Director")."""
+    table = cues()
+    if len(span) == 1 and span[0].text in table["org_heads"]:
+        return True
+    return all(t.lower_ in table["title_words"] or t.lower_ in ("of", "and") for t in span)
+
+
+def keep(text: str, source: str) -> bool:
+    """Whether ``text`` can name an entity: not a stop word, number, period or currency.
+
+    >>> keep("Q3 2024", "ner"), keep("EUR", "ner"), keep("Orbo", "ner")
+    (False, False, True)
+    """
+    name = normalize_name(text)
+    if len(name) < 2 or not any(ch.isalpha() for ch in name):
+        return False
+    if name.lower() in read_lines("stoplist.txt") or _NOT_NAMES.match(name):
+        return False
+    if name in currency_words():
+        return False
+    # Statistical NER on lower-case words is noise ("tandem", "apps showcase").
+    return not (source == "ner" and name[0].islower())
+
+
+def common_word(word: str, text: str) -> bool:
+    """Whether ``word`` also appears in lower case in ``text``: "Digital" next to "digital".
+
+    >>> common_word("Digital", "Digital Week: all digital"), common_word("Orbo", "an orb")
+    (True, False)
+    """
+    lower = word.lower()
+    return lower != word and re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
