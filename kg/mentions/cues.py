@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from kg.mentions.lines import SPEAKER
-from kg.mentions.names import LABEL_TYPES, common_word
+from kg.mentions.names import LABEL_TYPES, common_word, keep
 from kg.mentions.places import countries
 from kg.mentions.words import cues
 
@@ -105,7 +106,8 @@ def cue_type(span: Span) -> str:
     if org:
         return org
     if nxt is not None and nxt.text == ":" and start == 0 and nxt2 is not None:
-        return "Person" if span.text not in table["not_speakers"] else ""
+        # one word before a colon is a speaker only if it comes back (see speaker_span)
+        return "Person" if len(span) > 1 and span.text not in table["not_speakers"] else ""
     if nxt is not None and nxt.text == "," and nxt2 is not None:
         if nxt2.lower_ == "who":
             return "Person"
@@ -147,8 +149,13 @@ def speaker_span(doc: Doc, document: Document) -> Span | None:
     if not found or found.group(1) in cues()["not_speakers"]:
         return None
     name = found.group(1)
-    if " " not in name and common_word(name, document.text):
-        return None
+    if not keep(name, "rule"):
+        return None  # "Monday: ...", a day's heading
+    if " " not in name and (
+        common_word(name, document.text)
+        or len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", document.text)) < 2
+    ):
+        return None  # "Verdict: ...": a one-word label that never comes back is no speaker
     return doc.char_span(0, len(name))
 
 

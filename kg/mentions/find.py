@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,10 +17,11 @@ from kg.mentions.names import (
     normalize_name,
     not_a_name,
     parse_id,
+    ticker,
     tight,
     trim,
 )
-from kg.mentions.places import demonym_markets
+from kg.mentions.places import demonym_markets, place, place_type
 from kg.mentions.shapes import split_maker, strip_line_noun
 from kg.mentions.words import cues, events
 from kg.records import Document, Mention, Sentence
@@ -97,7 +99,7 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
             continue
         if meta.get("kind") == "product line":
             span = strip_line_noun(span)
-        if not keep(span.text, source):
+        if not keep(span.text, source) or ticker(span):
             continue
         if source == "ner":
             if len(span) > 1 and span[-1].lower_ in table["org_titles"]:
@@ -108,10 +110,14 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 continue
             if len(span) == 1 and common_word(span.text, document.text):
                 continue  # "Smart devices ...", next to "smart" elsewhere: a common word
-            cue = cue_type(span)
-            if cue == "Organization" and type_ == "Market":
-                cue = ""  # "Springfield, Texas, listed on ...": a place stays a place
-            if cue:
+            name = normalize_name(span.text)
+            placed = "" if any(t.text in table["org_heads"] for t in span) else (
+                place_type(span, name)
+            )
+            cue = placed or cue_type(span)
+            if cue and cue != "Market" and type_ == "Market" and place(name):
+                cue = ""  # "Springfield, Ohio, listed on ...": a place stays a place
+            if cue and cue != type_:
                 type_, source = cue, "cue"
         if type_ == "Person" and any(ch.isdigit() for ch in span.text):
             continue
@@ -130,10 +136,16 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         if type_ == "Product":
             products.append(span)
     speaker = speaker_span(doc, document)
-    if speaker is not None and not any(
-        m.start <= base + speaker.start_char < m.end for m in mentions
-    ):
-        mentions.append(make_mention(document, base, speaker, "Person", "cue", heading))
+    if speaker is not None:
+        at = base + speaker.start_char
+        mentions = [
+            dataclasses.replace(m, type="Person", source="cue")
+            if m.start == at and m.source == "ner"
+            else m
+            for m in mentions
+        ]
+        if not any(m.start <= at < m.end for m in mentions):
+            mentions.append(make_mention(document, base, speaker, "Person", "cue", heading))
     for span, type_ in _uncovered_names(doc, document):
         mentions.append(make_mention(document, base, span, type_, "cue", heading))
         if type_ == "Product":
@@ -173,7 +185,7 @@ def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]
             j += 1
         span = doc[i:j]
         i = j
-        if not keep(span.text, "rule") or not_a_name(span):
+        if not keep(span.text, "rule") or not_a_name(span) or ticker(span):
             continue
         if len(span) == 1 and common_word(span.text, document.text):
             continue
@@ -182,6 +194,6 @@ def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]
             if before is not None and before.ent_type_ in ("GPE", "LOC") and len(span) > 1:
                 yield span, "Organization"  # "the Ruritania Quality Committee": a national body
             continue  # "Smart Device Company", "Main Board": generic, unless the model says so
-        cue = cue_type(span) or listed_with(span)
+        cue = place_type(span, normalize_name(span.text)) or cue_type(span) or listed_with(span)
         if cue:
             yield span, cue

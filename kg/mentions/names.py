@@ -20,6 +20,7 @@ __all__ = [
     "keep",
     "not_a_name",
     "common_word",
+    "ticker",
 ]
 
 #: spaCy labels that name one of our entity types.
@@ -34,7 +35,21 @@ LABEL_TYPES = {
 
 _LEADING = {"the", "a", "an", "our", "its", "their", "his", "her", "this", "that", "these"}
 _POSSESSIVE = re.compile(r"[’'‘]s?$")
-_NOT_NAMES = re.compile(r"^(?:No\.?\s?\d+|#\d+|[QH][1-4](?:\s\d{4})?|FY\s?\d+)$", re.IGNORECASE)
+_NOT_NAMES = re.compile(
+    r"^(?:No\.?\s?\d+|#\d+|[QH][1-4](?:\s\d{4})?|FY\s?\d+|(?:fiscal|first|second|third|fourth)"
+    r"(?:\s\w+)?\squarter)$",
+    re.IGNORECASE,
+)
+#: Months, weekdays and units are never names ("April", "Monday", "120 Hz", "12 GB").
+_CALENDAR = re.compile(
+    r"^(?:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?|January|February|March|April"
+    r"|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday"
+    r"|Thursday|Friday|Saturday|Sunday)(?:\s+\d{1,4})?$"
+)
+_UNITS = re.compile(
+    r"^(?:[KMGTP]i?B|[kKMGT]?Hz|[kMG]?bps|[KMG]bit|mAh|k?Wh|[kKmM]?W|nm|mm|cm|MP|fps|dpi|ppi"
+    r"|in|mph|km|kg|g|mg|lb|lbs|V|mA|dB)$"
+)
 _ABBREVIATIONS = {"inc.", "corp.", "ltd.", "co.", "jr.", "sr.", "st.", "bros.", "u.s.", "u.k."}
 
 
@@ -105,16 +120,38 @@ def keep(text: str, source: str) -> bool:
 
     >>> keep("Q3 2024", "ner"), keep("EUR", "ner"), keep("Orbo", "ner")
     (False, False, True)
+    >>> keep("April", "ner"), keep("Monday", "rule"), keep("GHz", "ner"), keep("May 2021", "ner")
+    (False, False, False, False)
     """
     name = normalize_name(text)
     if len(name) < 2 or not any(ch.isalpha() for ch in name):
         return False
     if name.lower() in read_lines("stoplist.txt") or _NOT_NAMES.match(name):
         return False
+    if _CALENDAR.match(name) or _UNITS.match(name):
+        return False
     if name in currency_words():
         return False
     # Statistical NER on lower-case words is noise ("tandem", "apps showcase").
     return not (source == "ner" and name[0].islower())
+
+
+def ticker(span: Span) -> bool:
+    """A stock ticker: "under the ticker ACME", "(Nasdaq: ACME)", "NYSE:ACME"."""
+    text = span.text
+    if not (1 <= len(text) <= 6 and text.replace(".", "").isalpha() and text.isupper()):
+        return False
+    doc = span.doc
+    before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+    if before and before[-1] in ("ticker", "symbol", "tickers", "symbols"):
+        return True
+    return (
+        len(before) == 2
+        and before[-1] == ":"
+        and doc[span.start - 2].text.isupper() | doc[span.start - 2].is_title
+        and span.start >= 3
+        and doc[span.start - 3].text == "("
+    )
 
 
 def common_word(word: str, text: str) -> bool:
