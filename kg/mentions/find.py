@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -22,14 +23,24 @@ from kg.mentions.names import (
     trim,
 )
 from kg.mentions.places import demonym_markets, place, place_type
-from kg.mentions.shapes import split_maker, strip_line_noun
-from kg.mentions.words import cues, events
+from kg.mentions.shapes import (
+    extend_corporate,
+    extend_version,
+    legal_form,
+    model_number,
+    split_maker,
+    strip_line_noun,
+)
+from kg.mentions.words import cues, currency_words, events
 from kg.records import Document, Mention, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 __all__ = ["find_mentions", "make_mention"]
+
+_GREETINGS = {"happy", "merry"}
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def _sentence(document: Document, base: int, span: Span) -> Sentence:
@@ -76,7 +87,10 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
     table = cues()
     mentions: list[Mention] = []
     products: list[Span] = []
+    taken_to = 0  # tokens before this index belong to a longer name already found
     for ent in doc.ents:
+        if ent.start < taken_to:
+            continue
         type_ = LABEL_TYPES.get(ent.label_)
         if ent.label_ == "FAC" and any(t.text in table["org_heads"] for t in ent):
             type_ = "Organization"  # "the Orbo Museum": a museum is an organization
@@ -94,44 +108,55 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
             for part, part_type in split:
                 mentions.append(make_mention(document, base, part, part_type, "rule", heading))
             continue
-        span = trim(ent)
+        span = trim(ent, inner=source == "ner")
         if span is None:
             continue
         if meta.get("kind") == "product line":
             span = strip_line_noun(span)
-        if not keep(span.text, source) or ticker(span):
-            continue
+        if not keep(span.text, source) or ticker(span) or span[0].text in currency_words():
+            continue  # "RMB 100" is an amount
+        if type_ == "Event" and span.start > 0 and doc[span.start - 1].lower_ in _GREETINGS:
+            continue  # "Happy New Year!": a greeting
+        kind, canonical = meta.get("kind", ""), meta.get("gaz", "")
+        if type_ == "Organization" and (longer := extend_corporate(span)) != span:
+            # "Acme Labs", not "Acme" + "Labs"; "Acme Oyj" is Acme
+            if not legal_form(longer[span.end - span.start :].text):
+                source, canonical = "rule", ""
+            elif not canonical:
+                canonical = normalize_name(span.text)
+            span = longer
+        elif type_ == "Product" and (longer := extend_version(span)) != span:
+            span, source, canonical = longer, "rule", ""  # "OrboOS 14"
+        taken_to = max(taken_to, span.end)
+        if source == "pattern" and type_ == "Product" and cue_type(span) == "Event":
+            type_, source, kind = "Event", "cue", ""  # "Orbo Unpacked, the launch event"
         if source == "ner":
             if len(span) > 1 and span[-1].lower_ in table["org_titles"]:
                 span = span[:-1]  # "Acme Founder": the name ends before the title
             if not_a_name(span):
                 continue
-            if normalize_name(span.text) in table["holidays"]:
-                continue
             if len(span) == 1 and common_word(span.text, document.text):
                 continue  # "Smart devices ...", next to "smart" elsewhere: a common word
             name = normalize_name(span.text)
+            if name in table["holidays"]:
+                type_, kind = "Event", "holiday"
             placed = "" if any(t.text in table["org_heads"] for t in span) else (
                 place_type(span, name)
             )
             cue = placed or cue_type(span)
             if cue and cue != "Market" and type_ == "Market" and place(name):
                 cue = ""  # "Springfield, Ohio, listed on ...": a place stays a place
+            if not cue and len(span) == 1 and model_number(span.text):
+                cue = "Product"  # "the P20": a model number, whatever the model guessed
+            if not cue and len(span) > 1 and span[-1].like_num and _YEAR.match(span[-1].text):
+                if type_ != "Product" and all(t.pos_ == "PROPN" for t in span[:-1]):
+                    cue = "Event"  # "Orbo Expo 2024": a name and a year name an event
             if cue and cue != type_:
                 type_, source = cue, "cue"
         if type_ == "Person" and any(ch.isdigit() for ch in span.text):
             continue
         mentions.append(
-            make_mention(
-                document,
-                base,
-                span,
-                type_,
-                source,
-                heading,
-                meta.get("kind", ""),
-                meta.get("gaz", ""),
-            )
+            make_mention(document, base, span, type_, source, heading, kind, canonical)
         )
         if type_ == "Product":
             products.append(span)

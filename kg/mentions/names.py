@@ -50,6 +50,7 @@ _UNITS = re.compile(
     r"^(?:[KMGTP]i?B|[kKMGT]?Hz|[kMG]?bps|[KMG]bit|mAh|k?Wh|[kKmM]?W|nm|mm|cm|MP|fps|dpi|ppi"
     r"|in|mph|km|kg|g|mg|lb|lbs|V|mA|dB)$"
 )
+_MARKS = {"™", "®", "©", "℠"}
 _ABBREVIATIONS = {"inc.", "corp.", "ltd.", "co.", "jr.", "sr.", "st.", "bros.", "u.s.", "u.k."}
 
 
@@ -57,9 +58,10 @@ def normalize_name(text: str) -> str:
     """The canonical spelling of a surface form: no leading article or trailing possessive,
     straight quotes, single spaces.
 
-    >>> normalize_name("the  Jane Doe‘s")
-    'Jane Doe'
+    >>> normalize_name("the  Jane Doe‘s"), normalize_name("Orbo™ X2")
+    ('Jane Doe', 'Orbo X2')
     """
+    text = re.sub(r"[™®©℠]", "", text)
     text = re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip(" .,;:!?\"'()")
     words = text.split(" ")
     while len(words) > 1 and words[0].lower() in _LEADING:
@@ -77,17 +79,21 @@ def parse_id(ent_id: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in ent_id.split("|") if "=" in part)
 
 
-def trim(span: Span) -> Span | None:
-    """Drop leading articles/possessive determiners and everything from an inner possessive on."""
+def trim(span: Span, inner: bool = True) -> Span | None:
+    """Drop leading articles/possessive determiners, trademark signs and, when ``inner``,
+    everything from an inner possessive or punctuation on (a pattern's span keeps them:
+    "Singles' Day")."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and doc[start].lower_ in _LEADING:
         start += 1
-    for i in range(start, end):
+    for i in range(start, end if inner else start):
         if doc[i].tag_ == "POS" or (i > start and doc[i].is_punct and doc[i].text not in "-&."):
             end = i
             break
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (
+        doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in _MARKS
+    ):
         end -= 1
     return doc[start:end] if end > start else None
 
@@ -98,6 +104,8 @@ def tight(text: str, start: int, end: int) -> tuple[int, int]:
     >>> tight("Jane Doe's car", 0, 10), tight("Acme Inc.", 0, 9)
     ((0, 8), (0, 9))
     """
+    while end > start + 1 and text[end - 1] in "™®©℠":
+        end -= 1  # "Orbo™"
     found = re.search(r"[’'‘]s?$", text[start:end])
     if found and end - start - len(found.group()) >= 2:
         end -= len(found.group())

@@ -43,6 +43,7 @@ _REGION_TYPES = {
     "Special administrative region",
 }
 _LOCATIVE = {"in", "near", "from", "outside", "across", "throughout", "to", "into", "around"}
+_DIVISIONS = {"state", "province", "region", "county", "prefecture", "district", "city"}
 _SITES = {"headquarters", "campus", "plant", "factory", "factories", "office", "offices", "hub"}
 _COMPASS = re.compile(
     r"^(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Southeast|Southeastern"
@@ -156,6 +157,11 @@ def _role(span: Span) -> bool:
     prev, nxt, nxt2 = at(span.start - 1), at(span.end), at(span.end + 1)
     if prev is not None and prev.lower_ in _LOCATIVE:
         return True
+    if prev is not None and prev.lower_ == "of" and span.start >= 2:
+        if doc[span.start - 2].lower_ in _DIVISIONS:
+            return True  # "the state of Ruritania"
+    if nxt is not None and nxt.lower_ in _DIVISIONS:
+        return True  # "Ruritania province"
     if nxt is not None and nxt.text in ("-", "–") and nxt2 is not None and nxt2.lower_ == "based":
         return True
     if nxt is not None and nxt.text == "," and nxt2 is not None and place(nxt2.text):
@@ -173,13 +179,13 @@ def _role(span: Span) -> bool:
 def place_type(span: Span, name: str) -> str:
     """ "Market" when ``span`` (normalized to ``name``) names a place in its role here, else "".
 
-    Countries, continents and regions are places anywhere; a city when it is large or the
+    Countries and continents are places anywhere; a region or a city when it is large or the
     words around it make it one.
     """
     found = place(name)
-    if found is None:
-        return ""
-    if found.kind != "city" or found.population >= _BIG_CITY:
+    if found is None or _COMPASS.match(name + " "):
+        return ""  # "Southern": a direction alone is no place
+    if found.kind in ("country", "continent") or found.population >= _BIG_CITY:
         return "Market"
     return "Market" if _role(span) else ""
 
