@@ -50,9 +50,10 @@ class Linked:
 def slug(text: str) -> str:
     """An IRI-safe, lower-case form of a name.
 
-    >>> slug("Redmi Note 5A"), slug("Lei Jun"), slug("Xiaomi’s Mi 1S")
-    ('redmi-note-5a', 'lei-jun', 'xiaomi-s-mi-1s')
+    >>> slug("Redmi Note 5A"), slug("Lei Jun"), slug("Xiaomi’s Mi 1S"), slug("Orbo X2+")
+    ('redmi-note-5a', 'lei-jun', 'xiaomi-s-mi-1s', 'orbo-x2-plus')
     """
+    text = re.sub(r"(?<=\w)\+(?!\w)", " plus", text)  # "X2+" is not "X2"
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
@@ -218,7 +219,7 @@ def _merge_short_org_names(groups: dict[str, list[Mention]], types: dict[str, st
     names ("Acme" joins "Acme Labs", see :func:`kg.mentions.shapes.corporate_words`)."""
     words = corporate_words()
     orgs = [key for key in groups if types.get(key) == "Organization" and " " in key]
-    for key in [k for k in groups if " " not in k]:
+    for key in [k for k in groups if " " not in k and types.get(k) == "Organization"]:
         owners = [
             other
             for other in orgs

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from kg.mentions.names import normalize_name
 from kg.mentions.words import events
+from kg.records import Mention
+
+_OFFERING = re.compile(r"(?:['’]s)?(?: [A-Z][\w.-]*){0,2} (?:IPO|initial public offering)\b")
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-__all__ = ["launch_events"]
+__all__ = ["launch_events", "named_events", "offering_events"]
+
+#: Nouns an event's name stands before: "its Orbo Live event", "the Orbo Summit keynote".
+_EVENT_NOUNS = {"event", "events", "conference", "keynote", "summit", "showcase", "expo", "fair"}
+#: Lower-case words inside an event's name: "Made by Orbo", "Orbo for Ruritania".
+_INNER = {"by", "for", "of", "on", "and", "&"}
+_OWNERS = {"its", "their", "his", "her", "our"}
 
 
 def launch_events(doc: Doc, products: list[Span]) -> Iterator[tuple[Span, str]]:
@@ -46,3 +56,38 @@ def launch_events(doc: Doc, products: list[Span]) -> Iterator[tuple[Span, str]]:
                 ):
                     yield doc[i : product.end], name
                 break
+
+
+def named_events(doc: Doc) -> Iterator[Span]:
+    """A name before an event noun, after an owner: "its Orbo Live event", "Acme's Made by
+    Orbo keynote", "their Orbo for Ruritania event"."""
+    for token in doc:
+        if token.lower_ not in _EVENT_NOUNS or token.i == 0:
+            continue
+        start = token.i
+        while start > 0 and (
+            doc[start - 1].text[:1].isupper()
+            or doc[start - 1].lower_ in _INNER
+            and start - 2 >= 0
+            and doc[start - 2].text[:1].isupper()
+        ):
+            start -= 1
+        while start < token.i and doc[start].lower_ in _INNER:
+            start += 1
+        if start == token.i or start == 0:
+            continue
+        owner = doc[start - 1]
+        if owner.lower_ in _OWNERS or owner.tag_ == "POS":
+            yield doc[start : token.i]
+
+
+def offering_events(text: str, mentions: list[Mention]) -> Iterator[tuple[int, int, str]]:
+    """A company's share offering: "Acme's IPO", "the Acme IPO", "Acme's Ruritania IPO" ->
+    (start, end, "Acme IPO")."""
+    for mention in mentions:
+        if mention.type != "Organization":
+            continue
+        found = _OFFERING.match(text, mention.end)
+        if found:
+            name = mention.canonical or normalize_name(mention.text)
+            yield mention.start, found.end(), f"{name} IPO"

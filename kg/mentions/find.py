@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from kg.mentions.aliases import naming_aliases
 from kg.mentions.compounds import join_subsidiaries
 from kg.mentions.cues import cue_type, listed_with, speaker_span, split_possessive
-from kg.mentions.events import launch_events
+from kg.mentions.events import launch_events, named_events, offering_events
 from kg.mentions.names import (
     LABEL_TYPES,
     common_word,
@@ -109,6 +109,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 mentions.append(make_mention(document, base, part, part_type, "rule", heading))
             continue
         span = trim(ent, inner=source == "ner")
+        if span is not None and source == "ner" and len(span) > 1 and span[-1].text == "IPO":
+            span = span[:-1]  # "Acme IPO": the offering is an event of its own
         if span is None:
             continue
         if meta.get("kind") == "product line":
@@ -179,6 +181,7 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         mentions.append(
             make_mention(document, base, span, "Event", "rule", heading, events()["kind"], name)
         )
+    mentions = _events(doc, document, base, heading, mentions)
     mentions = join_subsidiaries(document, naming_aliases(document, mentions))
     taken = {(m.start, m.end) for m in mentions}
     for span, country in demonym_markets(doc):
@@ -222,3 +225,29 @@ def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]
         cue = place_type(span, normalize_name(span.text)) or cue_type(span) or listed_with(span)
         if cue:
             yield span, cue
+
+
+def _events(
+    doc: Doc, document: Document, base: int, heading: bool, mentions: list[Mention]
+) -> list[Mention]:
+    """Named events and share offerings; a name inside an event's name is no mention of its
+    own ("Made by Orbo" holds no Orbo), but the company of an offering is."""
+    found: list[Mention] = []
+    for span in named_events(doc):
+        if keep(span.text, "rule"):
+            found.append(make_mention(document, base, span, "Event", "rule", heading))
+    for start, end, name in offering_events(document.text, mentions):
+        offering = doc.char_span(start - base, end - base, alignment_mode="expand")
+        if offering is not None:
+            found.append(
+                make_mention(document, base, offering, "Event", "rule", heading, "ipo", name)
+            )
+    named = [(m.start, m.end) for m in found if m.kind != "ipo"]
+    kept = [
+        m
+        for m in mentions
+        if m.type == "Event" and m.source == "rule"
+        or not any(a <= m.start and m.end <= b for a, b in named)
+    ]
+    taken = {(m.start, m.end) for m in kept}
+    return kept + [m for m in found if (m.start, m.end) not in taken]
