@@ -226,8 +226,9 @@ def _merge_short_org_names(groups: dict[str, list[Mention]], types: dict[str, st
             if other.startswith(key + " ")
             and all(w in words for w in other[len(key) + 1 :].split())
         ]
-        if len(owners) == 1 and owners[0] in groups and key in groups:
-            groups[owners[0]].extend(groups.pop(key))
+        known = any(m.source == "gazetteer" for m in groups.get(key, ()))
+        if len(owners) == 1 and owners[0] in groups and key in groups and not known:
+            groups[owners[0]].extend(groups.pop(key))  # a known name stays its own
 
 
 def _merge_short_person_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:

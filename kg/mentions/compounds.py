@@ -6,7 +6,7 @@ import dataclasses
 import re
 
 from kg.mentions.names import normalize_name
-from kg.mentions.places import countries
+from kg.mentions.places import countries, place
 from kg.mentions.words import cues
 from kg.records import Document, Mention
 
@@ -47,7 +47,7 @@ def join_subsidiaries(document: Document, mentions: list[Mention]) -> list[Menti
             and nxt.type == "Market"
             and nxt.start == org.end + 1
             and document.text[org.end] == " "
-            and (nxt.kind in ("country", "region") or nxt.text in places)
+            and (nxt.kind in ("country", "region") or nxt.text in places or place(nxt.text))
             and not org.heading
         ):
             start, end = org.start, nxt.end

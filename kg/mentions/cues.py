@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from kg.mentions.lines import SPEAKER
 from kg.mentions.names import LABEL_TYPES, common_word, keep
-from kg.mentions.places import countries
+from kg.mentions.places import countries, place
 from kg.mentions.words import cues
 
 if TYPE_CHECKING:
@@ -113,34 +113,93 @@ def cue_type(span: Span) -> str:
             return "Person"
         if nxt2.like_num and nxt3 is not None and nxt3.text == ",":
             return "Person"
-        if nxt2.lower_ in ("the", "a", "an"):
-            # the apposition's head noun: "the mobile messaging app (by ...)", "the maker (of ...)"
-            head = ""
-            for token in doc[end + 2 : min(len(doc), end + 10)]:
-                if (
-                    token.is_punct
-                    or token.pos_ in ("ADP", "AUX", "PRON")
-                    or token.tag_ in ("VBD", "VBZ", "VBP")
-                ):
-                    break
-                if token.pos_ == "NOUN":
-                    head = token.lower_
-            if head in table["product_nouns"]:
-                return "Product"
-            if head in table["org_nouns"]:
-                return "Organization"
+        appositive = _apposition_type(doc, end)
+        if appositive:
+            return appositive
     if nxt is not None and nxt.text == "(" and nxt2 is not None and nxt2.lower_ == "on":
         return "Person"
     if prev is not None and prev.lower_ in table["person_titles"] and prev.ent_iob_ != "I":
         return "Person" if span.root.pos_ == "PROPN" else ""
+    if prev is not None and prev.pos_ == "NOUN" and prev.ent_iob_ == "O" and _described(prev):
+        described = _noun_type(prev.lower_)
+        if described:
+            return described  # "the fashion retailer NAME", "the messaging app NAME"
+    if prev is not None and prev.tag_ == "POS" and span.label_ != "PERSON" and _place_before(prev):
+        return "Organization"  # "Ruritania's NAME": a country's company
     i = start - 1
     while i >= 0 and doc[i].text in _QUOTES:
         i -= 1
     if i >= 0 and doc[i].lower_ in table["event_links"]:
-        i -= 1
+        i -= 1  # "a new platform called NAME", "the phone, named NAME"
+        while i >= 0 and (doc[i].text in _QUOTES or doc[i].text == ","):
+            i -= 1
+        if i >= 0 and doc[i].pos_ == "NOUN":
+            return _noun_type(doc[i].lower_)
+        return ""
     if i >= 0 and doc[i].lower_ in table["event_nouns"] and doc[i].pos_ == "NOUN":
         return "Event"
     return ""
+
+
+def _noun_type(noun: str) -> str:
+    """The type a common noun says a name has: "app" a Product, "retailer" an Organization."""
+    table = cues()
+    if noun in table["product_nouns"]:
+        return "Product"
+    if noun in table["org_nouns"]:
+        return "Organization"
+    if noun in table["event_nouns"]:
+        return "Event"
+    return ""
+
+
+def _described(noun: Token) -> bool:
+    """Whether a noun right before a name opens with a determiner or a possessive:
+    "the fashion retailer NAME", "Acme's messaging app NAME", not "retailer NAME said"."""
+    doc = noun.doc
+    for token in reversed(doc[max(0, noun.i - 4) : noun.i]):
+        if token.lower_ in ("the", "a", "an", "its", "their", "his", "her", "our"):
+            return True
+        if token.tag_ == "POS":
+            return True
+        if token.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM") and token.text not in ("-",):
+            return False
+    return False
+
+
+def _place_before(possessive: Token) -> bool:
+    """Whether a place's name stands before a possessive: "Ruritania's", "New Ruritania's"."""
+    doc = possessive.doc
+    start = possessive.i
+    while start > 0 and possessive.i - start < 3 and doc[start - 1].text[:1].isupper():
+        start -= 1
+    name = doc[start : possessive.i].text
+    return bool(name) and place(name) is not None
+
+
+def _apposition_type(doc: Doc, comma: int) -> str:
+    """The type an apposition after a name gives it, by its head noun: "NAME, the mobile
+    messaging app (by ...)", "NAME, an Acme-based maker", "NAME, Acme's annual conference"."""
+    i = comma + 1
+    if i >= len(doc):
+        return ""
+    first = doc[i]
+    owned = any(t.tag_ == "POS" for t in doc[i : min(len(doc), i + 4)])
+    if first.lower_ not in ("the", "a", "an") and not (first.text[:1].isupper() and owned):
+        return ""
+    head = ""
+    for token in doc[i : min(len(doc), i + 10)]:
+        if token.text == "-" or token.tag_ == "POS":
+            continue
+        if (
+            token.is_punct
+            or token.pos_ in ("ADP", "AUX", "PRON")
+            or token.tag_ in ("VBD", "VBZ", "VBP")
+        ):
+            break
+        if token.pos_ == "NOUN":
+            head = token.lower_
+    return _noun_type(head)
 
 
 def speaker_span(doc: Doc, document: Document) -> Span | None:

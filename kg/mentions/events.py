@@ -89,5 +89,4 @@ def offering_events(text: str, mentions: list[Mention]) -> Iterator[tuple[int, i
             continue
         found = _OFFERING.match(text, mention.end)
         if found:
-            name = mention.canonical or normalize_name(mention.text)
-            yield mention.start, found.end(), f"{name} IPO"
+            yield mention.start, found.end(), f"{normalize_name(mention.text)} IPO"

@@ -92,8 +92,11 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         if ent.start < taken_to:
             continue
         type_ = LABEL_TYPES.get(ent.label_)
-        if ent.label_ == "FAC" and any(t.text in table["org_heads"] for t in ent):
-            type_ = "Organization"  # "the Orbo Museum": a museum is an organization
+        if type_ is None and len(ent) > 1 and (
+            ent.label_ == "FAC" and any(t.text in table["org_heads"] for t in ent)
+            or legal_form(ent[-1].text)
+        ):
+            type_ = "Organization"  # "the Orbo Museum", "Orbo Limited": an organization
         if type_ is None:
             continue
         meta = parse_id(ent.ent_id_)
@@ -146,6 +149,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 place_type(span, name)
             )
             cue = placed or cue_type(span)
+            if not cue and not place(name) and (len(span) > 1 or type_ != "Person"):
+                cue = listed_with(span)  # "Acme, Globex and Initech"
             if cue and cue != "Market" and type_ == "Market" and place(name):
                 cue = ""  # "Springfield, Ohio, listed on ...": a place stays a place
             if not cue and len(span) == 1 and model_number(span.text):

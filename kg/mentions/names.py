@@ -50,6 +50,7 @@ _UNITS = re.compile(
     r"^(?:[KMGTP]i?B|[kKMGT]?Hz|[kMG]?bps|[KMG]bit|mAh|k?Wh|[kKmM]?W|nm|mm|cm|MP|fps|dpi|ppi"
     r"|in|mph|km|kg|g|mg|lb|lbs|V|mA|dB)$"
 )
+_CAMEL = re.compile(r"^[a-z]{1,2}[A-Z][A-Za-z]+")
 _MARKS = {"™", "®", "©", "℠"}
 _ABBREVIATIONS = {"inc.", "corp.", "ltd.", "co.", "jr.", "sr.", "st.", "bros.", "u.s.", "u.k."}
 
@@ -140,8 +141,9 @@ def keep(text: str, source: str) -> bool:
         return False
     if name in currency_words():
         return False
-    # Statistical NER on lower-case words is noise ("tandem", "apps showcase").
-    return not (source == "ner" and name[0].islower())
+    # Statistical NER on lower-case words is noise ("tandem"), unless the name is written
+    # in camel case ("eOrbo", "iZentra").
+    return not (source == "ner" and name[0].islower() and not _CAMEL.match(name))
 
 
 def ticker(span: Span) -> bool:

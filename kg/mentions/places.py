@@ -140,6 +140,9 @@ def place(name: str) -> Place | None:
     found = table.get(name) or table.get(_fold(name))
     if found is None and name.isupper() and len(name) > 3:
         found = table.get(name.title())  # a dateline: "SPRINGFIELD –"
+    words = name.split()
+    if found is None and len(words) > 1 and words[-1].lower() in _DIVISIONS:
+        found = table.get(" ".join(words[:-1]))  # "Ruritania province"
     if found is None and _COMPASS.match(name):
         rest = table.get(name.split(" ", 1)[1])
         if rest is not None and rest[0] in ("continent", "country"):

@@ -82,16 +82,16 @@ def extend_corporate(span: Span) -> Span:
     Only capitalized words that end company names are taken, and not a heading's words.
     """
     doc = span.doc
-    end = span.end
     words = corporate_words() | read_lines("unit_words.txt")
-    while (
-        end < len(doc)
-        and doc[end].text[:1].isupper()
-        and doc[end].lower_ in words
-        and not doc[end].is_sent_start
-    ):
+    end = last = span.end
+    # up to two other capitalized words before the last: "Acme Bell Labs"
+    while end < len(doc) and end - span.end < 4 and doc[end].text[:1].isupper():
+        if doc[end].is_sent_start or doc[end].ent_type_ in ("GPE", "PERSON", "DATE"):
+            break
         end += 1
-    return doc[span.start : end]
+        if doc[end - 1].lower_ in words:
+            last = end
+    return doc[span.start : last]
 
 
 def extend_version(span: Span) -> Span:
