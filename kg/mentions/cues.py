@@ -126,6 +126,16 @@ def cue_type(span: Span) -> str:
             return described  # "the fashion retailer NAME", "the messaging app NAME"
     if prev is not None and prev.tag_ == "POS" and span.label_ != "PERSON" and _place_before(prev):
         return "Organization"  # "Ruritania's NAME": a country's company
+    if (
+        prev is not None
+        and prev.lower_ in ("the", "its", "their", "our")
+        and nxt is not None
+        and nxt.lower_ in ("name", "brand", "label")
+    ):
+        return "Product"  # "sold under the NAME brand"
+    root = span.root
+    if root.dep_ in ("dobj", "nsubjpass", "oprd") and root.head.lemma_ in table["launch_verbs"]:
+        return "Product"  # "Acme launched NAME", "NAME was introduced", "renamed NAME"
     i = start - 1
     while i >= 0 and doc[i].text in _QUOTES:
         i -= 1
@@ -189,6 +199,8 @@ def _apposition_type(doc: Doc, comma: int) -> str:
         return ""
     head = ""
     for token in doc[i : min(len(doc), i + 10)]:
+        if token.lower_ == "based" and token.i > i and doc[token.i - 1].text == "-":
+            return "Organization"  # "NAME, the Ruritania-based ...": a company
         if token.text == "-" or token.tag_ == "POS":
             continue
         if (

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 __all__ = ["find_mentions", "make_mention"]
 
+#: spaCy labels of words that name none of our types: "English", "Spanish", "May 2024".
+_NOT_OURS = {"NORP", "LANGUAGE", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _GREETINGS = {"happy", "merry"}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -151,6 +153,7 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
             cue = placed or cue_type(span)
             if not cue and not place(name) and (len(span) > 1 or type_ != "Person"):
                 cue = listed_with(span)  # "Acme, Globex and Initech"
+                cue = "" if cue == "Market" else cue  # a place is on the place lists
             if cue and cue != "Market" and type_ == "Market" and place(name):
                 cue = ""  # "Springfield, Ohio, listed on ...": a place stays a place
             if not cue and len(span) == 1 and model_number(span.text):
@@ -200,7 +203,10 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
 def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]:
     """Proper names the statistical model missed, typed by a cue (see :func:`cue_type`)."""
     covered = {
-        i for ent in doc.ents if ent.label_ in LABEL_TYPES for i in range(ent.start, ent.end)
+        i
+        for ent in doc.ents
+        if ent.label_ in LABEL_TYPES or ent.label_ in _NOT_OURS
+        for i in range(ent.start, ent.end)
     }
     i = 0
     while i < len(doc):

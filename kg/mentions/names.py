@@ -50,7 +50,7 @@ _UNITS = re.compile(
     r"^(?:[KMGTP]i?B|[kKMGT]?Hz|[kMG]?bps|[KMG]bit|mAh|k?Wh|[kKmM]?W|nm|mm|cm|MP|fps|dpi|ppi"
     r"|in|mph|km|kg|g|mg|lb|lbs|V|mA|dB)$"
 )
-_CAMEL = re.compile(r"^[a-z]{1,2}[A-Z][A-Za-z]+")
+_CAMEL = re.compile(r"^[a-z]{1,2}[A-Z][A-Za-z]*(?<![a-z]s)$")  # not a plural: "iOrbos"
 _MARKS = {"™", "®", "©", "℠"}
 _ABBREVIATIONS = {"inc.", "corp.", "ltd.", "co.", "jr.", "sr.", "st.", "bros.", "u.s.", "u.k."}
 
