@@ -24,9 +24,9 @@ from kg.mentions.names import (
 )
 from kg.mentions.places import demonym_markets, place, place_type
 from kg.mentions.shapes import (
+    MODEL_SUFFIXES,
     extend_corporate,
     extend_version,
-    MODEL_SUFFIXES,
     legal_form,
     model_number,
     split_maker,
