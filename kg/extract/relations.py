@@ -29,6 +29,16 @@ from kg.extract.quantities import find_money
 from kg.link import Linked, fold
 from kg.namespaces import PREFIXES
 from kg.records import Document, Entity, Evidence, Literal, Mention, Observation, Relation
+from kg.relations.engine import (
+    Candidate,
+    FrameRule,
+    RuleSet,
+    engine_lexicon,
+    parse_rule_file,
+    read_lexicons,
+)
+from kg.relations.frames import frame_of
+from kg.relations.references import References, reference_of
 from kg.resources import read_json
 
 if TYPE_CHECKING:
@@ -166,21 +176,58 @@ def _rule(row: dict[str, Any], origin: str) -> Rule:
     )
 
 
-def load_rules(paths: Sequence[Path] = ()) -> list[Rule]:
-    """The package's relation rules followed by those in user files (same JSON format)."""
+@dataclass(frozen=True)
+class Rules:
+    """Every relation rule of a build: pattern rules, frame rules and their lexicons."""
+
+    patterns: tuple[Rule, ...]
+    frames: tuple[FrameRule, ...]
+    lexicons: dict[str, list[str]]
+
+
+_CORE_FRAME_FILES = ("relations/lexicons.json", "relations/rules.json")
+_PACK_FRAME_FILES = ("packs/consumer-electronics/relations.json",)
+
+
+def load_rules(paths: Sequence[Path] = ()) -> Rules:
+    """The package's relation rules followed by those in user files.
+
+    A user file holds frame rules (with a ``trigger``), pattern rules (with a ``pattern`` and
+    a ``matcher``), lexicons (``{"lexicons": {name: [words]}}``, extending the package's), or
+    any of these together.
+    """
     sources: list[tuple[str, Any]] = [("rules/relations.json", read_json("rules/relations.json"))]
-    sources += [(str(p), read_json(p)) for p in paths]
+    frame_sources: list[tuple[str, Any]] = [
+        (name, read_json(name)) for name in (*_CORE_FRAME_FILES, *_PACK_FRAME_FILES)
+    ]
+    for path in paths:
+        data = read_json(path)
+        rows = data.get("rules", []) if isinstance(data, dict) else data
+        if not isinstance(rows, list):
+            raise RuleFileError(f"{path}: expected a list of rules under 'rules'")
+        if any(isinstance(row, dict) and "trigger" in row for row in rows) or (
+            isinstance(data, dict) and "lexicons" in data
+        ):
+            frame_sources.append((str(path), data))
+        else:
+            sources.append((str(path), data))
     rules: list[Rule] = []
     for origin, data in sources:
         rows = data.get("rules") if isinstance(data, dict) else data
         if not isinstance(rows, list):
             raise RuleFileError(f"{origin}: expected a list of rules under 'rules'")
         rules.extend(_rule(row, origin) for row in rows)
-    ids = [r.id for r in rules]
+    lexicons = read_lexicons(frame_sources)
+    frames: list[FrameRule] = []
+    for origin, data in frame_sources:
+        if isinstance(data, dict) and "rules" not in data:
+            continue
+        frames.extend(parse_rule_file(data, origin, lexicons))
+    ids = [r.id for r in rules] + [r.id for r in frames]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise RuleFileError(f"duplicate rule ids: {', '.join(duplicates)}")
-    return rules
+    return Rules(tuple(rules), tuple(frames), lexicons)
 
 
 @cache
@@ -989,7 +1036,7 @@ def _dated(
 
 
 def extract_relations(
-    chunks: Sequence[Chunk], linked: Linked, rules: Sequence[Rule]
+    chunks: Sequence[Chunk], linked: Linked, rules: Rules
 ) -> tuple[list[Relation], list[Observation]]:
     """Every relation and reported figure the rules find in the parsed chunks.
 
@@ -1002,7 +1049,18 @@ def extract_relations(
     entities = {e.key: e for e in linked.entities}
     relations: list[Relation] = list(_name_relations(linked.entities))
     observations: list[Observation] = []
-    engine = _Engine(chunks[0].doc.vocab, rules) if chunks else None
+    engine = _Engine(chunks[0].doc.vocab, rules.patterns) if chunks else None
+    frame_rules = (
+        RuleSet(rules.frames, engine_lexicon(rules.lexicons), chunks[0].doc.vocab)
+        if chunks
+        else None
+    )
+    components = _components(chunks, linked, rules.lexicons)
+    referring = {
+        word: type_
+        for type_, name in (("Organization", "org_reference"), ("Product", "product_reference"))
+        for word in rules.lexicons.get(name, [])
+    }
     by_document: dict[str, list[Chunk]] = defaultdict(list)
     for chunk in chunks:
         by_document[chunk.document.id].append(chunk)
@@ -1018,6 +1076,7 @@ def extract_relations(
         context = _Context(
             linked, entities, _home(document, (k for _, _, k in spans), entities), spans
         )
+        refs = References({k: e.type for k, e in entities.items()}, context.home)
         signer, signed_at = _signer(doc_chunks, context)
         author = ""
         question, interviewee = "", ""
@@ -1036,11 +1095,17 @@ def extract_relations(
             context.narrator = interviewee if question else author or fallback
             at = _token_entities(chunk, context)
             parsed.append((chunk, at, context))
+            typer = _typer(entities, components)
             if question and _OWN_QUESTION.search(question) and not _WISH.search(question):
                 relations.extend(_answer_products(chunk, at, context))
             for sent in chunk.doc.sents:
                 assert engine is not None
+                _remember(chunk, sent, at, refs, referring)
                 relations.extend(_pattern_relations(chunk, sent, at, context, engine))
+                assert frame_rules is not None
+                relations.extend(
+                    _frame_relations(chunk, sent, at, refs, referring, frame_rules, typer)
+                )
                 relations.extend(_role_relations(chunk, sent, at, context))
                 relations.extend(_price_relations(chunk, sent, at, context))
                 relations.extend(_event_locations(chunk, sent, at, context))
@@ -1151,3 +1216,180 @@ def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
             keys.append((token.idx - sent.start_char, key))
         previous = key
     return keys
+
+
+def _components(
+    chunks: Sequence[Chunk], linked: Linked, lexicons: dict[str, list[str]]
+) -> set[str]:
+    """Products that are components: a chipset by kind, or named right before a component
+    noun somewhere in the corpus ("the Quark 9 chip")."""
+    nouns = {w.lower() for w in lexicons.get("component_noun", [])}
+    found = {e.key for e in linked.entities if e.kind in ("chipset", "component")}
+    for chunk in chunks:
+        text = chunk.doc.text
+        for mention in chunk.mentions:
+            if mention.type != "Product":
+                continue
+            after = text[mention.end - chunk.base :].split(None, 1)
+            word = after[0].strip(",.;:)").lower() if after else ""
+            if word in nouns and not word.endswith("s"):  # "iPhone processors": for iPhones
+                key = linked.entity_of.get(mention)
+                if key:
+                    found.add(key)
+    return found
+
+
+def _typer(entities: dict[str, Entity], components: set[str]) -> Any:
+    def typer(key: str) -> tuple[str, str]:
+        entity = entities[key]
+        if key in components:
+            return entity.type, "component" if entity.kind != "chipset" else "chipset"
+        return entity.type, entity.kind
+
+    return typer
+
+
+def _remember(
+    chunk: Chunk, sent: Span, at: dict[int, str], refs: References, referring: dict[str, str]
+) -> None:
+    """Add the sentence's named mentions to what later references resolve against, and its
+    subject pronouns as mentions of what they resolve to ("It ... . Its first phone")."""
+    sentence_start = chunk.base + sent.start_char
+    found: list[tuple[int, int, str, bool]] = []
+    previous = ""
+    for token in sent:
+        start = chunk.base + token.idx
+        key = at.get(token.i, "")
+        if key and key != previous and token._.kg_name:
+            head = token
+            while head.head.i in at and at[head.head.i] == key and head.head.i != head.i:
+                head = head.head
+            found.append((start, start + len(token), key, head.dep_ in ("nsubj", "nsubjpass")))
+        elif not key and token.dep_ in ("nsubj", "nsubjpass"):
+            reference = reference_of(token, referring)
+            if reference is not None:
+                resolved = refs.resolve(reference, start, sentence_start=sentence_start)
+                if resolved:
+                    found.append((start, start + len(token), resolved, True))
+        previous = key
+    for entry in found:
+        refs.add(*entry)
+
+
+_GENERIC_HEADS = {"Product", "Organization"}
+
+
+def _frame_relations(
+    chunk: Chunk,
+    sent: Span,
+    at: dict[int, str],
+    refs: References,
+    referring: dict[str, str],
+    rules: RuleSet,
+    typer: Any,
+) -> Iterator[Relation]:
+    """Relations the frame rules find in one sentence, and open relations between entities
+    no typed rule connects."""
+
+    def resolve(token: Token) -> list[tuple[str, str]]:
+        key = at.get(token.i, "")
+        if key:
+            found = [(key, "" if token._.kg_name else token.text)]
+            if typer(key)[0] == "Market":  # "in Espoo, Finland": the city and its country
+                found += [
+                    (at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at
+                ]
+            return found
+        found = []
+        if token.lower_ in referring and token.tag_ not in ("NNS", "NNPS"):
+            # "the Quark 9 chip": a generic head named by its modifiers
+            for child in token.children:
+                if child.dep_ in ("compound", "nmod") and child.i in at:
+                    found.append((at[child.i], ""))
+                    break
+        for child in token.children:
+            if child.dep_ == "appos" and child.i in at:
+                found.append((at[child.i], ""))
+        if found:
+            return found
+        if token.lower_ in ("whose", "which", "who", "that") and token.head.i != token.i:
+            clause = token.head
+            while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
+                clause = clause.head
+            if clause.dep_ in ("relcl", "acl") and clause.head.i in at:
+                return [(at[clause.head.i], "")]  # "A, whose chips ...": the noun it modifies
+        reference = reference_of(token, referring)
+        if reference is not None:
+            key = refs.resolve(
+                reference, chunk.base + token.idx, sentence_start=chunk.base + sent.start_char
+            )
+            if key:
+                return [(key, reference.text)]
+        # "A, the family of models built by B": the noun an apposition describes
+        up = token
+        while up.dep_ == "pobj" and up.head.lower_ == "of" and up.head.head.i != up.head.i:
+            up = up.head.head
+        if up.dep_ == "appos" and up.head.i in at:
+            return [(at[up.head.i], "")]
+        return []
+
+    seen: set[tuple[str, str]] = set()
+    for candidate in rules.candidates(sent, resolve, typer, refs.home):
+        if candidate.negated:
+            continue
+        seen.add((candidate.subject, candidate.object))
+        seen.add((candidate.object, candidate.subject))
+        yield from _candidate_relations(chunk, sent, candidate)
+    for token in sent:
+        if token.pos_ != "VERB":
+            continue
+        frame = frame_of(token, rules.lexicon)
+        if frame.negated:
+            continue
+        agents = [k for t in frame.roles.get("agent", []) for k, r in resolve(t) if not r]
+        others = [
+            (role, k)
+            for role, tokens in frame.roles.items()
+            if role == "patient" or role.startswith("prep:")
+            for t in tokens
+            for k, r in resolve(t)
+            if not r
+        ]
+        for agent in agents:
+            for role, other in others:
+                if agent == other or (agent, other) in seen:
+                    continue
+                seen.add((agent, other))
+                label = token.lemma_.lower() + (f" {role[5:]}" if role.startswith("prep:") else "")
+                evidence = _evidence(chunk, sent, "open-verb", 0.4)
+                yield Relation(agent, "kg:relatedTo", other, evidence, (("kg:verb", label),))
+
+
+def _candidate_relations(chunk: Chunk, sent: Span, candidate: Candidate) -> Iterator[Relation]:
+    rule = candidate.rule
+    confidence = rule.confidence * (0.8 if candidate.resolved else 1.0)
+    qualifiers: list[tuple[str, str | Literal]] = [
+        (name, candidate.words if value == "$trigger" else value) for name, value in rule.qualifiers
+    ]
+    if candidate.former:
+        qualifiers.append(("kg:status", "former"))
+    if candidate.planned:
+        qualifiers.append(("kg:modality", "planned"))
+        confidence *= 0.8
+    if candidate.resolved:
+        qualifiers.append(("kg:resolvedFrom", candidate.resolved))
+    evidence = _evidence(chunk, sent, rule.id, round(confidence, 2))
+    if candidate.object.startswith("date:"):
+        dates = parse_date(candidate.object[5:])
+        if len(dates) == 1:
+            value = Literal(dates[0].value, dates[0].datatype)
+            yield Relation(candidate.subject, rule.predicate, value, evidence, tuple(qualifiers))
+        return
+    yield Relation(candidate.subject, rule.predicate, candidate.object, evidence, tuple(qualifiers))
+    if rule.dates and not candidate.planned:
+        dates = _sentence_dates(sent.text, chunk.document.date)
+        if len(dates) == 1:
+            value = Literal(dates[0].value, dates[0].datatype)
+            yield Relation(
+                candidate.subject, rule.dates, value, replace(evidence, rule=f"{rule.id}-date")
+            )
