@@ -678,6 +678,7 @@ def _price_relations(
     if not amounts or not (words & _PRICE_WORDS or {"at", "for"} & words):
         return
     base = chunk.base + sent.start_char
+    opening_market = _price_market(sent, at, context, -1)
     for money in amounts:
         tail = text[money.end :].split()
         if tail and tail[0].strip(",.").lower() in _NOT_PRICE_AFTER:
@@ -697,9 +698,29 @@ def _price_relations(
             rule_id, confidence = "price-previous-sentence", 0.6
         if product:
             value = Literal(money.value, "xsd:decimal", money.currency)
-            yield Relation(
-                product, "schema:offers", value, _evidence(chunk, sent, rule_id, confidence)
-            )
+            evidence = _evidence(chunk, sent, rule_id, confidence)
+            yield Relation(product, "schema:offers", value, evidence)
+            market = _price_market(sent, at, context, money.end) or opening_market
+            if market:
+                yield Relation(
+                    product, "kg:soldIn", market, replace(evidence, rule="price-in-market")
+                )
+
+
+def _price_market(sent: Span, at: dict[int, str], context: _Context, after: int) -> str:
+    """The market a price is stated for: "$999 in the United States" (right after the amount
+    ending at ``after``, an offset in the sentence), or with ``after`` -1 a sentence that
+    opens with "In the United States, ..."."""
+    tokens = [t for t in sent if t.idx - sent.start_char >= after] if after >= 0 else list(sent)
+    if len(tokens) < 2 or tokens[0].lower_ != "in":
+        return ""
+    for token in tokens[1:4]:
+        key = at.get(token.i, "")
+        if key:
+            return key if context.entity(key).type == "Market" else ""
+        if token.lower_ != "the":
+            return ""
+    return ""
 
 
 def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
@@ -1320,8 +1341,15 @@ def _frame_relations(
                 return [(at[clause.head.i], "")]  # "A, whose chips ...": the noun it modifies
         reference = reference_of(token, referring)
         if reference is not None:
+            clause = token
+            while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+                clause = clause.head
+            left, right = clause.left_edge, clause.right_edge
             key = refs.resolve(
-                reference, chunk.base + token.idx, sentence_start=chunk.base + sent.start_char
+                reference,
+                chunk.base + token.idx,
+                sentence_start=chunk.base + sent.start_char,
+                clause=(chunk.base + left.idx, chunk.base + right.idx + len(right)),
             )
             if key:
                 return [(key, reference.text)]

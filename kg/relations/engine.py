@@ -46,7 +46,7 @@ RULE_KEYS = frozenset(
 )
 END_KEYS = frozenset({"role", "type", "kind", "kind_not", "comment"})
 TRIGGER_KEYS = frozenset({"lexicon", "words", "pos", "shape", "comment"})
-ROLES = ("agent", "patient", "attr", "subject", "appos", "modifier", "home", "self")
+ROLES = ("agent", "patient", "patient:of", "attr", "subject", "appos", "modifier", "home", "self")
 #: Triggers that are shapes rather than words: every noun phrase head ("noun").
 SHAPES = ("noun",)
 TYPES = ("Person", "Organization", "Product", "Market", "Event", "Date")

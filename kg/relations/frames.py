@@ -140,9 +140,15 @@ def _relative_head(token: Token) -> Token:
 
 
 def _prep_objects(token: Token) -> Iterator[tuple[str, Token]]:
-    """(preposition, object) pairs under ``token``: "in C", "together with D", "by A"."""
+    """(preposition, object) pairs under ``token``: "in C", "together with D", "by A",
+    "in C and in D"."""
+    preps = []
     for child in token.children:
-        if child.dep_ in ("prep", "agent", "dative") and child.pos_ == "ADP":
+        preps.append(child)
+        if child.dep_ in ("prep", "agent", "dative"):
+            preps += [c for c in expand(child)[1:] if c.pos_ == "ADP"]
+    for child in preps:
+        if child.dep_ in ("prep", "agent", "dative", "conj") and child.pos_ == "ADP":
             word = child.lower_
             obj = _child(child, {"pobj"})
             if obj is None:  # "together with": with is a prep under the adverb
@@ -223,7 +229,9 @@ def _verb_roles(verb: Token, frame: Frame) -> None:
             frame.add(f"prep:{word}", obj)
     for patient in frame.roles.get("patient", []):
         for word, obj in _prep_objects(patient):
-            if word not in ("of", "by"):
+            if word == "of":
+                frame.add("patient:of", obj)  # "bought 10% of B", "a stake of B"
+            elif word != "by":
                 frame.add(f"prep:{word}", obj)
     for child in verb.children:
         if child.dep_ in ("npadvmod", "compound") and child.pos_ == "PROPN":
@@ -279,13 +287,19 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
             frame.add("subject", subject)  # "A signed a deal with B"
         for word, obj in _prep_objects(head):
             frame.add(f"prep:{word}", obj)  # the verb's preposition: "signed a deal with B"
-    elif top.dep_ == "pobj" and head.lower_ == "as" and head.head.pos_ in ("VERB", "AUX"):
-        subject, _ = _grammatical_subject(head.head)
-        frame.add("subject", subject)  # "A serves as a supplier to B"
+    elif top.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
+        # "A serves as a supplier to B", "A went on sale in C", "A invested for a stake in B"
+        subject, passive = _grammatical_subject(head.head)
+        frame.add("patient" if passive and head.lower_ != "as" else "subject", subject)
+        for word, obj in _prep_objects(head.head):
+            if obj.i != top.i:
+                frame.add(f"prep:{word}", obj)
     elif top.dep_ in ("nsubj", "nsubjpass") and head.lemma_ in _LISTING:
         for child in head.children:
             if child.dep_ in ("attr", "dobj"):
                 frame.add("subject", child)  # "its customers include A and B"
+        for word, obj in _prep_objects(head):
+            frame.add(f"prep:{word}", obj)  # "its head office is in C"
 
 
 def sentence_frames(sent: Span, triggers: set[int], lexicon: Lexicon) -> dict[int, Frame]:

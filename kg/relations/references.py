@@ -89,12 +89,18 @@ class References:
         self._starts.append(start)
 
     def resolve(
-        self, reference: Reference, offset: int, avoid: str = "", sentence_start: int = -1
+        self,
+        reference: Reference,
+        offset: int,
+        avoid: str = "",
+        sentence_start: int = -1,
+        clause: tuple[int, int] = (-1, -1),
     ) -> str:
         """The entity ``reference`` at ``offset`` stands for, or "".
 
         A pronoun takes the subject before it in its own sentence, else the nearest name
-        before it there; a description ("the firm") looks only at earlier sentences. Then
+        before it there; a description ("the firm") takes the nearest name before it in its
+        sentence outside its own clause (``clause``: offsets), else looks back. Then
         the subject of the nearest earlier sentence wins over other mentions, and the
         nearest mention over the document's organization.
         """
@@ -111,6 +117,8 @@ class References:
                     if reference.pronoun:
                         same = same or key
                         same_subject = same_subject or (key if subject else "")
+                    elif not clause[0] <= start < clause[1]:
+                        same = same or key
                     continue
                 best = best or key
                 if subject:
