@@ -1261,10 +1261,14 @@ def _components(
 
 
 def _typer(entities: dict[str, Entity], components: set[str]) -> Any:
+    from kg.extract.ner import countries
+
     def typer(key: str) -> tuple[str, str]:
         entity = entities[key]
         if key in components:
             return entity.type, "component" if entity.kind != "chipset" else "chipset"
+        if entity.type == "Market" and not entity.kind and _is_large_place(entity):
+            return entity.type, "country" if entity.name in countries() else "region"
         return entity.type, entity.kind
 
     return typer

@@ -256,7 +256,10 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
         top = top.head  # "a partner and supplier to B": the first conjunct's place
     # conjoined nouns share their possessor and their "of": "A's chair and chief executive",
     # "founder and chief executive of B"
-    for member in [noun, *(m for m in expand(top) if m.i != noun.i)]:
+    members = [noun, *(m for m in expand(top) if m.i != noun.i)] if noun.pos_ == "NOUN" else [noun]
+    for member in members:
+        if member.pos_ != "NOUN":
+            continue
         for child in member.children:
             if child.dep_ == "poss" and member.i != noun.i and "agent" not in frame.roles:
                 frame.add("agent", child)
