@@ -103,6 +103,15 @@ def cli() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Extra relation rules (JSON, same format as the built-in ones). Repeatable.",
 )
+@click.option(
+    "--pack",
+    "packs",
+    multiple=True,
+    metavar="NAME",
+    help="A domain pack to use instead of the default (consumer-electronics): a packaged "
+    "pack's name or a pack folder. Repeatable.",
+)
+@click.option("--no-pack", is_flag=True, help="Use no domain pack.")
 @click.option("--no-html", is_flag=True, help="Write graph.ttl and the store only.")
 @max_nodes_option
 def build(
@@ -113,6 +122,8 @@ def build(
     no_default_gazetteer: bool,
     patterns: tuple[Path, ...],
     rules: tuple[Path, ...],
+    packs: tuple[str, ...],
+    no_pack: bool,
     no_html: bool,
     max_nodes: int | None,
 ) -> None:
@@ -122,6 +133,7 @@ def build(
     counts of documents, entities per type, relations per predicate, reported figures per
     metric, and triples.
     """
+    from kg.packs import DEFAULT_PACKS
     from kg.pipeline import BuildOptions
     from kg.pipeline import build as run_build
 
@@ -129,12 +141,15 @@ def build(
         if not DEFAULT_SOURCES.is_dir():
             raise click.UsageError(f"no SOURCES given and no {DEFAULT_SOURCES}/ folder here")
         sources = (DEFAULT_SOURCES,)
+    if no_pack and packs:
+        raise click.UsageError("--pack and --no-pack exclude each other")
     options = BuildOptions(
         model=model,
         gazetteers=gazetteers,
         use_default_gazetteer=not no_default_gazetteer,
         patterns=patterns,
         rules=rules,
+        packs=() if no_pack else packs or DEFAULT_PACKS,
     )
     started = time.perf_counter()
     bar: Any = None

@@ -9,6 +9,7 @@ __all__ = [
     "GraphLoadError",
     "QuerySyntaxError",
     "QueryNotFoundError",
+    "PackError",
     "QueryError",
     "QueryRefusedError",
     "RuleFileError",
@@ -36,6 +37,10 @@ class GraphLoadError(KGError):
 
 class RuleFileError(KGError):
     """A pattern, rule or gazetteer file is malformed."""
+
+
+class PackError(KGError):
+    """A pack name that no packaged pack has, or a pack folder that does not exist."""
 
 
 class QueryNotFoundError(KGError):

@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.extract.ner import normalize_name
+from kg.mentions.names import normalize_name
+from kg.mentions.shapes import corporate_words
 from kg.records import Entity, Mention
 
 __all__ = ["link", "Linked", "slug", "fold", "initials"]
@@ -49,9 +50,10 @@ class Linked:
 def slug(text: str) -> str:
     """An IRI-safe, lower-case form of a name.
 
-    >>> slug("Redmi Note 5A"), slug("Lei Jun"), slug("Xiaomi’s Mi 1S")
-    ('redmi-note-5a', 'lei-jun', 'xiaomi-s-mi-1s')
+    >>> slug("Redmi Note 5A"), slug("Lei Jun"), slug("Xiaomi’s Mi 1S"), slug("Orbo X2+")
+    ('redmi-note-5a', 'lei-jun', 'xiaomi-s-mi-1s', 'orbo-x2-plus')
     """
+    text = re.sub(r"(?<=\w)\+(?!\w)", " plus", text)  # "X2+" is not "X2"
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
@@ -212,63 +214,21 @@ def _merge_brandless_products(groups: dict[str, list[Mention]], types: dict[str,
             groups[owners[0]].extend(groups.pop(key))
 
 
-#: Words that end a company's full name: "Nordvik" is "Nordvik Mobile", "Acme" "Acme Inc".
-_CORPORATE_WORDS = {
-    "mobile",
-    "robotics",
-    "labs",
-    "lab",
-    "technologies",
-    "technology",
-    "tech",
-    "inc",
-    "inc.",
-    "corp",
-    "corp.",
-    "corporation",
-    "co",
-    "co.",
-    "ltd",
-    "ltd.",
-    "limited",
-    "plc",
-    "llc",
-    "ag",
-    "sa",
-    "gmbh",
-    "holdings",
-    "motors",
-    "electronics",
-    "systems",
-    "software",
-    "networks",
-    "communications",
-    "industries",
-    "semiconductor",
-    "semiconductors",
-    "telecom",
-    "media",
-    "entertainment",
-    "pharmaceuticals",
-    "therapeutics",
-    "energy",
-    "foods",
-    "airlines",
-}
-
-
 def _merge_short_org_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:
-    """Join a one-word name to the one organization named by it plus corporate words."""
+    """Join a one-word name to the one organization named by it plus words that end company
+    names ("Acme" joins "Acme Labs", see :func:`kg.mentions.shapes.corporate_words`)."""
+    words = corporate_words()
     orgs = [key for key in groups if types.get(key) == "Organization" and " " in key]
-    for key in [k for k in groups if " " not in k]:
+    for key in [k for k in groups if " " not in k and types.get(k) == "Organization"]:
         owners = [
             other
             for other in orgs
             if other.startswith(key + " ")
-            and all(w in _CORPORATE_WORDS for w in other[len(key) + 1 :].split())
+            and all(w in words for w in other[len(key) + 1 :].split())
         ]
-        if len(owners) == 1 and owners[0] in groups and key in groups:
-            groups[owners[0]].extend(groups.pop(key))
+        known = any(m.source == "gazetteer" for m in groups.get(key, ()))
+        if len(owners) == 1 and owners[0] in groups and key in groups and not known:
+            groups[owners[0]].extend(groups.pop(key))  # a known name stays its own
 
 
 def _merge_short_person_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ModelNotFoundError, RuleFileError
+from kg.packs import DEFAULT_PACKS, pack_files
 from kg.resources import read_jsonl
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ def load_pipeline(
     gazetteers: Sequence[Path] = (),
     use_default_gazetteer: bool = True,
     patterns: Sequence[Path] = (),
+    packs: Sequence[str | Path] = DEFAULT_PACKS,
 ) -> Language:
     """The spaCy pipeline with the project's EntityRuler in front of ``ner``.
 
@@ -97,20 +99,23 @@ def load_pipeline(
         gazetteers: user gazetteer JSONL files (known names with type, aliases, kind).
         use_default_gazetteer: whether to load the package's gazetteer of well-known names.
         patterns: user EntityRuler pattern JSONL files, in spaCy's format.
+        packs: packs whose ``patterns.jsonl`` and ``gazetteer.jsonl`` to load (see
+            :mod:`kg.packs`).
 
     Raises:
         ModelNotFoundError: no model could be loaded.
         RuleFileError: a pattern or gazetteer file is malformed.
+        PackError: a pack cannot be found.
     """
     nlp = _load_model(model)
     _split_model_number_period(nlp)
     gaz_rows: list[dict[str, Any]] = []
     if use_default_gazetteer:
         gaz_rows.extend(gazetteer_patterns(read_jsonl("gazetteer.jsonl"), "gazetteer.jsonl"))
-    for path in gazetteers:
+    for path in [*pack_files(packs, "gazetteer.jsonl"), *gazetteers]:
         gaz_rows.extend(gazetteer_patterns(read_jsonl(path), str(path)))
     shape_rows = read_jsonl("patterns/shapes.jsonl")
-    for path in patterns:
+    for path in [*pack_files(packs, "patterns.jsonl"), *patterns]:
         shape_rows.extend(read_jsonl(path))
     # Known names match as written ("US" is not "us"); case variants belong in their aliases.
     # The shape ruler runs second and overwrites, so the longest reading wins: "2013 China

@@ -10,11 +10,12 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.corpus import read_documents
-from kg.extract.ner import echo_mentions, find_mentions, is_heading, known_names, split_lines
 from kg.extract.relations import Chunk, extract_relations, load_rules, register_extensions
 from kg.graph import build_graph
 from kg.link import link
+from kg.mentions import echo_mentions, find_mentions, is_heading, known_names, split_lines
 from kg.nlp import load_pipeline
+from kg.packs import DEFAULT_PACKS
 from kg.records import Document, Entity, Observation, Relation
 
 __all__ = ["BuildOptions", "BuildResult", "build", "extract"]
@@ -30,6 +31,7 @@ class BuildOptions:
         use_default_gazetteer: load the package's gazetteer of well-known names.
         patterns: user EntityRuler pattern files (JSONL).
         rules: user relation rule files (JSON).
+        packs: domain packs, by packaged name or folder path (see :mod:`kg.packs`).
         batch_size: lines per spaCy batch.
     """
 
@@ -38,6 +40,7 @@ class BuildOptions:
     use_default_gazetteer: bool = True
     patterns: tuple[Path, ...] = ()
     rules: tuple[Path, ...] = ()
+    packs: tuple[str, ...] = DEFAULT_PACKS
     batch_size: int = 64
 
 
@@ -79,6 +82,7 @@ def extract(
         gazetteers=options.gazetteers,
         use_default_gazetteer=options.use_default_gazetteer,
         patterns=options.patterns,
+        packs=options.packs,
     )
     register_extensions()
     lines = [
