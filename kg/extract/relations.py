@@ -37,7 +37,7 @@ from kg.relations.engine import (
     parse_rule_file,
     read_lexicons,
 )
-from kg.relations.frames import frame_of
+from kg.relations.frames import frame_of, prep_objects
 from kg.relations.references import References, reference_of
 from kg.resources import read_json
 
@@ -1072,14 +1072,20 @@ def extract_relations(
     observations: list[Observation] = []
     engine = _Engine(chunks[0].doc.vocab, rules.patterns) if chunks else None
     frame_rules = (
-        RuleSet(rules.frames, engine_lexicon(rules.lexicons), chunks[0].doc.vocab)
+        RuleSet(
+            rules.frames, engine_lexicon(rules.lexicons), chunks[0].doc.vocab, rules.lexicons
+        )
         if chunks
         else None
     )
     components = _components(chunks, linked, rules.lexicons)
     referring = {
         word: type_
-        for type_, name in (("Organization", "org_reference"), ("Product", "product_reference"))
+        for type_, name in (
+            ("Organization", "org_reference"),
+            ("Product", "product_reference"),
+            ("Product", "component_noun"),
+        )
         for word in rules.lexicons.get(name, [])
     }
     by_document: dict[str, list[Chunk]] = defaultdict(list)
@@ -1242,18 +1248,34 @@ def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
 def _components(
     chunks: Sequence[Chunk], linked: Linked, lexicons: dict[str, list[str]]
 ) -> set[str]:
-    """Products that are components: a chipset by kind, or named right before a component
-    noun somewhere in the corpus ("the Quark 9 chip")."""
+    """Products that are components: a chipset by kind, or named as one somewhere in the
+    corpus: before a component noun ("the Quark 9 chip"), in apposition with one ("Quark 9,
+    a processor from ..."), or as what a component noun is ("the modem is the Quark 9")."""
     nouns = {w.lower() for w in lexicons.get("component_noun", [])}
     found = {e.key for e in linked.entities if e.kind in ("chipset", "component")}
+
+    def component(token: Token) -> bool:
+        return token.lower_ in nouns and token.tag_ in ("NN", "NNP")
+
     for chunk in chunks:
-        text = chunk.doc.text
+        doc = chunk.doc
         for mention in chunk.mentions:
             if mention.type != "Product":
                 continue
-            after = text[mention.end - chunk.base :].split(None, 1)
-            word = after[0].strip(",.;:)").lower() if after else ""
-            if word in nouns and not word.endswith("s"):  # "iPhone processors": for iPhones
+            span = doc.char_span(
+                mention.start - chunk.base, mention.end - chunk.base, alignment_mode="expand"
+            )
+            if span is None:
+                continue
+            root = span.root
+            linked_nouns = [c for c in root.children if c.dep_ == "appos"]
+            if root.dep_ == "appos":
+                linked_nouns.append(root.head)
+            if root.dep_ == "compound" or (span.end < len(doc) and doc[span.end].i == root.head.i):
+                linked_nouns.append(root.head)  # "the Quark 9 chip"
+            if root.dep_ == "attr" and root.head.lemma_ == "be":
+                linked_nouns += [c for c in root.head.children if c.dep_ == "nsubj"]
+            if any(component(t) for t in linked_nouns):
                 key = linked.entity_of.get(mention)
                 if key:
                     found.add(key)
@@ -1315,6 +1337,8 @@ def _frame_relations(
 ) -> Iterator[Relation]:
     """Relations the frame rules find in one sentence, and open relations between entities
     no typed rule connects."""
+    partitive = set(rules.words("partitive"))
+    org_parts = set(rules.words("org_part"))
 
     def resolve(token: Token) -> list[tuple[str, str]]:
         key = at.get(token.i, "")
@@ -1326,7 +1350,10 @@ def _frame_relations(
                 ]
             return found
         found = []
-        if token.lower_ in referring and token.tag_ not in ("NNS", "NNPS"):
+        if (token.lower_ in referring or token.lower_ in partitive) and token.tag_ not in (
+            "NNS",
+            "NNPS",
+        ):
             # "the Quark 9 chip": a generic head named by its modifiers
             for child in token.children:
                 if child.dep_ in ("compound", "nmod") and child.i in at:
@@ -1337,6 +1364,16 @@ def _frame_relations(
                 found.append((at[child.i], ""))
         if found:
             return found
+        if token.lower_ in partitive:  # "a version of the Quark 9", "the Quark family"
+            for word, obj in prep_objects(token):
+                if word == "of":
+                    return resolve(obj)
+        if token.lower_ in org_parts:  # "Acme's chip business", "Acme's new plant"
+            for child in token.children:
+                if child.dep_ == "poss":
+                    owners = resolve(child)
+                    if owners:
+                        return owners
         if token.lower_ in ("whose", "which", "who", "that") and token.head.i != token.i:
             clause = token.head
             while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:

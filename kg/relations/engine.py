@@ -240,8 +240,15 @@ def trigger_keys(token: Token) -> list[str]:
 class RuleSet:
     """Frame rules indexed by trigger word, with the engine's own lexicon."""
 
-    def __init__(self, rules: Sequence[FrameRule], lexicon: Lexicon, vocab: Any = None) -> None:
+    def __init__(
+        self,
+        rules: Sequence[FrameRule],
+        lexicon: Lexicon,
+        vocab: Any = None,
+        lexicons: dict[str, list[str]] | None = None,
+    ) -> None:
         self.rules = list(rules)
+        self.lexicons = lexicons or {}
         self.lexicon = lexicon
         self.by_word: dict[str, list[FrameRule]] = {}
         for rule in self.rules:
@@ -261,6 +268,10 @@ class RuleSet:
                         raise RuleFileError(
                             f"rule {rule.id}: invalid pattern: {str(exc).splitlines()[0]}"
                         ) from None
+
+    def words(self, lexicon: str) -> list[str]:
+        """The words of one lexicon (lower case), or none."""
+        return [w.lower() for w in self.lexicons.get(lexicon, [])]
 
     def candidates(
         self, sent: Span, resolve: Resolver, typer: Typer, home: str = ""

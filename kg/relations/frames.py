@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["Frame", "frame_of", "expand", "Lexicon"]
+__all__ = ["Frame", "frame_of", "expand", "prep_objects", "Lexicon"]
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _relative_head(token: Token) -> Token:
     return token
 
 
-def _prep_objects(token: Token) -> Iterator[tuple[str, Token]]:
+def prep_objects(token: Token) -> Iterator[tuple[str, Token]]:
     """(preposition, object) pairs under ``token``: "in C", "together with D", "by A",
     "in C and in D"."""
     preps = []
@@ -158,7 +158,7 @@ def _prep_objects(token: Token) -> Iterator[tuple[str, Token]]:
             if obj is not None:
                 yield word, obj
         elif child.dep_ == "advmod" and child.lower_ in ("together", "along", "jointly"):
-            for word, obj in _prep_objects(child):
+            for word, obj in prep_objects(child):
                 yield word, obj
 
 
@@ -222,13 +222,13 @@ def _verb_roles(verb: Token, frame: Frame) -> None:
         # "the chip A designed": the clause's missing object is the noun it modifies
         if subject is not None and subject.i != verb.head.i:
             frame.add("patient", verb.head)
-    for word, obj in _prep_objects(verb):
+    for word, obj in prep_objects(verb):
         if word == "by" and passive:
             frame.add("agent", obj)
         else:
             frame.add(f"prep:{word}", obj)
     for patient in frame.roles.get("patient", []):
-        for word, obj in _prep_objects(patient):
+        for word, obj in prep_objects(patient):
             if word == "of":
                 frame.add("patient:of", obj)  # "bought 10% of B", "a stake of B"
             elif word != "by":
@@ -263,7 +263,7 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
         for child in member.children:
             if child.dep_ == "poss" and member.i != noun.i and "agent" not in frame.roles:
                 frame.add("agent", child)
-        for word, obj in _prep_objects(member):
+        for word, obj in prep_objects(member):
             if member.i != noun.i and word not in ("of", "at", "for"):
                 continue
             if member.i != noun.i and (("patient" if word == "of" else f"prep:{word}") in frame.roles):
@@ -288,20 +288,20 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
         subject, passive = _grammatical_subject(head)
         if not passive:
             frame.add("subject", subject)  # "A signed a deal with B"
-        for word, obj in _prep_objects(head):
+        for word, obj in prep_objects(head):
             frame.add(f"prep:{word}", obj)  # the verb's preposition: "signed a deal with B"
     elif top.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
         # "A serves as a supplier to B", "A went on sale in C", "A invested for a stake in B"
         subject, passive = _grammatical_subject(head.head)
         frame.add("patient" if passive and head.lower_ != "as" else "subject", subject)
-        for word, obj in _prep_objects(head.head):
+        for word, obj in prep_objects(head.head):
             if obj.i != top.i:
                 frame.add(f"prep:{word}", obj)
     elif top.dep_ in ("nsubj", "nsubjpass") and head.lemma_ in _LISTING:
         for child in head.children:
             if child.dep_ in ("attr", "dobj"):
                 frame.add("subject", child)  # "its customers include A and B"
-        for word, obj in _prep_objects(head):
+        for word, obj in prep_objects(head):
             frame.add(f"prep:{word}", obj)  # "its head office is in C"
 
 
