@@ -1079,6 +1079,7 @@ def extract_relations(
         else None
     )
     components = _components(chunks, linked, rules.lexicons)
+    places = {fold(e.name): e.key for e in linked.entities if e.type == "Market"}
     referring = {
         word: type_
         for type_, name in (
@@ -1131,7 +1132,9 @@ def extract_relations(
                 relations.extend(_pattern_relations(chunk, sent, at, context, engine))
                 assert frame_rules is not None
                 relations.extend(
-                    _frame_relations(chunk, sent, at, refs, referring, frame_rules, typer)
+                    _frame_relations(
+                        chunk, sent, at, refs, referring, frame_rules, typer, places
+                    )
                 )
                 relations.extend(_role_relations(chunk, sent, at, context))
                 relations.extend(_price_relations(chunk, sent, at, context))
@@ -1334,6 +1337,7 @@ def _frame_relations(
     referring: dict[str, str],
     rules: RuleSet,
     typer: Any,
+    places: dict[str, str],
 ) -> Iterator[Relation]:
     """Relations the frame rules find in one sentence, and open relations between entities
     no typed rule connects."""
@@ -1403,6 +1407,7 @@ def _frame_relations(
         return []
 
     seen: set[tuple[str, str]] = set()
+    yield from _demonym_relations(chunk, sent, resolve, typer, places)
     for candidate in rules.candidates(sent, resolve, typer, refs.home):
         if candidate.negated:
             continue
@@ -1432,6 +1437,29 @@ def _frame_relations(
                 label = token.lemma_.lower() + (f" {role[5:]}" if role.startswith("prep:") else "")
                 evidence = _evidence(chunk, sent, "open-verb", 0.4)
                 yield Relation(agent, "kg:relatedTo", other, evidence, (("kg:verb", label),))
+
+
+def _demonym_relations(
+    chunk: Chunk, sent: Span, resolve: Any, typer: Any, places: dict[str, str]
+) -> Iterator[Relation]:
+    """ "a Dutch maker", "Pegatron, another Taiwanese firm", "the Kenyan operator": a
+    nationality on a company says where it operates, on a person where they are based."""
+    from kg.extract.ner import demonym_country
+
+    for token in sent:
+        if token.dep_ != "amod" or token.pos_ not in ("ADJ", "PROPN"):
+            continue
+        country = demonym_country(token.text)
+        market = places.get(fold(country)) if country else None
+        if not market:
+            continue
+        for key, resolved in resolve(token.head):
+            type_ = typer(key)[0]
+            if type_ not in ("Organization", "Person") or resolved:
+                continue
+            predicate = "kg:operatesIn" if type_ == "Organization" else "kg:basedIn"
+            evidence = _evidence(chunk, sent, "demonym", 0.7)
+            yield Relation(key, predicate, market, evidence)
 
 
 def _candidate_relations(chunk: Chunk, sent: Span, candidate: Candidate) -> Iterator[Relation]:
