@@ -727,6 +727,12 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
     """Relations stated by names: "Xiaomi India" is Xiaomi's, in India; "Mi 6X launch"."""
     by_name = {fold(e.name): e for e in entities}
     lines = [e for e in entities if e.type == "Product" and e.kind == "product line"]
+    makers = {
+        fold(name): e
+        for e in entities
+        if e.type == "Organization"
+        for name in (e.name, *e.aliases)
+    }
     for entity in entities:
         if not entity.mentions:
             continue
@@ -753,6 +759,8 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
                 yield Relation(entity.key, "kg:operatesIn", market.key, evidence)
         if entity.type == "Product" and entity.kind != "product line":
             yield from _line_by_name(entity, lines)
+        if entity.type == "Product":
+            yield from _maker_by_name(entity, makers)
         if entity.type == "Event" and entity.kind == "launch" and words[-1] == "launch":
             product = by_name.get(fold(" ".join(words[:-1])))
             if product and product.type == "Product":
@@ -765,6 +773,24 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
 
 
 _ARM_WORDS = {"Global", "International", "Worldwide"}
+
+
+def _maker_by_name(product: Entity, makers: dict[str, Entity]) -> Iterator[Relation]:
+    """ "Acme Zeta 5" or "Acme 3310" is Acme's: a product named after a company is that
+    company's (its maker for a component). The evidence is the product's first mention."""
+    words = product.name.split()
+    for n in range(min(3, len(words) - 1), 0, -1):
+        maker = makers.get(fold(" ".join(words[:n])))
+        if maker is None:
+            continue
+        mention = product.mentions[0]
+        s = mention.sentence
+        evidence = Evidence(mention.doc_id, s.text, s.start, s.end, "maker-by-name", 0.7)
+        if product.kind in ("chipset", "component"):
+            yield Relation(product.key, "schema:manufacturer", maker.key, evidence)
+        else:
+            yield Relation(maker.key, "kg:launched", product.key, evidence)
+        return
 
 
 def _line_by_name(product: Entity, lines: Sequence[Entity]) -> Iterator[Relation]:
