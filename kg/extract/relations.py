@@ -37,7 +37,7 @@ from kg.relations.engine import (
     parse_rule_file,
     read_lexicons,
 )
-from kg.relations.frames import frame_of, prep_objects
+from kg.relations.frames import expand, frame_of, prep_objects
 from kg.relations.references import References, reference_of
 from kg.resources import read_json
 
@@ -727,12 +727,7 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
     """Relations stated by names: "Xiaomi India" is Xiaomi's, in India; "Mi 6X launch"."""
     by_name = {fold(e.name): e for e in entities}
     lines = [e for e in entities if e.type == "Product" and e.kind == "product line"]
-    makers = {
-        fold(name): e
-        for e in entities
-        if e.type == "Organization"
-        for name in (e.name, *e.aliases)
-    }
+
     for entity in entities:
         if not entity.mentions:
             continue
@@ -759,8 +754,7 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
                 yield Relation(entity.key, "kg:operatesIn", market.key, evidence)
         if entity.type == "Product" and entity.kind != "product line":
             yield from _line_by_name(entity, lines)
-        if entity.type == "Product":
-            yield from _maker_by_name(entity, makers)
+
         if entity.type == "Event" and entity.kind == "launch" and words[-1] == "launch":
             product = by_name.get(fold(" ".join(words[:-1])))
             if product and product.type == "Product":
@@ -773,24 +767,6 @@ def _name_relations(entities: Sequence[Entity]) -> Iterator[Relation]:
 
 
 _ARM_WORDS = {"Global", "International", "Worldwide"}
-
-
-def _maker_by_name(product: Entity, makers: dict[str, Entity]) -> Iterator[Relation]:
-    """ "Acme Zeta 5" or "Acme 3310" is Acme's: a product named after a company is that
-    company's (its maker for a component). The evidence is the product's first mention."""
-    words = product.name.split()
-    for n in range(min(3, len(words) - 1), 0, -1):
-        maker = makers.get(fold(" ".join(words[:n])))
-        if maker is None:
-            continue
-        mention = product.mentions[0]
-        s = mention.sentence
-        evidence = Evidence(mention.doc_id, s.text, s.start, s.end, "maker-by-name", 0.7)
-        if product.kind in ("chipset", "component"):
-            yield Relation(product.key, "schema:manufacturer", maker.key, evidence)
-        else:
-            yield Relation(maker.key, "kg:launched", product.key, evidence)
-        return
 
 
 def _line_by_name(product: Entity, lines: Sequence[Entity]) -> Iterator[Relation]:
@@ -1394,6 +1370,22 @@ def _frame_relations(
                 found.append((at[child.i], ""))
         if found:
             return found
+        if token.tag_ in ("NNS", "NNPS"):  # "apps including A, B and C"
+            listed = [
+                member
+                for child in token.children
+                if child.lower_ in ("including", "like", "as")
+                for grand in child.children
+                if grand.dep_ in ("pobj", "dobj")
+                for member in expand(grand)
+            ]
+            found = [pair for member in listed for pair in resolve(member)]
+            if found:
+                return found
+        if token.dep_ == "attr" and token.head.lemma_ == "be":  # "A is a Y-based writer"
+            subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.i in at:
+                return [(at[subject.i], "")]
         if token.lower_ in partitive:  # "a version of the Quark 9", "the Quark family"
             for word, obj in prep_objects(token):
                 if word == "of":
@@ -1433,7 +1425,7 @@ def _frame_relations(
         return []
 
     seen: set[tuple[str, str]] = set()
-    yield from _demonym_relations(chunk, sent, resolve, typer, places)
+    yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
     for candidate in rules.candidates(sent, resolve, typer, refs.home):
         if candidate.negated:
             continue
@@ -1466,19 +1458,27 @@ def _frame_relations(
 
 
 def _demonym_relations(
-    chunk: Chunk, sent: Span, resolve: Any, typer: Any, places: dict[str, str]
+    chunk: Chunk,
+    sent: Span,
+    at: dict[int, str],
+    nouns: dict[str, str],
+    resolve: Any,
+    typer: Any,
+    places: dict[str, str],
 ) -> Iterator[Relation]:
     """ "a Dutch maker", "Pegatron, another Taiwanese firm", "the Kenyan operator": a
     nationality on a company says where it operates, on a person where they are based."""
     from kg.extract.ner import demonym_country
 
+    people = {"fan", "user", "customer", "student", "founder", "engineer", "writer", "executive"}
     for token in sent:
         if token.dep_ != "amod" or token.pos_ not in ("ADJ", "PROPN"):
             continue
         country = demonym_country(token.text)
         market = places.get(fold(country)) if country else None
-        if not market:
-            continue
+        head = token.head
+        if not market or not (head.i in at or head.lower_ in nouns or head.lemma_ in people):
+            continue  # "a Dutch maker", "Spanish fans"; not "a Spanish term"
         for key, resolved in resolve(token.head):
             type_ = typer(key)[0]
             if type_ not in ("Organization", "Person") or resolved:
