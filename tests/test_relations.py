@@ -1,4 +1,4 @@
-"""Relation extraction (kg/extract/relations.py), one rule at a time.
+"""Relation extraction (kg/relations/), one rule at a time.
 
 Each rule, whether a pattern in ``kg/data/rules/relations.json`` or a function in
 ``relations.py``, has an example below: a sentence or two about invented companies and people,
@@ -27,8 +27,14 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib import Literal as RDFLiteral
 
-import kg.extract.relations
 import kg.pipeline
+import kg.relations.dating
+import kg.relations.discourse
+import kg.relations.extract
+import kg.relations.lists
+import kg.relations.names
+import kg.relations.prices
+import kg.relations.titles
 from kg.cli import cli
 from kg.graph import entity_iri, expand
 from kg.namespaces import KG, RDF
@@ -408,10 +414,19 @@ def test_examples_name_only_existing_rules() -> None:
 def test_every_rule_id_in_the_code_has_an_example() -> None:
     """Rule ids are the hyphenated string constants of relations.py: a new one needs an
     example in FUNCTION_EXAMPLES (or is a pattern rule's id)."""
-    tree = ast.parse(inspect.getsource(kg.extract.relations))
+    modules = (
+        kg.relations.discourse,
+        kg.relations.extract,
+        kg.relations.lists,
+        kg.relations.names,
+        kg.relations.prices,
+        kg.relations.titles,
+        kg.relations.dating,
+    )
     in_code = {
         node.value
-        for node in ast.walk(tree)
+        for module in modules
+        for node in ast.walk(ast.parse(inspect.getsource(module)))
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and re.fullmatch(r"[a-z]+(?:-[a-z]+)+", node.value)

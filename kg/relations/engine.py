@@ -41,8 +41,19 @@ __all__ = [
 
 #: The keys a rule, an end and a trigger may have; anything else is refused.
 RULE_KEYS = frozenset(
-    {"id", "predicate", "confidence", "trigger", "subject", "object", "comment", "symmetric",
-     "qualifiers", "pattern", "dates"}
+    {
+        "id",
+        "predicate",
+        "confidence",
+        "trigger",
+        "subject",
+        "object",
+        "comment",
+        "symmetric",
+        "qualifiers",
+        "pattern",
+        "dates",
+    }
 )
 END_KEYS = frozenset({"role", "type", "kind", "kind_not", "comment"})
 TRIGGER_KEYS = frozenset({"lexicon", "words", "pos", "shape", "comment"})
@@ -118,7 +129,9 @@ def _end(value: Any, origin: str, rule_id: str, which: str) -> End:
         raise RuleFileError(f"{origin}: rule {rule_id}: '{which}' must be an object")
     unknown = set(value) - END_KEYS
     if unknown:
-        raise RuleFileError(f"{origin}: rule {rule_id}: unknown key {sorted(unknown)[0]!r} in '{which}'")
+        raise RuleFileError(
+            f"{origin}: rule {rule_id}: unknown key {sorted(unknown)[0]!r} in '{which}'"
+        )
     roles = value.get("role")
     roles = [roles] if isinstance(roles, str) else roles
     if not roles or not all(
@@ -364,8 +377,13 @@ def _apply(
                     text = " ".join(t.text for t in token.subtree)
                     for subject, resolved in subjects:
                         yield Candidate(
-                            rule, subject, f"date:{text}", frame.negated, frame.planned,
-                            resolved, frame.trigger,
+                            rule,
+                            subject,
+                            f"date:{text}",
+                            frame.negated,
+                            frame.planned,
+                            resolved,
+                            frame.trigger,
                         )
                     return
         return
@@ -375,7 +393,12 @@ def _apply(
             if subject == obj:
                 continue
             yield Candidate(
-                rule, subject, obj, frame.negated, frame.planned, s_resolved or o_resolved,
+                rule,
+                subject,
+                obj,
+                frame.negated,
+                frame.planned,
+                s_resolved or o_resolved,
                 frame.trigger,
             )
     if rule.symmetric and not objects:

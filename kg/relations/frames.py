@@ -89,7 +89,7 @@ def expand(token: Token) -> list[Token]:
     return out
 
 
-def _child(token: Token, deps: set[str]) -> Token | None:
+def _child(token: Token, deps: set[str] | frozenset[str]) -> Token | None:
     return next((c for c in token.children if c.dep_ in deps), None)
 
 
@@ -97,7 +97,9 @@ def _is_passive(verb: Token) -> bool:
     if any(c.dep_ in _PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children):
         return True
     # a participle with no subject of its own: "B, made by A", "made in C"
-    return verb.tag_ == "VBN" and not any(c.dep_ in _SUBJECTS or c.dep_ == "aux" for c in verb.children)
+    return verb.tag_ == "VBN" and not any(
+        c.dep_ in _SUBJECTS or c.dep_ == "aux" for c in verb.children
+    )
 
 
 def _grammatical_subject(verb: Token) -> tuple[Token | None, bool]:
@@ -266,7 +268,9 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
         for word, obj in prep_objects(member):
             if member.i != noun.i and word not in ("of", "at", "for"):
                 continue
-            if member.i != noun.i and (("patient" if word == "of" else f"prep:{word}") in frame.roles):
+            if member.i != noun.i and (
+                ("patient" if word == "of" else f"prep:{word}") in frame.roles
+            ):
                 continue
             if word == "by":
                 frame.add("agent", obj)
@@ -281,9 +285,9 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
         frame.add("subject", head)  # "A, a supplier to B"
     elif top.dep_ in ("attr", "oprd"):
         # "A is a supplier to B", "A became chief executive", "A was named chief"
-        obj = _child(head, _OBJECTS)
+        direct = _child(head, _OBJECTS)
         subject, _ = _grammatical_subject(head)
-        frame.add("subject", obj if obj is not None and top.dep_ == "oprd" else subject)
+        frame.add("subject", direct if direct is not None and top.dep_ == "oprd" else subject)
     elif top.dep_ == "dobj" and head.lemma_.lower() in lexicon.light:
         subject, passive = _grammatical_subject(head)
         if not passive:
