@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import kg.pipeline
 from kg.cli import cli
+from kg.packs import DEFAULT_PACKS
 from kg.pipeline import BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,14 +68,16 @@ def pipelines() -> Iterator[dict[tuple[Any, ...], Any]]:
         gazetteers: tuple[Path, ...] = (),
         use_default_gazetteer: bool = True,
         patterns: tuple[Path, ...] = (),
+        packs: tuple[str, ...] = DEFAULT_PACKS,
     ) -> Any:
-        key = (model, tuple(gazetteers), use_default_gazetteer, tuple(patterns))
+        key = (model, tuple(gazetteers), use_default_gazetteer, tuple(patterns), tuple(packs))
         if key not in loaded:
             loaded[key] = real(
                 model,
                 gazetteers=gazetteers,
                 use_default_gazetteer=use_default_gazetteer,
                 patterns=patterns,
+                packs=packs,
             )
         return loaded[key]
 

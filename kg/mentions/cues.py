@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["cue_type", "listed_with", "speaker_span", "split_possessive"]
 
 _SOURCE_WORDS = {("according", "to"), ("as", "per"), ("data", "from"), ("figures", "from")}
+_PLACING = {"on", "left", "right", "center", "centre", "pictured", "second", "third", "far", "top"}
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|my|me|we|our|us)\b")
 _QUOTES = {'"', "“", "”", "'", "‘", "’", "«", "»"}
 
 
@@ -102,6 +104,13 @@ def cue_type(span: Span) -> str:
 
     nxt, nxt2, nxt3 = at(end), at(end + 1), at(end + 2)
     prev, prev2 = at(start - 1), at(start - 2)
+    if (
+        prev is not None
+        and prev.lower_ in ("the", "its", "their", "our")
+        and nxt is not None
+        and nxt.lower_ in ("name", "brand", "label")
+    ):
+        return "Product"  # "sold under the NAME brand"
     org = _org_cue(span, nxt, nxt2, nxt3, prev, prev2)
     if org:
         return org
@@ -116,8 +125,8 @@ def cue_type(span: Span) -> str:
         appositive = _apposition_type(doc, end)
         if appositive:
             return appositive
-    if nxt is not None and nxt.text == "(" and nxt2 is not None and nxt2.lower_ == "on":
-        return "Person"
+    if nxt is not None and nxt.text == "(" and nxt2 is not None and nxt2.lower_ in _PLACING:
+        return "Person"  # a caption: "NAME (on the left)", "NAME (second from right)"
     if prev is not None and prev.lower_ in table["person_titles"] and prev.ent_iob_ != "I":
         return "Person" if span.root.pos_ == "PROPN" else ""
     if prev is not None and prev.pos_ == "NOUN" and prev.ent_iob_ == "O" and _described(prev):
@@ -126,13 +135,6 @@ def cue_type(span: Span) -> str:
             return described  # "the fashion retailer NAME", "the messaging app NAME"
     if prev is not None and prev.tag_ == "POS" and span.label_ != "PERSON" and _place_before(prev):
         return "Organization"  # "Ruritania's NAME": a country's company
-    if (
-        prev is not None
-        and prev.lower_ in ("the", "its", "their", "our")
-        and nxt is not None
-        and nxt.lower_ in ("name", "brand", "label")
-    ):
-        return "Product"  # "sold under the NAME brand"
     root = span.root
     if root.dep_ in ("dobj", "nsubjpass", "oprd") and root.head.lemma_ in table["launch_verbs"]:
         return "Product"  # "Acme launched NAME", "NAME was introduced", "renamed NAME"
@@ -222,11 +224,11 @@ def speaker_span(doc: Doc, document: Document) -> Span | None:
     name = found.group(1)
     if not keep(name, "rule"):
         return None  # "Monday: ...", a day's heading
-    if " " not in name and (
-        common_word(name, document.text)
-        or len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", document.text)) < 2
-    ):
-        return None  # "Verdict: ...": a one-word label that never comes back is no speaker
+    if " " not in name and common_word(name, document.text):
+        return None
+    again = len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", document.text)) > 1
+    if " " not in name and not again and not _FIRST_PERSON.search(doc.text[found.end(1) :]):
+        return None  # "Verdict: the phone ...": a label, unless it speaks ("Jane: I ...")
     return doc.char_span(0, len(name))
 
 

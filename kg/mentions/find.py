@@ -24,6 +24,7 @@ from kg.mentions.names import (
 )
 from kg.mentions.places import demonym_markets, place, place_type
 from kg.mentions.shapes import (
+    MODEL_SUFFIXES,
     extend_corporate,
     extend_version,
     legal_form,
@@ -122,6 +123,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
             span = strip_line_noun(span)
         if not keep(span.text, source) or ticker(span) or span[0].text in currency_words():
             continue  # "RMB 100" is an amount
+        if len(span) == 1 and span[0].lower_ in MODEL_SUFFIXES:
+            continue  # "the Ultra": a model named by its suffix alone is no name
         if type_ == "Event" and span.start > 0 and doc[span.start - 1].lower_ in _GREETINGS:
             continue  # "Happy New Year!": a greeting
         kind, canonical = meta.get("kind", ""), meta.get("gaz", "")
@@ -161,8 +164,15 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
             if not cue and len(span) > 1 and span[-1].like_num and _YEAR.match(span[-1].text):
                 if type_ != "Product" and all(t.pos_ == "PROPN" for t in span[:-1]):
                     cue = "Event"  # "Orbo Expo 2024": a name and a year name an event
-            if cue and cue != type_:
+            if cue:
                 type_, source = cue, "cue"
+            if type_ == "Market" and name.isupper() and len(name) > 3 and not canonical:
+                canonical = name.title()  # a dateline: "SPRINGFIELD –"
+            if type_ == "Organization" and not canonical and legal_form(span[-1].text):
+                short = span
+                while len(short) > 1 and legal_form(short[-1].text):
+                    short = short[:-1]
+                canonical = normalize_name(short.text) if short != span else ""
         if type_ == "Person" and any(ch.isdigit() for ch in span.text):
             continue
         mentions.append(
@@ -182,7 +192,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         if not any(m.start <= at < m.end for m in mentions):
             mentions.append(make_mention(document, base, speaker, "Person", "cue", heading))
     for span, type_ in _uncovered_names(doc, document):
-        mentions.append(make_mention(document, base, span, type_, "cue", heading))
+        title = span.text.title() if type_ == "Market" and span.text.isupper() else ""
+        mentions.append(make_mention(document, base, span, type_, "cue", heading, "", title))
         if type_ == "Product":
             products.append(span)
     for span, name in launch_events(doc, products):

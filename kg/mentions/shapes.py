@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 __all__ = [
+    "MODEL_SUFFIXES",
     "split_maker",
     "strip_line_noun",
     "model_number",
@@ -21,6 +22,10 @@ __all__ = [
     "extend_version",
 ]
 
+#: Words after a model number that name a variant: "X9 Pro", "K5 Max", "S9 FE".
+MODEL_SUFFIXES = frozenset(
+    "pro max ultra plus lite mini se prime neo fe edge fold flip super ti xl elite".split()
+)
 #: A model number on its own: letters and digits ("P20", "X9", "A16", "MX300X").
 _MODEL = re.compile(r"^(?![QH][1-4]$)(?!FY\d)[A-Z]{1,4}\d{1,5}[A-Z]{0,3}\+?$")
 _AMOUNT_WORDS = {"million", "billion", "thousand", "%", "percent", "units", "users", "per"}
