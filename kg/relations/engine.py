@@ -55,7 +55,7 @@ RULE_KEYS = frozenset(
         "dates",
     }
 )
-END_KEYS = frozenset({"role", "type", "kind", "kind_not", "comment"})
+END_KEYS = frozenset({"role", "type", "kind", "kind_not", "part_of", "comment"})
 TRIGGER_KEYS = frozenset({"lexicon", "words", "pos", "shape", "comment"})
 ROLES = ("agent", "patient", "patient:of", "attr", "subject", "appos", "modifier", "home", "self")
 #: Triggers that are shapes rather than words: every noun phrase head ("noun").
@@ -72,6 +72,7 @@ class End:
     type: str
     kind: tuple[str, ...] = ()
     kind_not: tuple[str, ...] = ()
+    part_of: bool = False  # "the Main Board of the Oslo Exchange": take the whole
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def _end(value: Any, origin: str, rule_id: str, which: str) -> End:
         str(type_),
         tuple(value.get("kind", ())),
         tuple(value.get("kind_not", ())),
+        bool(value.get("part_of", False)),
     )
 
 
@@ -342,6 +344,8 @@ def _fill(
             continue
         found: list[tuple[str, str]] = []
         for token in frame.roles.get(role, []) if role != "self" else [frame.trigger]:
+            if end.part_of:
+                token = _whole(token)
             for key, resolved in resolve(token):
                 type_, kind = typer(key)
                 if type_ != end.type:
@@ -355,6 +359,16 @@ def _fill(
         if found:
             return found
     return []
+
+
+def _whole(token: Token) -> Token:
+    """The noun a part is "of": "the Main Board of the Oslo Exchange" -> Exchange."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for grand in child.children:
+                if grand.dep_ == "pobj" and grand.pos_ == "PROPN":
+                    return grand
+    return token
 
 
 def _apply(
