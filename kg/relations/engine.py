@@ -312,6 +312,9 @@ class RuleSet:
             for rule, key in keyed:  # the longest term a rule knows: "chief executive officer"
                 if len(key) > len(words.get(rule, "")):
                     words[rule] = key
+            # and the longest term of all wins: "co-founder" over "founder"
+            longest = max(_term_length(key) for key in words.values())
+            words = {r: k for r, k in words.items() if _term_length(k) in (0, longest)}
             for rule, key in words.items():
                 if rule.pos and token.pos_ not in rule.pos:
                     continue
@@ -337,9 +340,11 @@ def _fill(
 ) -> list[tuple[str, str]]:
     """Entity keys for one end: the first role that yields an entity of the right type;
     ``home`` stands for the organization the document is about."""
-    for role in end.roles:
+    for index, role in enumerate(end.roles):
         if role == "home":
-            if home and typer(home)[0] == end.type:
+            # only when the sentence names no other slot: "X's chief" is X's, found or not
+            named = any(frame.roles.get(r) for r in end.roles[:index] if r != "self")
+            if home and not named and typer(home)[0] == end.type:
                 return [(home, "(the document's organization)")]
             continue
         found: list[tuple[str, str]] = []
@@ -359,6 +364,11 @@ def _fill(
         if found:
             return found
     return []
+
+
+def _term_length(key: str) -> int:
+    """How many words a lexicon term has: "chief executive officer" 3, "co-founder" 2."""
+    return 0 if key.startswith("<") else len(key.replace("-", " ").split())
 
 
 def _whole(token: Token) -> Token:

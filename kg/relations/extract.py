@@ -4,7 +4,7 @@ steps of the other modules over each sentence, then dates and duplicates.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -121,7 +121,10 @@ def extract_relations(
         context = _Context(
             linked, entities, _home(document, (k for _, _, k in spans), entities), spans
         )
-        refs = References({k: e.type for k, e in entities.items()}, context.home)
+        refs = References(
+            {k: e.type for k, e in entities.items()},
+            _subject_home(doc_chunks, linked, entities) or context.home,
+        )
         signer, signed_at = _signer(doc_chunks, context)
         author = ""
         question, interviewee = "", ""
@@ -182,6 +185,29 @@ def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
             keys.append((token.idx - sent.start_char, key))
         previous = key
     return keys
+
+
+def _subject_home(chunks: Sequence[Chunk], linked: Linked, entities: dict[str, Entity]) -> str:
+    """The organization a document is about: the one most often the subject of its sentences
+    (twice at least; the earliest wins a tie), for titles and descriptions with no other
+    antecedent ("X, the chief financial officer, said")."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for chunk in chunks:
+        for mention in chunk.mentions:
+            key = linked.entity_of.get(mention)
+            if not key or entities[key].type != "Organization":
+                continue
+            span = chunk.doc.char_span(
+                mention.start - chunk.base, mention.end - chunk.base, alignment_mode="expand"
+            )
+            if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+                counts[key] += 1
+                first.setdefault(key, mention.start)
+    if not counts:
+        return ""
+    key = min(counts, key=lambda k: (-counts[k], first[k]))
+    return key if counts[key] >= 2 else ""
 
 
 def _components(

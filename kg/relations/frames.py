@@ -115,6 +115,9 @@ def _grammatical_subject(verb: Token) -> tuple[Token | None, bool]:
     if verb.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
         inherited, _ = _grammatical_subject(head)
         return inherited, _is_passive(verb)
+    if verb.dep_ == "pcomp" and head.pos_ == "ADP" and head.head.pos_ in ("VERB", "AUX"):
+        inherited, passive = _grammatical_subject(head.head)  # "A grew by buying B"
+        return (None, False) if passive else (inherited, False)
     if verb.dep_ in ("xcomp", "advcl") and head.pos_ in ("VERB", "AUX") and head.i != verb.i:
         if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB"):
             return None, False

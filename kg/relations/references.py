@@ -34,6 +34,9 @@ PRONOUNS: dict[str, tuple[str, ...]] = {
     "them": ("Organization",),
 }
 
+#: Descriptions that fit any company, and so may stand for the one a document is about.
+GENERIC = {"company", "firm", "group", "business", "corporation", "conglomerate"}
+
 #: The window, in characters, in which a reference looks back.
 WINDOW = 800
 
@@ -45,6 +48,7 @@ class Reference:
     text: str
     types: tuple[str, ...]
     pronoun: bool = False
+    generic: bool = False  # "the company", "the firm": may stand for the document's subject
 
 
 def reference_of(token: Token, nouns: dict[str, str]) -> Reference | None:
@@ -64,7 +68,9 @@ def reference_of(token: Token, nouns: dict[str, str]) -> Reference | None:
             d.dep_ == "poss" and d.lower_ in ("its", "their") for d in determiners
         ):
             start = min([token.i, *(c.i for c in token.lefts)])
-            return Reference(token.doc[start : token.i + 1].text, (nouns[lower],))
+            return Reference(
+                token.doc[start : token.i + 1].text, (nouns[lower],), generic=lower in GENERIC
+            )
     return None
 
 
@@ -127,6 +133,6 @@ class References:
             found = same_subject or same or best_subject or best
             if found:
                 return found
-            if type_ == "Organization" and self.home and not reference.pronoun:
-                return self.home
+            if type_ == "Organization" and self.home and reference.generic:
+                return self.home  # "the company" with nothing before it: the document's
         return ""
