@@ -76,7 +76,7 @@ def extract(
         options: model, gazetteers, patterns and rules.
         progress: called with the number of characters done after each line.
     """
-    rules = load_rules(options.rules)
+    rules = load_rules(options.rules, options.packs)
     nlp = load_pipeline(
         options.model,
         gazetteers=options.gazetteers,

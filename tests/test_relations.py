@@ -681,3 +681,19 @@ def test_malformed_rule_file_is_a_one_line_error(
     assert len(errors) == 1 and message in errors[0], result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_packaged_rule_files_follow_the_schema() -> None:
+    """kg/data/relations/rules.schema.json describes the rule and lexicon files users write."""
+    import jsonschema
+
+    from kg.packs import available_packs, pack_files
+
+    schema = read_json("relations/rules.schema.json")
+    files: list[str | Path] = ["relations/rules.json", "relations/lexicons.json"]
+    files += pack_files(available_packs(), "relations.json")
+    assert len(files) > 2
+    for name in files:
+        jsonschema.validate(read_json(name), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"rules": [{"id": "x", "predicate": "kg:launched"}]}, schema)

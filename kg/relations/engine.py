@@ -90,6 +90,7 @@ class FrameRule:
     qualifiers: tuple[tuple[str, str], ...] = ()
     pattern: tuple[dict[str, Any], ...] = ()
     dates: str = ""  # a predicate for the date the sentence gives, on the subject
+    origin: str = ""  # the file the rule comes from
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def parse_rule_file(data: Any, origin: str, lexicons: dict[str, list[str]]) -> l
                 qualifiers=tuple(sorted((str(k), str(v)) for k, v in qualifiers.items())),
                 pattern=tuple(pattern),
                 dates=str(row.get("dates", "")),
+                origin=origin,
             )
         )
     return rules
@@ -281,7 +283,8 @@ class RuleSet:
                         self.matcher.add(rule.id, [list(rule.pattern)])
                     except ValueError as exc:
                         raise RuleFileError(
-                            f"rule {rule.id}: invalid pattern: {str(exc).splitlines()[0]}"
+                            f"{rule.origin}: rule {rule.id}: invalid pattern: "
+                            f"{str(exc).splitlines()[0]}"
                         ) from None
 
     def words(self, lexicon: str) -> list[str]:

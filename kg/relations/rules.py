@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import RuleFileError
+from kg.packs import DEFAULT_PACKS, pack_files
 from kg.relations.engine import (
     FrameRule,
     parse_rule_file,
@@ -36,20 +37,19 @@ class Rules:
 _CORE_FRAME_FILES = ("relations/lexicons.json", "relations/rules.json")
 
 
-_PACK_FRAME_FILES = ("packs/consumer-electronics/relations.json",)
-
-
-def load_rules(paths: Sequence[Path] = ()) -> Rules:
-    """The package's relation rules followed by those in user files.
+def load_rules(
+    paths: Sequence[Path] = (), packs: Sequence[str | Path] = DEFAULT_PACKS
+) -> Rules:
+    """The package's relation rules, then the packs' (``relations.json`` in each pack), then
+    those in user files.
 
     A user file holds frame rules (with a ``trigger``), pattern rules (with a ``pattern`` and
     a ``matcher``), lexicons (``{"lexicons": {name: [words]}}``, extending the package's), or
     any of these together.
     """
     sources: list[tuple[str, Any]] = [("rules/relations.json", read_json("rules/relations.json"))]
-    frame_sources: list[tuple[str, Any]] = [
-        (name, read_json(name)) for name in (*_CORE_FRAME_FILES, *_PACK_FRAME_FILES)
-    ]
+    frame_sources: list[tuple[str, Any]] = [(name, read_json(name)) for name in _CORE_FRAME_FILES]
+    frame_sources += [(str(path), read_json(path)) for path in pack_files(packs, "relations.json")]
     for path in paths:
         data = read_json(path)
         rows = data.get("rules", []) if isinstance(data, dict) else data
