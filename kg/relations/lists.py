@@ -59,9 +59,9 @@ def _derived(relations: Sequence[Relation], entities: dict[str, Entity]) -> Iter
             makers[r.subject].append(r)
     for made in makers.values():
         fabricators = [r for r in made if r.evidence.rule in _FABRICATION_RULES]
-        designers = {r.object for r in made if r.evidence.rule not in _FABRICATION_RULES}
+        designers = {str(r.object) for r in made if r.evidence.rule not in _FABRICATION_RULES}
         for fab in fabricators:
-            for designer in sorted(designers - {fab.object}):
+            for designer in sorted(designers - {str(fab.object)}):
                 evidence = replace(fab.evidence, rule="supplier-fabricates", confidence=0.7)
                 yield Relation(designer, "kg:supplier", str(fab.object), evidence)
     places: dict[str, list[Relation]] = defaultdict(list)
