@@ -21,7 +21,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from kg.errors import AmbiguousEntityError, AnalysisError
-from kg.namespaces import ENTITY_TYPES, PREFIXES
+from kg.namespaces import ENTITY_TYPES, KG, PREFIXES
 
 __all__ = [
     "to_networkx",
@@ -79,6 +79,10 @@ SELECT ?s ?p ?o ?sentence ?document ?rule ?confidence WHERE {
 """
 
 
+#: The predicate of open relations, left out of the view unless asked for.
+OPEN_RELATION = str(KG.relatedTo)
+
+
 def _text(term: Any) -> str:
     return "" if term is None else str(term)
 
@@ -91,11 +95,12 @@ def _confidence(term: Any) -> float:
         return 0.0
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph, *, open_relations: bool = False) -> nx.MultiDiGraph:
     """Entities as nodes, entity-to-entity relations as edges.
 
     Only relations with a statement (evidence) become edges, one per (subject, predicate,
-    object), keyed by the predicate IRI.
+    object), keyed by the predicate IRI. Open relations (``kg:relatedTo``: a verb no typed
+    rule covers) only with ``open_relations``.
 
     Node attributes: ``label``, ``type``, ``kind``, ``aliases`` (joined with ``|``).
     Edge attributes: ``predicate`` (IRI), ``evidence`` (sentences joined with ``\\n``),
@@ -121,6 +126,8 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     for row in run_query(graph, _RELATIONS):
         s, p, o, sentence, document, rule, confidence = (row[i] for i in range(7))  # type: ignore[index]
         key = (str(s), str(p), str(o))
+        if key[1] == OPEN_RELATION and not open_relations:
+            continue
         if key[0] in view and key[2] in view:
             found[key].append(
                 (_text(sentence), _text(document), _text(rule), _confidence(confidence))

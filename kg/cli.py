@@ -525,6 +525,12 @@ def list_queries() -> None:
     help="Page: show only entities with at least N relations.",
 )
 @max_nodes_option
+@click.option(
+    "--open-relations",
+    is_flag=True,
+    default=None,
+    help="Page: draw open relations (kg:relatedTo, a verb no typed rule covers) too.",
+)
 def export(
     graph_path: Path,
     fmt: str,
@@ -534,6 +540,7 @@ def export(
     types: str | None,
     min_degree: int | None,
     max_nodes: int | None,
+    open_relations: bool | None,
 ) -> None:
     """Write the graph as an offline HTML page, Turtle, N-Triples, JSON-LD, GraphML, GEXF, or
     CSV files for neo4j-admin import.
@@ -549,6 +556,7 @@ def export(
         "depth": depth,
         "types": None if types is None else [t for t in types.split(",") if t.strip()],
         "min_degree": min_degree,
+        "open_relations": open_relations or None,
     }
     page = {name: value for name, value in page.items() if value is not None}
     page.update(_page_max_nodes(max_nodes))

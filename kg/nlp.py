@@ -136,6 +136,9 @@ def load_pipeline(
             raise RuleFileError(
                 f"invalid EntityRuler pattern: {str(exc).splitlines()[0]}"
             ) from None
+    _register_datelines()
+    if "tagger" in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_datelines", after="tagger")
     if gaz_rows:
         known = {str(row["pattern"]): (str(row["label"]), str(row["id"])) for row in gaz_rows}
         _register_known_names()
@@ -171,3 +174,34 @@ def _register_known_names() -> None:
     @Language.factory("kg_known_names", default_config={"known": {}})
     def make_known_names(nlp: Language, name: str, known: dict[str, list[str]]) -> KnownNames:
         return KnownNames(known)
+
+
+#: Dashes that end a dateline: "CITY, Month 1 – The story starts here".
+_DATELINE_DASHES = {"–", "—", "--", "-", "―"}
+
+
+def _register_datelines() -> None:
+    """The ``kg_datelines`` component: a news dateline ("CITY, Country, Jan 1 –") is a
+    sentence of its own, so the parser does not hang the story's subject on the date."""
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    if Language.has_factory("kg_datelines"):
+        return
+
+    @Language.component("kg_datelines")
+    def datelines(doc: Doc) -> Doc:
+        if len(doc) < 4 or not doc[0].text[:1].isupper():
+            return doc
+        for token in doc[1:16]:
+            if token.tag_.startswith("VB") or token.text in ".!?":
+                return doc
+            if (
+                token.text in _DATELINE_DASHES
+                and token.whitespace_
+                and doc[token.i - 1].whitespace_
+                and token.i + 1 < len(doc)
+            ):
+                doc[token.i + 1].is_sent_start = True
+                return doc
+        return doc

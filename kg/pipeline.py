@@ -10,13 +10,13 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.corpus import read_documents
-from kg.extract.relations import Chunk, extract_relations, load_rules, register_extensions
 from kg.graph import build_graph
 from kg.link import link
 from kg.mentions import echo_mentions, find_mentions, is_heading, known_names, split_lines
 from kg.nlp import load_pipeline
 from kg.packs import DEFAULT_PACKS
-from kg.records import Document, Entity, Observation, Relation
+from kg.records import Chunk, Document, Entity, Observation, Relation
+from kg.relations import extract_relations, load_rules, register_extensions
 
 __all__ = ["BuildOptions", "BuildResult", "build", "extract"]
 
@@ -76,7 +76,7 @@ def extract(
         options: model, gazetteers, patterns and rules.
         progress: called with the number of characters done after each line.
     """
-    rules = load_rules(options.rules)
+    rules = load_rules(options.rules, options.packs)
     nlp = load_pipeline(
         options.model,
         gazetteers=options.gazetteers,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = [
     "Document",
@@ -14,6 +18,7 @@ __all__ = [
     "Relation",
     "Literal",
     "Observation",
+    "Chunk",
 ]
 
 
@@ -146,3 +151,14 @@ class Observation:
     period_start: str = ""
     period_end: str = ""
     source: str = ""
+
+
+@dataclass
+class Chunk:
+    """One parsed piece of a document (a line), where it starts, and its mentions."""
+
+    doc: Doc
+    document: Document
+    base: int
+    heading: bool = False
+    mentions: list[Mention] = field(default_factory=list)

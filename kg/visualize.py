@@ -108,6 +108,7 @@ def render_html(
     types: Iterable[str] | None = None,
     min_degree: int = 0,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    open_relations: bool = False,
 ) -> str:
     """Render the entities and relations of ``graph`` as an interactive HTML page.
 
@@ -132,6 +133,7 @@ def render_html(
         min_degree: show only entities with at least this many relations.
         max_nodes: show at most this many entities, those ranked highest by PageRank; the page
             says how many were left out. ``None`` shows them all.
+        open_relations: draw open relations (``kg:relatedTo``) too.
 
     Returns:
         The HTML page.
@@ -150,7 +152,7 @@ def render_html(
     from kg.analyze import rank, to_networkx
 
     wanted = _check(types, depth, min_degree, max_nodes)
-    view = to_networkx(graph) if view is None else view
+    view = to_networkx(graph, open_relations=open_relations) if view is None else view
     scores = {r.entity.iri: r.score for r in rank(view, by="pagerank", limit=len(view))}
     selection = _select(graph, view, scores, focus, depth, wanted, min_degree, max_nodes)
     kept = set(selection.nodes)

@@ -1,0 +1,522 @@
+"""The relation step of a build: per document, the frame rules, the pattern rules and the
+steps of the other modules over each sentence, then dates and duplicates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from kg.extract.dates import parse_date
+from kg.extract.observations import find_observations
+from kg.link import Linked, fold
+from kg.records import Chunk, Entity, Literal, Observation, Relation
+from kg.relations.context import _Context, _evidence, _is_large_place
+from kg.relations.dating import _dated, _sentence_dates
+from kg.relations.discourse import (
+    _OWN_QUESTION,
+    _WISH,
+    _answer_products,
+    _home,
+    _is_question,
+    _last_person,
+    _letter_author,
+    _signer,
+    _token_entities,
+)
+from kg.relations.engine import (
+    Candidate,
+    RuleSet,
+    engine_lexicon,
+)
+from kg.relations.frames import expand, frame_of, prep_objects
+from kg.relations.lists import (
+    _competitor_lists,
+    _demonym_people,
+    _derived,
+    _event_locations,
+    _market_lists,
+)
+from kg.relations.names import _brand_fans, _brands, _name_relations
+from kg.relations.patterns import _Engine, _pattern_relations, register_extensions
+from kg.relations.prices import _price_relations
+from kg.relations.references import References, reference_of
+from kg.relations.rules import Rules
+from kg.relations.titles import _role_relations
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ['extract_relations']
+
+
+
+
+def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
+    best: dict[tuple[str, str, str, str, int], Relation] = {}
+    for relation in relations:
+        obj = relation.object if isinstance(relation.object, str) else repr(relation.object)
+        key = (
+            relation.subject,
+            relation.predicate,
+            obj,
+            relation.evidence.doc_id,
+            relation.evidence.start,
+        )
+        if key not in best or relation.evidence.confidence > best[key].evidence.confidence:
+            best[key] = relation
+    return sorted(
+        best.values(),
+        key=lambda r: (r.evidence.doc_id, r.evidence.start, r.subject, r.predicate, str(r.object)),
+    )
+
+
+def extract_relations(
+    chunks: Sequence[Chunk], linked: Linked, rules: Rules
+) -> tuple[list[Relation], list[Observation]]:
+    """Every relation and reported figure the rules find in the parsed chunks.
+
+    Args:
+        chunks: parsed chunks with their mentions (see :func:`kg.pipeline.extract`).
+        linked: the linking result, mapping mentions to entities.
+        rules: pattern rules from :func:`load_rules`.
+    """
+    register_extensions()
+    entities = {e.key: e for e in linked.entities}
+    relations: list[Relation] = list(_name_relations(linked.entities))
+    observations: list[Observation] = []
+    engine = _Engine(chunks[0].doc.vocab, rules.patterns) if chunks else None
+    frame_rules = (
+        RuleSet(
+            rules.frames, engine_lexicon(rules.lexicons), chunks[0].doc.vocab, rules.lexicons
+        )
+        if chunks
+        else None
+    )
+    components = _components(chunks, linked, rules.lexicons)
+    places = {fold(e.name): e.key for e in linked.entities if e.type == "Market"}
+    referring = {
+        word: type_
+        for type_, name in (
+            ("Organization", "org_reference"),
+            ("Product", "product_reference"),
+            ("Product", "component_noun"),
+            ("Event", "event_reference"),
+        )
+        for word in rules.lexicons.get(name, [])
+    }
+    by_document: dict[str, list[Chunk]] = defaultdict(list)
+    for chunk in chunks:
+        by_document[chunk.document.id].append(chunk)
+    parsed: list[tuple[Chunk, dict[int, str], _Context]] = []
+    for doc_chunks in by_document.values():
+        document = doc_chunks[0].document
+        spans = sorted(
+            (m.start, m.end, linked.entity_of[m])
+            for c in doc_chunks
+            for m in c.mentions
+            if m in linked.entity_of
+        )
+        context = _Context(
+            linked, entities, _home(document, (k for _, _, k in spans), entities), spans
+        )
+        refs = References(
+            {k: e.type for k, e in entities.items()},
+            _subject_home(doc_chunks, linked, entities) or context.home,
+            names={k: e.name for k, e in entities.items()},
+        )
+        signer, signed_at = _signer(doc_chunks, context)
+        author = ""
+        question, interviewee = "", ""
+        # an interview asks several questions; one rhetorical question is not an interview
+        interview = sum(_is_question(c.doc.text) for c in doc_chunks) >= 2
+        for index, chunk in enumerate(doc_chunks):
+            if interview and _is_question(chunk.doc.text):
+                if not question:  # an interview starts: of the person named last before it
+                    interviewee = _last_person(chunk, context)
+                question = chunk.doc.text
+                continue
+            if chunk.heading:
+                question = ""  # a heading ends an interview
+            author = _letter_author(chunk, context) or author
+            fallback = signer if index < signed_at else ""
+            context.narrator = interviewee if question else author or fallback
+            at = _token_entities(chunk, context)
+            parsed.append((chunk, at, context))
+            typer = _typer(entities, components)
+            if question and _OWN_QUESTION.search(question) and not _WISH.search(question):
+                relations.extend(_answer_products(chunk, at, context))
+            for sent in chunk.doc.sents:
+                assert engine is not None
+                _remember(chunk, sent, at, refs, referring)
+                relations.extend(_pattern_relations(chunk, sent, at, context, engine))
+                assert frame_rules is not None
+                relations.extend(
+                    _frame_relations(
+                        chunk, sent, at, refs, referring, frame_rules, typer, places
+                    )
+                )
+                relations.extend(_role_relations(chunk, sent, at, context))
+                relations.extend(_price_relations(chunk, sent, at, context))
+                relations.extend(_event_locations(chunk, sent, at, context))
+                relations.extend(_demonym_people(chunk, sent, at, context))
+                relations.extend(_competitor_lists(chunk, sent, at, context))
+                relations.extend(_market_lists(chunk, sent, at, context))
+                keys = _sentence_entities(sent, at)
+                observations.extend(
+                    find_observations(sent, chunk.base, document.id, keys, entities, document.date)
+                )
+    brands = _brands(linked.entities, relations)
+    for chunk, at, context in parsed:
+        for sent in chunk.doc.sents:
+            relations.extend(_brand_fans(chunk, sent, at, context, brands))
+    relations.extend(_derived(relations, entities))
+    anchors = {c.document.id: c.document.date for c in chunks}
+    return _dedupe(_dated(_dedupe(relations), linked.entities, anchors)), observations
+
+
+def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
+    """(offset in the sentence, entity key) of each entity in a sentence, once per mention."""
+    keys: list[tuple[int, str]] = []
+    previous = ""
+    for token in sent:
+        key = at.get(token.i, "")
+        if key and key != previous:
+            keys.append((token.idx - sent.start_char, key))
+        previous = key
+    return keys
+
+
+def _subject_home(chunks: Sequence[Chunk], linked: Linked, entities: dict[str, Entity]) -> str:
+    """The organization a document is about: the one most often the subject of its sentences
+    (twice at least; the earliest wins a tie), for titles and descriptions with no other
+    antecedent ("X, the chief financial officer, said")."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for chunk in chunks:
+        for mention in chunk.mentions:
+            key = linked.entity_of.get(mention)
+            if not key or entities[key].type != "Organization":
+                continue
+            span = chunk.doc.char_span(
+                mention.start - chunk.base, mention.end - chunk.base, alignment_mode="expand"
+            )
+            if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+                counts[key] += 1
+                first.setdefault(key, mention.start)
+    if not counts:
+        return ""
+    key = min(counts, key=lambda k: (-counts[k], first[k]))
+    return key if counts[key] >= 2 else ""
+
+
+def _components(
+    chunks: Sequence[Chunk], linked: Linked, lexicons: dict[str, list[str]]
+) -> set[str]:
+    """Products that are components: a chipset by kind, or named as one somewhere in the
+    corpus: before a component noun ("the Quark 9 chip"), in apposition with one ("Quark 9,
+    a processor from ..."), or as what a component noun is ("the modem is the Quark 9")."""
+    nouns = {w.lower() for w in lexicons.get("component_noun", [])}
+    found = {e.key for e in linked.entities if e.kind in ("chipset", "component")}
+
+    def component(token: Token) -> bool:
+        return token.lower_ in nouns and token.tag_ in ("NN", "NNP")
+
+    for chunk in chunks:
+        doc = chunk.doc
+        for mention in chunk.mentions:
+            if mention.type != "Product":
+                continue
+            span = doc.char_span(
+                mention.start - chunk.base, mention.end - chunk.base, alignment_mode="expand"
+            )
+            if span is None:
+                continue
+            root = span.root
+            linked_nouns = [c for c in root.children if c.dep_ == "appos"]
+            if root.dep_ == "appos":
+                linked_nouns.append(root.head)
+            if root.dep_ == "compound" or (span.end < len(doc) and doc[span.end].i == root.head.i):
+                linked_nouns.append(root.head)  # "the Quark 9 chip"
+            if root.dep_ == "attr" and root.head.lemma_ == "be":
+                linked_nouns += [c for c in root.head.children if c.dep_ == "nsubj"]
+            if any(component(t) for t in linked_nouns):
+                key = linked.entity_of.get(mention)
+                if key:
+                    found.add(key)
+    return found
+
+
+def _typer(entities: dict[str, Entity], components: set[str]) -> Any:
+    from kg.extract.ner import countries
+
+    def typer(key: str) -> tuple[str, str]:
+        entity = entities[key]
+        if key in components:
+            return entity.type, "component" if entity.kind != "chipset" else "chipset"
+        if entity.type == "Market" and not entity.kind and _is_large_place(entity):
+            return entity.type, "country" if entity.name in countries() else "region"
+        return entity.type, entity.kind
+
+    return typer
+
+
+def _remember(
+    chunk: Chunk, sent: Span, at: dict[int, str], refs: References, referring: dict[str, str]
+) -> None:
+    """Add the sentence's named mentions to what later references resolve against, and its
+    subject pronouns as mentions of what they resolve to ("It ... . Its first phone")."""
+    sentence_start = chunk.base + sent.start_char
+    found: list[tuple[int, int, str, bool]] = []
+    previous = ""
+    for token in sent:
+        start = chunk.base + token.idx
+        key = at.get(token.i, "")
+        if key and key != previous and token._.kg_name:
+            head = token
+            while head.head.i in at and at[head.head.i] == key and head.head.i != head.i:
+                head = head.head
+            found.append((start, start + len(token), key, head.dep_ in ("nsubj", "nsubjpass")))
+        elif not key and token.dep_ in ("nsubj", "nsubjpass"):
+            reference = reference_of(token, referring)
+            if reference is not None:
+                resolved = refs.resolve(reference, start, sentence_start=sentence_start)
+                if resolved:
+                    found.append((start, start + len(token), resolved, True))
+        previous = key
+    for entry in found:
+        refs.add(*entry)
+
+
+_GENERIC_HEADS = {"Product", "Organization"}
+
+
+def _frame_relations(
+    chunk: Chunk,
+    sent: Span,
+    at: dict[int, str],
+    refs: References,
+    referring: dict[str, str],
+    rules: RuleSet,
+    typer: Any,
+    places: dict[str, str],
+) -> Iterator[Relation]:
+    """Relations the frame rules find in one sentence, and open relations between entities
+    no typed rule connects."""
+    partitive = set(rules.words("partitive"))
+    org_parts = set(rules.words("org_part"))
+
+    def resolve(token: Token) -> list[tuple[str, str]]:
+        key = at.get(token.i, "")
+        if key:
+            found = [(key, "" if token._.kg_name else token.text)]
+            if typer(key)[0] == "Market":  # "in Espoo, Finland": the city and its country
+                found += [
+                    (at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at
+                ]
+            return found
+        found = []
+        if (token.lower_ in referring or token.lower_ in partitive) and token.tag_ not in (
+            "NNS",
+            "NNPS",
+        ):
+            # "the Quark 9 chip": a generic head named by its modifiers
+            for child in token.children:
+                if child.dep_ in ("compound", "nmod") and child.i in at:
+                    found.append((at[child.i], ""))
+                    break
+        for child in token.children:
+            if child.dep_ == "appos" and child.i in at:
+                found.append((at[child.i], ""))
+        if found:
+            return found
+        if token.tag_ in ("NNS", "NNPS"):  # "apps including A, B and C"
+            listed = [
+                member
+                for child in token.children
+                if child.lower_ in ("including", "like", "as")
+                for grand in child.children
+                if grand.dep_ in ("pobj", "dobj")
+                for member in expand(grand)
+            ]
+            found = [pair for member in listed for pair in resolve(member)]
+            if found:
+                return found
+        if token.dep_ == "attr" and token.head.lemma_ == "be":  # "A is a Y-based writer"
+            subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.i in at:
+                return [(at[subject.i], "")]
+        if token.lower_ in partitive:  # "a version of the Quark 9", "the Quark family"
+            for word, obj in prep_objects(token):
+                if word == "of":
+                    return resolve(obj)
+        if token.lower_ in org_parts:  # "Acme's chip business", "Acme's new plant"
+            for child in token.children:
+                if child.dep_ == "poss":
+                    owners = resolve(child)
+                    if owners:
+                        return owners
+        if token.lower_ in ("whose", "which", "who", "that") and token.head.i != token.i:
+            clause = token.head
+            while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
+                clause = clause.head
+            if clause.dep_ in ("relcl", "acl") and clause.head.i in at:
+                return [(at[clause.head.i], "")]  # "A, whose chips ...": the noun it modifies
+        reference = reference_of(token, referring)
+        if reference is not None:
+            clause = token
+            while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+                clause = clause.head
+            left, right = clause.left_edge, clause.right_edge
+            key = refs.resolve(
+                reference,
+                chunk.base + token.idx,
+                sentence_start=chunk.base + sent.start_char,
+                clause=(chunk.base + left.idx, chunk.base + right.idx + len(right)),
+            )
+            if key:
+                return [(key, reference.text)]
+        # "A, the family of models built by B": the noun an apposition describes
+        up = token
+        while up.dep_ == "pobj" and up.head.lower_ == "of" and up.head.head.i != up.head.i:
+            up = up.head.head
+        if (up.dep_ == "appos" or _appositive_conjunct(up)) and up.head.i in at:
+            return [(at[up.head.i], "")]
+        return []
+
+    seen: set[tuple[str, str]] = set()
+    yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
+    yield from _ticker_listings(chunk, sent, at, typer)
+    candidates = [c for c in rules.candidates(sent, resolve, typer, refs.home) if not c.negated]
+    typed = {(c.subject, c.object) for c in candidates if not c.rule.fallback}
+    typed |= {(o, s) for s, o in typed}
+    for candidate in candidates:
+        pair = (candidate.subject, candidate.object)
+        if candidate.rule.fallback and pair in typed:
+            continue  # "A competes with B" is not also a partnership
+        seen.add(pair)
+        seen.add((candidate.object, candidate.subject))
+        yield from _candidate_relations(chunk, sent, candidate)
+    for token in sent:
+        if token.pos_ != "VERB":
+            continue
+        frame = frame_of(token, rules.lexicon)
+        if frame.negated:
+            continue
+        agents = [k for t in frame.roles.get("agent", []) for k, r in resolve(t) if not r]
+        others = [
+            (role, k)
+            for role, tokens in frame.roles.items()
+            if role == "patient" or role.startswith("prep:")
+            for t in tokens
+            for k, r in resolve(t)
+            if not r
+        ]
+        for agent in agents:
+            for role, other in others:
+                if agent == other or (agent, other) in seen:
+                    continue
+                seen.add((agent, other))
+                label = token.lemma_.lower() + (f" {role[5:]}" if role.startswith("prep:") else "")
+                evidence = _evidence(chunk, sent, "open-verb", 0.4)
+                yield Relation(agent, "kg:relatedTo", other, evidence, (("kg:verb", label),))
+
+
+def _ticker_listings(
+    chunk: Chunk, sent: Span, at: dict[int, str], typer: Any
+) -> Iterator[Relation]:
+    """ "Acme (Oslo Exchange: ACME)": a company with its exchange and ticker in brackets is
+    listed there."""
+    doc = sent.doc
+    for token in sent:
+        if token.text != "(" or token.i == sent.start:
+            continue
+        company = at.get(token.i - 1, "")
+        exchange = at.get(token.i + 1, "")
+        if not company or not exchange or company == exchange:
+            continue
+        end = token.i + 1
+        while end < sent.end and at.get(end) == exchange:
+            end += 1
+        if end + 1 >= sent.end or doc[end].text != ":" or not doc[end + 1].text.isupper():
+            continue
+        if typer(company)[0] == typer(exchange)[0] == "Organization":
+            evidence = _evidence(chunk, sent, "listed-ticker", 0.85)
+            yield Relation(company, "kg:listedOn", exchange, evidence)
+
+
+def _appositive_conjunct(token: Token) -> bool:
+    """ "A, the Oslo-based maker, ..." parsed as a conjunct of A: a common noun with a
+    determiner, after a comma, with no "and"/"or" between it and its head."""
+    head = token.head
+    if token.dep_ != "conj" or token.pos_ != "NOUN" or head.i >= token.i:
+        return False
+    between = token.doc[head.i + 1 : token.i]
+    return (
+        any(t.text == "," for t in between)
+        and not any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between)
+        and any(c.dep_ in ("det", "poss") for c in token.children)
+    )
+
+
+def _demonym_relations(
+    chunk: Chunk,
+    sent: Span,
+    at: dict[int, str],
+    nouns: dict[str, str],
+    resolve: Any,
+    typer: Any,
+    places: dict[str, str],
+) -> Iterator[Relation]:
+    """ "a Dutch maker", "Pegatron, another Taiwanese firm", "the Kenyan operator": a
+    nationality on a company says where it operates, on a person where they are based."""
+    from kg.extract.ner import demonym_country
+
+    people = {"fan", "user", "customer", "student", "founder", "engineer", "writer", "executive"}
+    for token in sent:
+        if token.dep_ != "amod" or token.pos_ not in ("ADJ", "PROPN"):
+            continue
+        country = demonym_country(token.text)
+        market = places.get(fold(country)) if country else None
+        head = token.head
+        if not market or not (head.i in at or head.lower_ in nouns or head.lemma_ in people):
+            continue  # "a Dutch maker", "Spanish fans"; not "a Spanish term"
+        for key, resolved in resolve(token.head):
+            type_ = typer(key)[0]
+            if type_ not in ("Organization", "Person") or resolved:
+                continue
+            predicate = "kg:operatesIn" if type_ == "Organization" else "kg:basedIn"
+            evidence = _evidence(chunk, sent, "demonym", 0.7)
+            yield Relation(key, predicate, market, evidence)
+
+
+def _candidate_relations(chunk: Chunk, sent: Span, candidate: Candidate) -> Iterator[Relation]:
+    rule = candidate.rule
+    confidence = rule.confidence * (0.8 if candidate.resolved else 1.0)
+    qualifiers: list[tuple[str, str | Literal]] = [
+        (name, candidate.words if value == "$trigger" else value) for name, value in rule.qualifiers
+    ]
+    if candidate.former:
+        qualifiers.append(("kg:status", "former"))
+    if candidate.planned:
+        qualifiers.append(("kg:modality", "planned"))
+        confidence *= 0.8
+    if candidate.resolved:
+        qualifiers.append(("kg:resolvedFrom", candidate.resolved))
+    evidence = _evidence(chunk, sent, rule.id, round(confidence, 2))
+    if candidate.object.startswith("date:"):
+        dates = parse_date(candidate.object[5:])
+        if len(dates) == 1:
+            value = Literal(dates[0].value, dates[0].datatype)
+            yield Relation(candidate.subject, rule.predicate, value, evidence, tuple(qualifiers))
+        return
+    yield Relation(candidate.subject, rule.predicate, candidate.object, evidence, tuple(qualifiers))
+    if rule.dates and not candidate.planned:
+        dates = _sentence_dates(sent.text, chunk.document.date)
+        if len(dates) == 1:
+            value = Literal(dates[0].value, dates[0].datatype)
+            yield Relation(
+                candidate.subject, rule.dates, value, replace(evidence, rule=f"{rule.id}-date")
+            )
