@@ -163,6 +163,8 @@ def test_an_event_name_holds_no_other_mention(names: Callable[..., Names]) -> No
         ("Prices rose, according to Zentara, whose survey covered shipments.", "Zentara"),
         ("Kestrel Robotics, led by Mara Quint, raised money.", "Kestrel Robotics"),
         ("In 2020 the robot maker was sold to Orbo Limited for $2 billion.", "Orbo Limited"),
+        ("Kestrel robots run on the Zentrox Vela chip, which Zentrox designs.", "Zentrox"),
+        ("Shares of Orbo Cloud rose after Orbo Cloud said profits doubled.", "Orbo Cloud"),
     ],
 )
 def test_organizations_from_their_cues(
@@ -207,11 +209,17 @@ def test_legal_forms() -> None:
         ("The phones were later sold under the Zentix brand.", "Zentix"),
         ("The firm showed a new platform called Quorra in March.", "Quorra"),
         ("Kestrel launched Zembla, the mobile messaging app, in 2012.", "Zembla"),
+        ("Kestrel phones run Vela OS, its own software.", "Vela OS"),
     ],
 )
 def test_products_from_their_cues(names: Callable[..., Names], text: str, name: str) -> None:
     found = names(text)
     assert _type(found, name) == "Product", found
+
+
+def test_a_person_based_somewhere_stays_a_person(names: Callable[..., Names]) -> None:
+    found = names("We spoke with Maren Holt, a Lyon-based analyst who follows chips.")
+    assert _type(found, "Maren Holt") == "Person", found
 
 
 def test_a_language_is_no_product(names: Callable[..., Names]) -> None:

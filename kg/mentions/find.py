@@ -25,6 +25,7 @@ from kg.mentions.names import (
 from kg.mentions.places import demonym_markets, place, place_type
 from kg.mentions.shapes import (
     MODEL_SUFFIXES,
+    company_words,
     extend_corporate,
     extend_version,
     legal_form,
@@ -42,6 +43,7 @@ __all__ = ["find_mentions", "make_mention"]
 
 #: spaCy labels of words that name none of our types: "English", "Spanish", "May 2024".
 _NOT_OURS = {"NORP", "LANGUAGE", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+_COMPASS_WORD = re.compile(r"^(?:North|South|East|West|Central|Upper|Lower|Greater)\b")
 _GREETINGS = {"happy", "merry"}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -95,11 +97,15 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         if ent.start < taken_to:
             continue
         type_ = LABEL_TYPES.get(ent.label_)
-        if type_ is None and len(ent) > 1 and (
-            ent.label_ == "FAC" and any(t.text in table["org_heads"] for t in ent)
-            or legal_form(ent[-1].text)
+        if type_ is None and ent.label_ == "FAC" and any(t.text in table["org_heads"] for t in ent):
+            type_ = "Organization"  # "the Orbo Museum": a museum is an organization
+        if (
+            not ent.ent_id_
+            and type_ != "Organization"
+            and len(ent) > 1
+            and ent[-1].lower_ in company_words()
         ):
-            type_ = "Organization"  # "the Orbo Museum", "Orbo Limited": an organization
+            type_ = "Organization"  # "Orbo Limited", "Orbo Cloud": a company's name, any label
         if type_ is None:
             continue
         meta = parse_id(ent.ent_id_)
@@ -154,6 +160,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 place_type(span, name)
             )
             cue = placed or cue_type(span)
+            if not cue and ent.label_ == "GPE" and not (place(name) or _COMPASS_WORD.match(name)):
+                cue = "Organization"  # not on the place lists: the model's other guess
             if not cue and not place(name) and (len(span) > 1 or type_ != "Person"):
                 cue = listed_with(span)  # "Acme, Globex and Initech"
                 cue = "" if cue == "Market" else cue  # a place is on the place lists

@@ -18,6 +18,7 @@ __all__ = [
     "strip_line_noun",
     "model_number",
     "corporate_words",
+    "company_words",
     "legal_form",
     "extend_corporate",
     "extend_version",
@@ -78,6 +79,11 @@ def corporate_words() -> frozenset[str]:
     return read_lines("corporate_words.txt") | read_lines("legal_forms.txt")
 
 
+def company_words() -> frozenset[str]:
+    """Words that end a company's or a unit's name: legal forms, lines of business, units."""
+    return corporate_words() | read_lines("unit_words.txt")
+
+
 def legal_form(text: str) -> bool:
     """Whether ``text`` is only legal-form words: "Inc.", "Co., Ltd.".
 
@@ -95,7 +101,7 @@ def extend_corporate(span: Span) -> Span:
     Only capitalized words that end company names are taken, and not a heading's words.
     """
     doc = span.doc
-    words = corporate_words() | read_lines("unit_words.txt")
+    words = company_words()
     end = last = span.end
     # up to two other capitalized words before the last: "Acme Bell Labs"
     while end < len(doc) and end - span.end < 4 and doc[end].text[:1].isupper():
