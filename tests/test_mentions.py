@@ -163,7 +163,6 @@ def test_an_event_name_holds_no_other_mention(names: Callable[..., Names]) -> No
         ("Prices rose, according to Zentara, whose survey covered shipments.", "Zentara"),
         ("Kestrel Robotics, led by Mara Quint, raised money.", "Kestrel Robotics"),
         ("In 2020 the robot maker was sold to Orbo Limited for $2 billion.", "Orbo Limited"),
-        ("Kestrel robots run on the Zentrox Vela chip, which Zentrox designs.", "Zentrox"),
         ("Shares of Orbo Cloud rose after Orbo Cloud said profits doubled.", "Orbo Cloud"),
     ],
 )

@@ -43,7 +43,6 @@ __all__ = ["find_mentions", "make_mention"]
 
 #: spaCy labels of words that name none of our types: "English", "Spanish", "May 2024".
 _NOT_OURS = {"NORP", "LANGUAGE", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
-_COMPASS_WORD = re.compile(r"^(?:North|South|East|West|Central|Upper|Lower|Greater)\b")
 _GREETINGS = {"happy", "merry"}
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -160,8 +159,6 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 place_type(span, name)
             )
             cue = placed or cue_type(span)
-            if not cue and ent.label_ == "GPE" and not (place(name) or _COMPASS_WORD.match(name)):
-                cue = "Organization"  # not on the place lists: the model's other guess
             if not cue and not place(name) and (len(span) > 1 or type_ != "Person"):
                 cue = listed_with(span)  # "Acme, Globex and Initech"
                 cue = "" if cue == "Market" else cue  # a place is on the place lists
