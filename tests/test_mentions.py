@@ -65,11 +65,23 @@ def _type(found: Names, name: str) -> str:
         ("Critics praised the Zentra™ S9 Lite for its battery.", "Zentra S9 Lite"),
         ("Kestrel said the X70 would replace older models.", "X70"),
         ("Kestrel bundles OrboOS 14 with every laptop.", "OrboOS 14"),
+        ("The camera uses Kestrel's KX800 sensor.", "KX800"),
+        ("Its successor will be the Vela Ultra, due next year.", "Vela Ultra"),
     ],
 )
 def test_model_names_are_products(names: Callable[..., Names], text: str, name: str) -> None:
     found = names(text)
     assert _type(found, name) == "Product", found
+
+
+def test_a_known_product_name_grows_by_a_capitalized_word(
+    names: Callable[..., Names], tmp_path: Path
+) -> None:
+    gazetteer = tmp_path / "names.jsonl"
+    gazetteer.write_text(json.dumps({"type": "Product", "name": "Zentra"}) + "\n")
+    options = BuildOptions(use_default_gazetteer=False, gazetteers=(gazetteer,))
+    found = names("Shoppers pay with Zentra Wallet in Lyon.", options)
+    assert _type(found, "Zentra Wallet") == "Product", found
 
 
 def test_a_lone_model_suffix_is_no_name(names: Callable[..., Names]) -> None:

@@ -166,6 +166,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 cue = ""  # "Springfield, Ohio, listed on ...": a place stays a place
             if not cue and len(span) == 1 and model_number(span.text):
                 cue = "Product"  # "the P20": a model number, whatever the model guessed
+            if not cue and len(span) > 1 and span[-1].lower_ in MODEL_SUFFIXES:
+                cue = "Product"  # "the Orbo Ultra": a name and a model's suffix
             if not cue and len(span) > 1 and span[-1].like_num and _YEAR.match(span[-1].text):
                 if type_ != "Product" and all(t.pos_ == "PROPN" for t in span[:-1]):
                     cue = "Event"  # "Orbo Expo 2024": a name and a year name an event
@@ -245,6 +247,12 @@ def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]
                 yield span, "Organization"  # "the Ruritania Quality Committee": a national body
             continue  # "Smart Device Company", "Main Board": generic, unless the model says so
         cue = place_type(span, normalize_name(span.text)) or cue_type(span) or listed_with(span)
+        if not cue and len(span) == 1 and model_number(span.text) and span.start > 0:
+            before = doc[span.start - 1]
+            if before.lower_ in ("the", "its", "their", "a", "an") or before.tag_ == "POS":
+                cue = "Product"  # "the X70", "Acme's X70"
+        if not cue and len(span) > 1 and span[-1].lower_ in MODEL_SUFFIXES:
+            cue = "Product"  # "the Vela Ultra"
         if cue:
             yield span, cue
 

@@ -114,10 +114,18 @@ def extend_corporate(span: Span) -> Span:
 
 
 def extend_version(span: Span) -> Span:
-    """The longest name wins: a product name before a version ("Orbo OS 14") names the
-    version."""
+    """The longest name wins: a product name before a version ("Orbo OS 14") or before a
+    capitalized word ("Orbo Pay", "Orbo Phone") names the longer product."""
     doc = span.doc
     end = span.end
+    if (
+        end < len(doc)
+        and doc[end].is_title
+        and doc[end].pos_ == "PROPN"
+        and doc[end].ent_iob_ != "B"
+        and not doc[end].is_sent_start
+    ):
+        return doc[span.start : end + 1]
     if end >= len(doc) or not _VERSION.match(doc[end].text) or any(t.like_num for t in span):
         return span
     after = doc[end + 1] if end + 1 < len(doc) else None
