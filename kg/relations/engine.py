@@ -53,13 +53,25 @@ RULE_KEYS = frozenset(
         "qualifiers",
         "pattern",
         "dates",
+        "fallback",
     }
 )
 END_KEYS = frozenset({"role", "type", "kind", "kind_not", "part_of", "comment"})
 TRIGGER_KEYS = frozenset({"lexicon", "words", "pos", "shape", "comment"})
-ROLES = ("agent", "patient", "patient:of", "attr", "subject", "appos", "modifier", "home", "self")
+ROLES = (
+    "agent",
+    "patient",
+    "patient:of",
+    "patient:poss",
+    "attr",
+    "subject",
+    "appos",
+    "modifier",
+    "home",
+    "self",
+)
 #: Triggers that are shapes rather than words: every noun phrase head ("noun").
-SHAPES = ("noun",)
+SHAPES = ("noun", "verb")
 TYPES = ("Person", "Organization", "Product", "Market", "Event", "Date")
 ENGINE_LEXICONS = ("negating", "planning", "light")
 
@@ -91,6 +103,7 @@ class FrameRule:
     pattern: tuple[dict[str, Any], ...] = ()
     dates: str = ""  # a predicate for the date the sentence gives, on the subject
     origin: str = ""  # the file the rule comes from
+    fallback: bool = False  # only where no other rule relates the same two entities
 
 
 @dataclass(frozen=True)
@@ -229,6 +242,7 @@ def parse_rule_file(data: Any, origin: str, lexicons: dict[str, list[str]]) -> l
                 pattern=tuple(pattern),
                 dates=str(row.get("dates", "")),
                 origin=origin,
+                fallback=bool(row.get("fallback", False)),
             )
         )
     return rules
@@ -247,6 +261,8 @@ def trigger_keys(token: Token) -> list[str]:
     for child in token.children:
         if child.dep_ == "prt":
             keys.append(f"{lemma} {child.lower_}")
+        elif child.dep_ in ("dobj", "acomp") and child.pos_ in ("NOUN", "ADJ"):
+            keys.append(f"{lemma} {child.lower_}")  # "take place", "go public"
     if token.i >= 2 and doc[token.i - 1].text == "-":
         keys.append(f"{doc[token.i - 2].lower_}-{lemma}")
     if lemma.startswith("co") and not lemma.startswith("co-"):
@@ -308,6 +324,8 @@ class RuleSet:
             keys = trigger_keys(token)
             if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
                 keys.append("<noun>")
+            elif token.pos_ == "VERB":
+                keys.append("<verb>")
             keyed = [(r, key) for key in keys for r in self.by_word.get(key, [])]
             if not keyed:
                 continue
@@ -318,6 +336,8 @@ class RuleSet:
             # and the longest term of all wins: "co-founder" over "founder"
             longest = max(_term_length(key) for key in words.values())
             words = {r: k for r, k in words.items() if _term_length(k) in (0, longest)}
+            if longest:  # a word some rule knows: the catch-all rules of its shape stand back
+                words = {r: k for r, k in words.items() if not r.fallback}
             for rule, key in words.items():
                 if rule.pos and token.pos_ not in rule.pos:
                     continue
@@ -388,7 +408,7 @@ def _apply(
     rule: FrameRule, frame: Frame, resolve: Resolver, typer: Typer, home: str
 ) -> Iterator[Candidate]:
     subjects = _fill(frame, rule.subject, resolve, typer, home)
-    if rule.symmetric and not subjects:
+    if rule.symmetric and not subjects and not rule.fallback:
         # "a partnership between A and B": each other's partners
         objects = _fill(frame, rule.object, resolve, typer, home)
         for i, (a, ra) in enumerate(objects):
@@ -428,7 +448,7 @@ def _apply(
                 s_resolved or o_resolved,
                 frame.trigger,
             )
-    if rule.symmetric and not objects:
+    if rule.symmetric and not objects and not rule.fallback:
         # "A and B signed a deal", "a deal between A and B": each other's partners
         members = subjects
         for i, (a, ra) in enumerate(members):

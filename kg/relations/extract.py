@@ -103,6 +103,7 @@ def extract_relations(
             ("Organization", "org_reference"),
             ("Product", "product_reference"),
             ("Product", "component_noun"),
+            ("Event", "event_reference"),
         )
         for word in rules.lexicons.get(name, [])
     }
@@ -386,10 +387,14 @@ def _frame_relations(
 
     seen: set[tuple[str, str]] = set()
     yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
-    for candidate in rules.candidates(sent, resolve, typer, refs.home):
-        if candidate.negated:
-            continue
-        seen.add((candidate.subject, candidate.object))
+    candidates = [c for c in rules.candidates(sent, resolve, typer, refs.home) if not c.negated]
+    typed = {(c.subject, c.object) for c in candidates if not c.rule.fallback}
+    typed |= {(o, s) for s, o in typed}
+    for candidate in candidates:
+        pair = (candidate.subject, candidate.object)
+        if candidate.rule.fallback and pair in typed:
+            continue  # "A competes with B" is not also a partnership
+        seen.add(pair)
         seen.add((candidate.object, candidate.subject))
         yield from _candidate_relations(chunk, sent, candidate)
     for token in sent:

@@ -233,6 +233,9 @@ def _verb_roles(verb: Token, frame: Frame) -> None:
         else:
             frame.add(f"prep:{word}", obj)
     for patient in frame.roles.get("patient", []):
+        for child in patient.children:
+            if child.dep_ == "poss":
+                frame.add("patient:poss", child)  # "built its devices", "Acme's phones"
         for word, obj in prep_objects(patient):
             if word == "of":
                 frame.add("patient:of", obj)  # "bought 10% of B", "a stake of B"

@@ -45,9 +45,25 @@ def _event_locations(
                 )
 
 
+_FABRICATION_RULES = {"make-component"}
+
+
 def _derived(relations: Sequence[Relation], entities: dict[str, Entity]) -> Iterator[Relation]:
     """A product launched at an event held in a country is sold there ("the Redmi 5A launch
-    in Vietnam"); the evidence is the sentence that places the event."""
+    in Vietnam"); the evidence is the sentence that places the event. A component one company
+    designs or owns and another fabricates makes the second the first's supplier ("designed
+    by A but made by B"); the evidence is the sentence that names the fabricator."""
+    makers: dict[str, list[Relation]] = defaultdict(list)
+    for r in relations:
+        if r.predicate == "schema:manufacturer" and isinstance(r.object, str):
+            makers[r.subject].append(r)
+    for made in makers.values():
+        fabricators = [r for r in made if r.evidence.rule in _FABRICATION_RULES]
+        designers = {str(r.object) for r in made if r.evidence.rule not in _FABRICATION_RULES}
+        for fab in fabricators:
+            for designer in sorted(designers - {str(fab.object)}):
+                evidence = replace(fab.evidence, rule="supplier-fabricates", confidence=0.7)
+                yield Relation(designer, "kg:supplier", str(fab.object), evidence)
     places: dict[str, list[Relation]] = defaultdict(list)
     for r in relations:
         if r.predicate == "schema:location" and isinstance(r.object, str):
