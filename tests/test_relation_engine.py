@@ -644,7 +644,7 @@ def test_parse_rule_file_reads_a_good_rule() -> None:
             "unknown key 'sort'",
         ),
         (_with(trigger={"lexicon": "acquire", "regex": "buy"}), "'trigger' takes"),
-        (_with(trigger={"shape": "verb"}), "'trigger.shape' must be"),
+        (_with(trigger={"shape": "clause"}), "'trigger.shape' must be"),
         (_with(trigger={"words": []}), "the trigger names no words"),
         (_with(predicate="acme:owns"), "needs a known prefix"),
         (_with(confidence=2), "confidence must be in [0, 1]"),
@@ -790,3 +790,31 @@ def test_user_rule_file_error_through_the_cli(
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert errors == [f"Error: {rules}: rule my-acquire: unknown lexicon 'gobble'"], result.stderr
+
+
+# --- catch-all rules ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Globex shares patents with Initech.",
+        pytest.param(
+            "Globex developed a robot with Initech.",
+            marks=gap(
+                "the catch-all rule with-org stands back whenever the verb is in any lexicon "
+                "('develop' is in 'make'), although no rule relates Globex and Initech: only "
+                "kg:relatedTo 'develop with' comes out"
+            ),
+        ),
+    ],
+    ids=["unknown-verb", "known-verb"],
+)
+def test_doing_something_with_a_company_is_a_partnership(text: str, invented: Invented) -> None:
+    assert ("Globex", "kg:partner", "Initech") in triples(invented(text))
+
+
+def test_catch_all_rule_stands_back_for_a_typed_one(invented: Invented) -> None:
+    got = invented("Globex competes with Initech.")
+    assert ("Globex", "kg:competitor", "Initech") in triples(got)
+    assert not [r for r in got if r.predicate == "kg:partner"]

@@ -328,6 +328,10 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
         "Jane Doe spoke at the 2019 Nordic Robotics Conference in Oslo.",
         ("2019 Nordic Robotics Conference", "schema:startDate", Literal("2019", "xsd:gYear")),
     ),
+    "supplier-fabricates": Example(
+        "The Orbit 700 is designed by Orbitron but fabricated by Globex.",
+        ("Orbitron", "kg:supplier", "Globex"),
+    ),
     "event-date-sentence": Example(
         "The Robo Expo was held in Oslo on May 3, 2019.",
         ("Robo Expo", "schema:startDate", Literal("2019-05-03", "xsd:date")),
@@ -454,6 +458,10 @@ FRAME_EXAMPLES: dict[str, Example] = {
         "A partnership between Globex and Initech was announced.",
         ("Globex", "kg:partner", "Initech"),
     ),
+    "with-org": Example(
+        "Globex shares patents with Initech.",
+        ("Globex", "kg:partner", "Initech"),
+    ),
     "invest": Example(
         "Globex invested heavily in Initech last year.",
         ("Globex", "kg:partner", "Initech"),
@@ -468,6 +476,10 @@ FRAME_EXAMPLES: dict[str, Example] = {
     ),
     "assemble": Example(
         "Globex assembles robots for Acme Robotics.",
+        ("Acme Robotics", "kg:supplier", "Globex"),
+    ),
+    "assemble-owned": Example(
+        "Acme Robotics's robots are assembled by Globex.",
         ("Acme Robotics", "kg:supplier", "Globex"),
     ),
     "supplier-noun": Example(
@@ -760,8 +772,8 @@ def test_examples_name_only_existing_frame_rules() -> None:
 
 
 def test_every_rule_id_in_the_code_has_an_example() -> None:
-    """Rule ids are the hyphenated string constants of relations.py: a new one needs an
-    example in FUNCTION_EXAMPLES (or is a pattern rule's id)."""
+    """Rule ids are the hyphenated string constants of kg/relations/: a new one needs an
+    example in FUNCTION_EXAMPLES (or is a pattern or a frame rule's id)."""
     modules = (
         kg.relations.discourse,
         kg.relations.extract,
@@ -779,7 +791,7 @@ def test_every_rule_id_in_the_code_has_an_example() -> None:
         and isinstance(node.value, str)
         and re.fullmatch(r"[a-z]+(?:-[a-z]+)+", node.value)
     }
-    assert in_code - set(JSON_RULE_IDS) - set(FUNCTION_EXAMPLES) == set()
+    assert in_code - set(JSON_RULE_IDS) - set(FRAME_RULE_IDS) - set(FUNCTION_EXAMPLES) == set()
     assert set(FUNCTION_EXAMPLES) <= in_code
 
 
