@@ -381,7 +381,7 @@ def _frame_relations(
         up = token
         while up.dep_ == "pobj" and up.head.lower_ == "of" and up.head.head.i != up.head.i:
             up = up.head.head
-        if up.dep_ == "appos" and up.head.i in at:
+        if (up.dep_ == "appos" or _appositive_conjunct(up)) and up.head.i in at:
             return [(at[up.head.i], "")]
         return []
 
@@ -420,6 +420,20 @@ def _frame_relations(
                 label = token.lemma_.lower() + (f" {role[5:]}" if role.startswith("prep:") else "")
                 evidence = _evidence(chunk, sent, "open-verb", 0.4)
                 yield Relation(agent, "kg:relatedTo", other, evidence, (("kg:verb", label),))
+
+
+def _appositive_conjunct(token: Token) -> bool:
+    """ "A, the Oslo-based maker, ..." parsed as a conjunct of A: a common noun with a
+    determiner, after a comma, with no "and"/"or" between it and its head."""
+    head = token.head
+    if token.dep_ != "conj" or token.pos_ != "NOUN" or head.i >= token.i:
+        return False
+    between = token.doc[head.i + 1 : token.i]
+    return (
+        any(t.text == "," for t in between)
+        and not any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between)
+        and any(c.dep_ in ("det", "poss") for c in token.children)
+    )
 
 
 def _demonym_relations(
