@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import spacy
 from click.testing import CliRunner
 from rdflib import Graph
 from rdflib import Literal as RDFLiteral
+from spacy.tokens import Doc
 
 from kg.cli import cli
 from kg.errors import RuleFileError
@@ -30,7 +32,7 @@ from kg.graph import entity_iri, expand
 from kg.namespaces import KG, RDF
 from kg.records import Relation
 from kg.relations.engine import RuleSet, parse_rule_file
-from kg.relations.frames import Lexicon
+from kg.relations.frames import Lexicon, frame_of
 
 Invented = Callable[..., list[Relation]]
 Triple = tuple[str, str, str]
@@ -818,3 +820,176 @@ def test_catch_all_rule_stands_back_for_a_typed_one(invented: Invented) -> None:
     got = invented("Globex competes with Initech.")
     assert ("Globex", "kg:competitor", "Initech") in triples(got)
     assert not [r for r in got if r.predicate == "kg:partner"]
+
+
+# --- frames on hand-built parses (no model: the steps, whatever the parser does) -------------
+
+Row = tuple[str, str, str, str, str, int]  # word, lemma, pos, tag, dep, head index
+
+
+@cache
+def _vocab() -> Any:
+    return spacy.blank("en").vocab
+
+
+def _frame(rows: list[Row], trigger: int, lexicon: Lexicon | None = None) -> Any:
+    words, lemmas, pos, tags, deps, heads = zip(*rows, strict=True)
+    doc = Doc(
+        _vocab(),
+        words=list(words),
+        lemmas=list(lemmas),
+        pos=list(pos),
+        tags=list(tags),
+        deps=list(deps),
+        heads=list(heads),
+    )
+    return frame_of(doc[trigger], lexicon or Lexicon())
+
+
+def _roles(frame: Any) -> dict[str, list[str]]:
+    return {role: [t.text for t in tokens] for role, tokens in frame.roles.items()}
+
+
+def test_frame_passive_agent_from_by() -> None:
+    frame = _frame(
+        [
+            ("Initech", "Initech", "PROPN", "NNP", "nsubjpass", 2),
+            ("was", "be", "AUX", "VBD", "auxpass", 2),
+            ("acquired", "acquire", "VERB", "VBN", "ROOT", 2),
+            ("by", "by", "ADP", "IN", "agent", 2),
+            ("Globex", "Globex", "PROPN", "NNP", "pobj", 3),
+        ],
+        2,
+    )
+    assert _roles(frame) == {"patient": ["Initech"], "agent": ["Globex"]}
+    assert not frame.negated and not frame.planned
+
+
+def test_frame_relative_pronoun_is_the_noun_it_modifies() -> None:
+    frame = _frame(
+        [
+            ("Initech", "Initech", "PROPN", "NNP", "nsubj", 6),
+            (",", ",", "PUNCT", ",", "punct", 0),
+            ("which", "which", "PRON", "WDT", "dobj", 4),
+            ("Globex", "Globex", "PROPN", "NNP", "nsubj", 4),
+            ("acquired", "acquire", "VERB", "VBD", "relcl", 0),
+            (",", ",", "PUNCT", ",", "punct", 0),
+            ("grew", "grow", "VERB", "VBD", "ROOT", 6),
+        ],
+        4,
+    )
+    assert _roles(frame)["agent"] == ["Globex"]
+    assert _roles(frame)["patient"] == ["Initech"]
+
+
+def test_frame_participle_has_the_noun_as_patient() -> None:
+    frame = _frame(
+        [
+            ("Zen", "Zen", "PROPN", "NNP", "nsubj", 6),
+            (",", ",", "PUNCT", ",", "punct", 0),
+            ("unveiled", "unveil", "VERB", "VBN", "acl", 0),
+            ("by", "by", "ADP", "IN", "agent", 2),
+            ("Acme", "Acme", "PROPN", "NNP", "pobj", 3),
+            (",", ",", "PUNCT", ",", "punct", 0),
+            ("sold", "sell", "VERB", "VBD", "ROOT", 6),
+        ],
+        2,
+    )
+    assert _roles(frame) == {"patient": ["Zen"], "agent": ["Acme"]}
+
+
+CONTROL: list[Row] = [
+    ("Globex", "Globex", "PROPN", "NNP", "nsubj", 1),
+    ("plans", "plan", "VERB", "VBZ", "ROOT", 1),
+    ("to", "to", "PART", "TO", "aux", 3),
+    ("acquire", "acquire", "VERB", "VB", "xcomp", 1),
+    ("Initech", "Initech", "PROPN", "NNP", "dobj", 3),
+]
+
+
+def test_frame_control_verb_gives_its_subject_and_makes_it_planned() -> None:
+    frame = _frame(CONTROL, 3, Lexicon(planning=frozenset({"plan"})))
+    assert _roles(frame) == {"agent": ["Globex"], "patient": ["Initech"]}
+    assert frame.planned and not frame.negated
+    assert not _frame(CONTROL, 3).planned  # the planning verbs are a lexicon
+
+
+def test_frame_negating_verb_and_modal() -> None:
+    rows: list[Row] = [
+        ("Globex", "Globex", "PROPN", "NNP", "nsubj", 1),
+        ("denied", "deny", "VERB", "VBD", "ROOT", 1),
+        ("it", "it", "PRON", "PRP", "nsubj", 4),
+        ("would", "would", "AUX", "MD", "aux", 4),
+        ("acquire", "acquire", "VERB", "VB", "ccomp", 1),
+        ("Initech", "Initech", "PROPN", "NNP", "dobj", 4),
+    ]
+    frame = _frame(rows, 4, Lexicon(negating=frozenset({"deny"})))
+    assert frame.negated and frame.planned
+    assert _roles(frame)["agent"] == ["it"]  # the reference resolver decides what "it" is
+
+
+def test_frame_not_is_negation() -> None:
+    rows: list[Row] = [
+        ("Globex", "Globex", "PROPN", "NNP", "nsubj", 3),
+        ("did", "do", "AUX", "VBD", "aux", 3),
+        ("not", "not", "PART", "RB", "neg", 3),
+        ("acquire", "acquire", "VERB", "VB", "ROOT", 3),
+        ("Initech", "Initech", "PROPN", "NNP", "dobj", 3),
+    ]
+    assert _frame(rows, 3).negated
+
+
+def test_frame_coordination_fills_each_role_with_every_conjunct() -> None:
+    rows: list[Row] = [
+        ("Globex", "Globex", "PROPN", "NNP", "nsubj", 3),
+        ("and", "and", "CCONJ", "CC", "cc", 0),
+        ("Initech", "Initech", "PROPN", "NNP", "conj", 0),
+        ("bought", "buy", "VERB", "VBD", "ROOT", 3),
+        ("Acme", "Acme", "PROPN", "NNP", "dobj", 3),
+        (",", ",", "PUNCT", ",", "punct", 4),
+        ("Orbitron", "Orbitron", "PROPN", "NNP", "conj", 4),
+        ("and", "and", "CCONJ", "CC", "cc", 6),
+        ("Zenith", "Zenith", "PROPN", "NNP", "conj", 6),
+    ]
+    roles = _roles(_frame(rows, 3))
+    assert roles["agent"] == ["Globex", "Initech"]
+    assert sorted(roles["patient"]) == ["Acme", "Orbitron", "Zenith"]
+
+
+def test_frame_noun_trigger_possessive_and_of() -> None:
+    rows: list[Row] = [
+        ("Globex", "Globex", "PROPN", "NNP", "poss", 2),
+        ("'s", "'s", "PART", "POS", "case", 0),
+        ("acquisition", "acquisition", "NOUN", "NN", "ROOT", 2),
+        ("of", "of", "ADP", "IN", "prep", 2),
+        ("Initech", "Initech", "PROPN", "NNP", "pobj", 3),
+    ]
+    assert _roles(_frame(rows, 2)) == {"agent": ["Globex"], "patient": ["Initech"]}
+
+
+def test_frame_light_verb_gives_its_subject_to_the_noun() -> None:
+    rows: list[Row] = [
+        ("Globex", "Globex", "PROPN", "NNP", "nsubj", 1),
+        ("signed", "sign", "VERB", "VBD", "ROOT", 1),
+        ("a", "a", "DET", "DT", "det", 3),
+        ("deal", "deal", "NOUN", "NN", "dobj", 1),
+        ("with", "with", "ADP", "IN", "prep", 3),
+        ("Initech", "Initech", "PROPN", "NNP", "pobj", 4),
+    ]
+    roles = _roles(_frame(rows, 3, Lexicon(light=frozenset({"sign"}))))
+    assert roles == {"prep:with": ["Initech"], "subject": ["Globex"]}
+    assert "subject" not in _roles(_frame(rows, 3))  # "sign" is light only by the lexicon
+
+
+def test_frame_former_title() -> None:
+    rows: list[Row] = [
+        ("Globex", "Globex", "PROPN", "NNP", "poss", 3),
+        ("'s", "'s", "PART", "POS", "case", 0),
+        ("former", "former", "ADJ", "JJ", "amod", 3),
+        ("chief", "chief", "NOUN", "NN", "ROOT", 3),
+        (",", ",", "PUNCT", ",", "punct", 3),
+        ("Jane", "Jane", "PROPN", "NNP", "appos", 3),
+    ]
+    frame = _frame(rows, 3)
+    assert frame.former
+    assert _roles(frame) == {"agent": ["Globex"], "appos": ["Jane"]}
