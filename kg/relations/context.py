@@ -25,7 +25,7 @@ _I = {"i", "my", "me", "mine"}
 
 #: Nouns that, after "the", refer back to the last thing of a type: "The phone is powered by".
 _REFERRING_NOUNS = {
-    "Product": ("phone", "smartphone", "device", "handset", "robot", "lamp", "model", "product"),
+    "Product": ("phone", "smartphone", "device", "handset", "model", "product"),
     "Organization": ("company", "firm", "group", "startup", "maker", "manufacturer"),
 }
 

@@ -125,6 +125,7 @@ def extract_relations(
         refs = References(
             {k: e.type for k, e in entities.items()},
             _subject_home(doc_chunks, linked, entities) or context.home,
+            names={k: e.name for k, e in entities.items()},
         )
         signer, signed_at = _signer(doc_chunks, context)
         author = ""
@@ -387,6 +388,7 @@ def _frame_relations(
 
     seen: set[tuple[str, str]] = set()
     yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
+    yield from _ticker_listings(chunk, sent, at, typer)
     candidates = [c for c in rules.candidates(sent, resolve, typer, refs.home) if not c.negated]
     typed = {(c.subject, c.object) for c in candidates if not c.rule.fallback}
     typed |= {(o, s) for s, o in typed}
@@ -420,6 +422,29 @@ def _frame_relations(
                 label = token.lemma_.lower() + (f" {role[5:]}" if role.startswith("prep:") else "")
                 evidence = _evidence(chunk, sent, "open-verb", 0.4)
                 yield Relation(agent, "kg:relatedTo", other, evidence, (("kg:verb", label),))
+
+
+def _ticker_listings(
+    chunk: Chunk, sent: Span, at: dict[int, str], typer: Any
+) -> Iterator[Relation]:
+    """ "Acme (Oslo Exchange: ACME)": a company with its exchange and ticker in brackets is
+    listed there."""
+    doc = sent.doc
+    for token in sent:
+        if token.text != "(" or token.i == sent.start:
+            continue
+        company = at.get(token.i - 1, "")
+        exchange = at.get(token.i + 1, "")
+        if not company or not exchange or company == exchange:
+            continue
+        end = token.i + 1
+        while end < sent.end and at.get(end) == exchange:
+            end += 1
+        if end + 1 >= sent.end or doc[end].text != ":" or not doc[end + 1].text.isupper():
+            continue
+        if typer(company)[0] == typer(exchange)[0] == "Organization":
+            evidence = _evidence(chunk, sent, "listed-ticker", 0.85)
+            yield Relation(company, "kg:listedOn", exchange, evidence)
 
 
 def _appositive_conjunct(token: Token) -> bool:

@@ -148,7 +148,7 @@ def _competitor_lists(
 
 
 _MARKET_LIST_CUES = re.compile(
-    r"\b(?:our|its|key|target|major|core|main)\s+(?:\w+\s+)?markets?\b|growth engines?\b",
+    r"\b(?:our|its|key|target|major|core|main)\s+(?:\w+\s+)?markets?\b",
     re.IGNORECASE,
 )
 
@@ -156,7 +156,7 @@ _MARKET_LIST_CUES = re.compile(
 def _market_lists(
     chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
 ) -> Iterator[Relation]:
-    """ "India, Southeast Asia and parts of Europe became key growth engines", "all our markets
+    """ "Norway, Sweden and parts of Asia are our key markets", "all our markets
     have shown strong growth": the markets a company counts as its own."""
     if not _MARKET_LIST_CUES.search(sent.text):
         return

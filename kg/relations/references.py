@@ -49,6 +49,7 @@ class Reference:
     types: tuple[str, ...]
     pronoun: bool = False
     generic: bool = False  # "the company", "the firm": may stand for the document's subject
+    hint: str = ""  # a name word in the description: "the Pro model" wants a name with "Pro"
 
 
 def reference_of(token: Token, nouns: dict[str, str]) -> Reference | None:
@@ -68,8 +69,19 @@ def reference_of(token: Token, nouns: dict[str, str]) -> Reference | None:
             d.dep_ == "poss" and d.lower_ in ("its", "their") for d in determiners
         ):
             start = min([token.i, *(c.i for c in token.lefts)])
+            hint = next(
+                (
+                    c.text
+                    for c in token.lefts
+                    if c.pos_ == "PROPN" and c.dep_ in ("compound", "amod")
+                ),
+                "",
+            )
             return Reference(
-                token.doc[start : token.i + 1].text, (nouns[lower],), generic=lower in GENERIC
+                token.doc[start : token.i + 1].text,
+                (nouns[lower],),
+                generic=lower in GENERIC and not hint,
+                hint=hint,
             )
     return None
 
@@ -87,6 +99,7 @@ class References:
     types: dict[str, str]
     home: str = ""
     mentions: list[tuple[int, int, str, bool]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # entity key -> name, for hints
     _starts: list[int] = field(default_factory=list, repr=False)
 
     def add(self, start: int, end: int, key: str, subject: bool) -> None:
@@ -119,6 +132,8 @@ class References:
                     break
                 if stop > offset or key == avoid or self.types.get(key) != type_:
                     continue
+                if reference.hint and reference.hint not in self.names.get(key, "").split():
+                    continue  # "the Pro model": a name with "Pro" in it
                 if start >= sentence_start >= 0:
                     if reference.pronoun:
                         same = same or key
