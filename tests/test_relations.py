@@ -328,6 +328,10 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
         "Jane Doe spoke at the 2019 Nordic Robotics Conference in Oslo.",
         ("2019 Nordic Robotics Conference", "schema:startDate", Literal("2019", "xsd:gYear")),
     ),
+    "listed-ticker": Example(
+        "Globex (Oslo Exchange: GLX) bought Initech.",
+        ("Globex", "kg:listedOn", "Oslo Exchange"),
+    ),
     "supplier-fabricates": Example(
         "The Orbit 700 is designed by Orbitron but fabricated by Globex.",
         ("Orbitron", "kg:supplier", "Globex"),
