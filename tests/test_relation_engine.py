@@ -531,6 +531,13 @@ def test_title_gives_the_role_and_keeps_the_title(
         "Globex's former chief executive, Jane Doe, spoke.",
         "Jane Doe, former CEO of Globex, spoke.",
         pytest.param(
+            "Jane Doe resigned as chief executive of Globex in 2020.",
+            marks=gap(
+                "a title under a leaving verb ('resigned as', 'stepped down as') is not "
+                "marked former: kg:ceo comes out with no kg:status"
+            ),
+        ),
+        pytest.param(
             "Former Globex CEO Jane Doe spoke.",
             marks=gap(
                 "the function rule role-org-title-person gives the title with no status and "
@@ -538,7 +545,7 @@ def test_title_gives_the_role_and_keeps_the_title(
             ),
         ),
     ],
-    ids=["the-former-of", "possessive-former", "former-of", "former-org-title"],
+    ids=["the-former-of", "possessive-former", "former-of", "resigned-as", "former-org-title"],
 )
 def test_former_title_is_marked_former(text: str, invented: Invented) -> None:
     relation = _the(invented(text), ("Globex", "kg:ceo", "Jane Doe"))
@@ -550,6 +557,13 @@ def test_former_title_is_marked_former(text: str, invented: Invented) -> None:
     [
         "Globex's president, Jane Doe, spoke.",
         "Jane Doe became president of Globex in 2020.",
+        pytest.param(
+            "Globex named Jane Doe president in 2020.",
+            marks=gap(
+                "'ORG named PERSON TITLE' (the person parsed as a modifier of the title, the "
+                "title as the object): the title noun finds no organization, nothing comes out"
+            ),
+        ),
         pytest.param(
             "Globex named Jane Doe as its new president.",
             marks=gap(
@@ -565,13 +579,23 @@ def test_former_title_is_marked_former(text: str, invented: Invented) -> None:
             ),
         ),
     ],
-    ids=["possessive-appos", "became", "named-as", "appointed-as"],
+    ids=["possessive-appos", "became", "named-title", "named-as", "appointed-as"],
 )
 def test_other_titles_are_roles(text: str, invented: Invented) -> None:
     assert any(
         r.predicate == "kg:role" and (r.subject, r.object) == ("Globex", "Jane Doe")
         for r in invented(text)
     )
+
+
+@gap(
+    "the token rule operates-in-presence takes the name just before the place: "
+    "('Initech', 'kg:operatesIn', 'Norway') comes out, Initech being only the one overtaken"
+)
+def test_a_name_in_between_is_not_the_subject(invented: Invented) -> None:
+    got = triples(invented("Globex overtook Initech to become the largest robot maker in Norway."))
+    assert ("Globex", "kg:competitor", "Initech") in got
+    assert ("Initech", "kg:operatesIn", "Norway") not in got
 
 
 # --- open relations -------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Relation extraction (kg/relations/), one rule at a time.
 
-Each rule, whether a pattern in ``kg/data/rules/relations.json`` or a function in
-``relations.py``, has an example below: a sentence or two about invented companies and people,
+Each rule, whether a pattern in ``kg/data/rules/relations.json``, a frame rule in
+``kg/data/relations/rules.json`` or a pack's ``relations.json``, or a function in
+``kg/relations/``, has an example below: a sentence or two about invented companies and people,
 and the triple the rule must read from it, with the rule's id in the evidence. The examples run
 through the real build (:func:`kg.pipeline.extract`, real spaCy model) with the invented names
 in a user gazetteer (``tests/data/invented_names.jsonl``), so that what is tested is the
 relation rule, not whether the model recognizes a made-up name. The pipeline is loaded once
-per module.
+per module. The engine's steps one by one are in test_relation_engine.py, references in
+test_references.py.
 """
 
 from __future__ import annotations
