@@ -174,7 +174,9 @@ def extract_relations(
             relations.extend(_brand_fans(chunk, sent, at, context, brands))
     relations.extend(_derived(relations, entities))
     anchors = {c.document.id: c.document.date for c in chunks}
-    return _dedupe(_dated(_dedupe(relations), linked.entities, anchors)), observations
+    return _dedupe(_dated(_no_extra_roles(_dedupe(relations)), linked.entities, anchors)), (
+        observations
+    )
 
 
 def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
@@ -364,6 +366,12 @@ def _frame_relations(
                 clause = clause.head
             if clause.dep_ in ("relcl", "acl") and clause.head.i in at:
                 return [(at[clause.head.i], "")]  # "A, whose chips ...": the noun it modifies
+        # "A, the family of models built by B": the noun an apposition describes
+        up = token
+        while up.dep_ == "pobj" and up.head.lower_ == "of" and up.head.head.i != up.head.i:
+            up = up.head.head
+        if (up.dep_ == "appos" or _appositive_conjunct(up)) and up.head.i in at:
+            return [(at[up.head.i], "")]
         reference = reference_of(token, referring)
         if reference is not None:
             clause = token
@@ -378,12 +386,6 @@ def _frame_relations(
             )
             if key:
                 return [(key, reference.text)]
-        # "A, the family of models built by B": the noun an apposition describes
-        up = token
-        while up.dep_ == "pobj" and up.head.lower_ == "of" and up.head.head.i != up.head.i:
-            up = up.head.head
-        if (up.dep_ == "appos" or _appositive_conjunct(up)) and up.head.i in at:
-            return [(at[up.head.i], "")]
         return []
 
     seen: set[tuple[str, str]] = set()
@@ -445,6 +447,18 @@ def _ticker_listings(
         if typer(company)[0] == typer(exchange)[0] == "Organization":
             evidence = _evidence(chunk, sent, "listed-ticker", 0.85)
             yield Relation(company, "kg:listedOn", exchange, evidence)
+
+
+def _no_extra_roles(relations: list[Relation]) -> list[Relation]:
+    """A chief executive's other ties to the company say nothing more: no ``schema:worksFor``
+    or ``kg:role`` beside a ``kg:ceo`` (it is an employee relation itself)."""
+    chiefs = {(r.object, r.subject) for r in relations if r.predicate == "kg:ceo"}
+    return [
+        r
+        for r in relations
+        if not (r.predicate == "schema:worksFor" and (r.subject, r.object) in chiefs)
+        and not (r.predicate == "kg:role" and (r.object, r.subject) in chiefs)
+    ]
 
 
 def _appositive_conjunct(token: Token) -> bool:
