@@ -598,6 +598,27 @@ def test_a_name_in_between_is_not_the_subject(invented: Invented) -> None:
     assert ("Initech", "kg:operatesIn", "Norway") not in got
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "John Smith runs Globex's robot business.",
+        pytest.param(
+            "John Smith heads the robot unit of Globex.",
+            marks=gap(
+                "the unit's company is read from a possessive only ('Globex's unit'), not "
+                "from 'of': nothing comes out"
+            ),
+        ),
+    ],
+    ids=["possessive", "of"],
+)
+def test_leading_a_unit_is_a_role_at_its_company(text: str, invented: Invented) -> None:
+    assert any(
+        r.predicate == "kg:role" and (r.subject, r.object) == ("Globex", "John Smith")
+        for r in invented(text)
+    )
+
+
 # --- open relations -------------------------------------------------------------------------
 
 

@@ -428,6 +428,10 @@ FRAME_EXAMPLES: dict[str, Example] = {
         "John Smith steers Initech.",
         ("John Smith", "schema:worksFor", "Initech"),
     ),
+    "lead-role": Example(
+        "John Smith runs Globex's robot business.",
+        ("Globex", "kg:role", "John Smith"),
+    ),
     "acquire": Example(
         "Globex acquired Initech.",
         ("Initech", "schema:parentOrganization", "Globex"),
