@@ -338,6 +338,10 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
         "The Orbit 700 is designed by Orbitron but fabricated by Globex.",
         ("Orbitron", "kg:supplier", "Globex"),
     ),
+    "event-date-day": Example(
+        "The Robo Expo 2021 ran from 4 to 7 June at a hall in Oslo.",
+        ("Robo Expo 2021", "schema:startDate", Literal("2021-06-04", "xsd:date")),
+    ),
     "event-date-sentence": Example(
         "The Robo Expo was held in Oslo on May 3, 2019.",
         ("Robo Expo", "schema:startDate", Literal("2019-05-03", "xsd:date")),
