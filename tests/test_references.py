@@ -247,20 +247,10 @@ def test_description_resolves_to_the_earlier_entity_of_its_type(
         pytest.param(
             "Acme Robotics sued Globex in May. The company later acquired Initech.",
             "Acme Robotics",
-            marks=gap(
-                "'the company' is resolved by discourse._token_entities to the nearest "
-                "earlier organization before references.py sees it: "
-                "('Initech', 'schema:parentOrganization', 'Globex') comes out"
-            ),
         ),
         pytest.param(
             "Globex was sued by Acme Robotics in May. The firm later acquired Initech.",
             "Globex",
-            marks=gap(
-                "'the firm' is resolved to the nearest earlier organization, the agent of "
-                "the passive: ('Initech', 'schema:parentOrganization', 'Acme Robotics') "
-                "comes out"
-            ),
         ),
         (
             "Acme Robotics makes robots. Globex was sued in May. The company acquired Initech.",
@@ -286,17 +276,10 @@ def test_description_prefers_the_subject_over_a_later_mention(
         pytest.param(
             "Initech makes robots. Globex acquired the firm in 2019.",
             ("Initech", PARENT_OF_INITECH, "Globex"),
-            marks=gap(
-                "'the firm' resolves to Globex, the subject of its own clause, and the "
-                "relation of Globex with itself is dropped: nothing comes out"
-            ),
         ),
         pytest.param(
             "Acme Robotics makes robots. The company said Globex would acquire the firm.",
             ("Acme Robotics", PARENT_OF_INITECH, "Globex"),
-            marks=gap(
-                "'the firm' resolves to Globex, the subject of its own clause: nothing comes out"
-            ),
         ),
         (
             "Globex said the company would acquire Acme Robotics.",
@@ -345,19 +328,11 @@ def test_description_never_stands_for_a_name_in_its_own_clause(
             "Acme Robotics unveiled the Zen 2 in May. It uses the Orbit 700.",
             ("Zen 2", "kg:poweredBy", "Orbit 700"),
             "It",
-            marks=gap(
-                "'it' takes the first type it may stand for that has a candidate "
-                "(Organization), whatever the rule needs: nothing comes out"
-            ),
         ),
         pytest.param(
             "Acme Robotics makes robots. Globex acquired it in 2019.",
             ("Acme Robotics", PARENT_OF_INITECH, "Globex"),
             "it",
-            marks=gap(
-                "an object pronoun takes the subject of its own clause (Globex), and the "
-                "relation of Globex with itself is dropped: nothing comes out"
-            ),
         ),
     ],
     ids=[
@@ -435,16 +410,10 @@ def test_resolved_relation_keeps_its_sentence_and_costs_confidence(invented: Inv
         pytest.param(
             "Acme Robotics makes robots. The company was founded by Jane Doe in 2015.",
             ("Acme Robotics", "schema:founder", "Jane Doe"),
-            marks=gap(
-                "the token rule founder-passive reads 'the company' through the discourse "
-                "step and says nothing of it: no kg:resolvedFrom (confidence 0.95, above the "
-                "named sentence's)"
-            ),
         ),
         pytest.param(
             "The Zen 2 is fast. It is powered by the Orbit 700.",
             ("Zen 2", "kg:poweredBy", "Orbit 700"),
-            marks=gap("the token rule powered-by-passive resolves 'It' with no kg:resolvedFrom"),
         ),
     ],
     ids=["token-rule-description", "token-rule-pronoun"],

@@ -166,10 +166,6 @@ def test_which_stands_for_the_noun_its_clause_modifies(invented: Invented) -> No
         pytest.param(
             "Globex, having acquired Initech in 2019, grew fast.",
             PARENT,
-            marks=gap(
-                "a perfect participle clause ('having acquired', advcl VBN) inherits no "
-                "subject: nothing comes out"
-            ),
         ),
     ],
     ids=["passive", "passive-org", "perfect"],
@@ -192,26 +188,14 @@ def test_participle(text: str, triple: Triple, invented: Invented) -> None:
         pytest.param(
             "Globex hopes to buy Initech next year.",
             PARENT,
-            marks=gap(
-                "spaCy lemmatizes 'hopes' as 'hop', and the engine looks up the planning "
-                "lexicon by lemma only: the acquisition comes out with no kg:modality"
-            ),
         ),
         pytest.param(
             "Acme Robotics plans to launch the Zen 3.",
             ("Acme Robotics", "kg:launched", "Zen 3"),
-            marks=gap(
-                "the token rule launched-active gives the launch with no modality and wins "
-                "over the frame rule's planned one (0.85 against 0.68)"
-            ),
         ),
         pytest.param(
             "Globex is expected to acquire Initech next year.",
             PARENT,
-            marks=gap(
-                "an active infinitive under a passive control verb is read as passive: "
-                "Globex becomes the patient of 'acquire' and nothing comes out"
-            ),
         ),
     ],
     ids=[
@@ -325,10 +309,6 @@ def test_coordination_of_buyers_and_bought(invented: Invented) -> None:
     }
 
 
-@gap(
-    "the 'stake' rule (ORG bought 10% of ORG) falls back to its symmetric case when nothing "
-    "is 'of' anything and makes the two buyers partners: ('Globex', 'kg:partner', 'Initech')"
-)
 def test_buying_together_is_not_a_stake_in_each_other(invented: Invented) -> None:
     got = triples(invented("Globex and Initech bought Acme Robotics and Orbitron."))
     assert not {t for t in got if t[1] == "kg:partner"}
@@ -415,11 +395,6 @@ def test_possessive(text: str, triple: Triple, invented: Invented) -> None:
         pytest.param(
             "The Zen 3 from Acme Robotics is fast.",
             ("Acme Robotics", "kg:launched", "Zen 3"),
-            marks=gap(
-                "a proper-noun head gets no preposition roles (frames._noun_roles reads "
-                "prepositions of NOUN members only), so 'PRODUCT from ORG' on a bare name "
-                "gives nothing"
-            ),
         ),
     ],
     ids=["chip-from", "phone-by", "name-from"],
@@ -478,11 +453,6 @@ def test_any_number_of_words_between_the_names(
         pytest.param(
             "Globex bought a controlling stake in Initech.",
             PARENT,
-            marks=gap(
-                "'buy' is no light verb, so the stake noun gets no subject: only "
-                "('Globex', 'kg:relatedTo', 'Initech') with kg:verb 'buy in' comes out "
-                "(the rule's own comment is 'ORG bought a controlling stake in ORG')"
-            ),
         ),
     ],
     ids=[
@@ -532,17 +502,9 @@ def test_title_gives_the_role_and_keeps_the_title(
         "Jane Doe, former CEO of Globex, spoke.",
         pytest.param(
             "Jane Doe resigned as chief executive of Globex in 2020.",
-            marks=gap(
-                "a title under a leaving verb ('resigned as', 'stepped down as') is not "
-                "marked former: kg:ceo comes out with no kg:status"
-            ),
         ),
         pytest.param(
             "Former Globex CEO Jane Doe spoke.",
-            marks=gap(
-                "the function rule role-org-title-person gives the title with no status and "
-                "wins over the frame rule's 'former' one (0.9 against 0.85)"
-            ),
         ),
     ],
     ids=["the-former-of", "possessive-former", "former-of", "resigned-as", "former-org-title"],
@@ -604,10 +566,6 @@ def test_a_name_in_between_is_not_the_subject(invented: Invented) -> None:
         "John Smith runs Globex's robot business.",
         pytest.param(
             "John Smith heads the robot unit of Globex.",
-            marks=gap(
-                "the unit's company is read from a possessive only ('Globex's unit'), not "
-                "from 'of': nothing comes out"
-            ),
         ),
     ],
     ids=["possessive", "of"],
@@ -651,10 +609,6 @@ def test_open_relation_keeps_the_verb(text: str, label: str, invented: Invented)
         pytest.param(
             "Jane Doe uses the Zen 2 every day.",
             ("Jane Doe", "kg:owns", "Zen 2"),
-            marks=gap(
-                "pairs covered by a token rule (here owns-uses-likes) are not known to the "
-                "open relation step: ('Jane Doe', 'kg:relatedTo', 'Zen 2') 'use' comes out too"
-            ),
         ),
     ],
     ids=["acquire", "hire", "overtake", "token-rule"],
