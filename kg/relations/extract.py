@@ -343,14 +343,14 @@ def _frame_relations(
                 ]
             return found
         found = []
-        if (token.lower_ in referring or token.lower_ in partitive) and token.tag_ not in (
-            "NNS",
-            "NNPS",
-        ):
-            # "the Quark 9 chip": a generic head named by its modifiers
+        if token.pos_ == "NOUN" and token.tag_ not in ("NNS", "NNPS"):
+            # "the Quark 9 chip", "the Zen 2 smart lamp": a common noun named by the product
+            # before it ("the Acme kiosk" is not Acme, unless the noun is a company word)
+            generic = token.lower_ in referring or token.lower_ in partitive
             for child in token.children:
                 if child.dep_ in ("compound", "nmod") and child.i in at:
-                    found.append((at[child.i], ""))
+                    if generic or typer(at[child.i])[0] == "Product":
+                        found.append((at[child.i], ""))
                     break
         for child in token.children:
             if child.dep_ == "appos" and child.i in at:
