@@ -14,6 +14,7 @@ from functools import cache
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
+from kg.link import clean_name
 from kg.namespaces import KG, KGR, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes
 from kg.records import Document, Entity, Evidence, Literal, Observation, Relation
 from kg.resources import data_text
@@ -120,8 +121,9 @@ def build_graph(
     for entity in entities:
         node = entity_iri(entity.key)
         add((node, RDF.type, KG[entity.type]))
-        add((node, RDFS.label, RDFLiteral(entity.name)))
-        for alias in entity.aliases:
+        name = clean_name(entity.name)  # a label shows what it says (kg.link.clean_name)
+        add((node, RDFS.label, RDFLiteral(name)))
+        for alias in sorted({clean_name(a) for a in entity.aliases} - {name, ""}):
             add((node, SKOS.altLabel, RDFLiteral(alias)))
         if entity.kind:
             add((node, KG.kind, RDFLiteral(entity.kind)))

@@ -14,6 +14,7 @@ __all__ = [
     "Relation",
     "Literal",
     "Observation",
+    "Skipped",
 ]
 
 
@@ -146,3 +147,11 @@ class Observation:
     period_start: str = ""
     period_end: str = ""
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A source file or folder the build could not read, and why."""
+
+    path: str
+    reason: str
