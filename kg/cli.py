@@ -656,6 +656,33 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
 
 
 @cli.command()
+@graph_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Print at most this many violations (0: all).",
+)
+def validate(graph_path: Path, limit: int) -> None:
+    """Check the graph against its contract: the SHACL shapes in kg/data/shapes.ttl.
+
+    Prints one line per violation (node, property, what the contract asks, the value) and a
+    count; exit status 1 when there is any.
+    """
+    from kg.query import load_graph
+    from kg.validate import format_report, validate_graph
+
+    try:
+        report = validate_graph(load_graph(graph_path))
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(format_report(report, limit=limit or None), nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("name")
 @graph_option
 @click.option(
