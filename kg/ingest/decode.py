@@ -32,7 +32,21 @@ _MAGIC = {
 }
 #: Share of control characters past which decoded bytes are not text.
 _MAX_CONTROL = 0.05
-_LATIN_RANGES = ("Basic Latin", "Latin-1 Supplement", "Latin Extended", "General Punctuation")
+#: Scripts whose text a legacy code page other than cp1252 holds (charset-normalizer's names).
+_OTHER_SCRIPTS = (
+    "Cyrillic",
+    "Greek",
+    "Arabic",
+    "Hebrew",
+    "Thai",
+    "CJK",
+    "Hangul",
+    "Hiragana",
+    "Katakana",
+    "Armenian",
+    "Georgian",
+    "Devanagari",
+)
 
 
 def _utf16_without_mark(data: bytes) -> str | None:
@@ -55,7 +69,7 @@ def _legacy(data: bytes) -> str:
     Latin-1) unless charset-normalizer is confident of a text in another script."""
     best = from_bytes(data).best()
     if best is not None and best.coherence >= 0.25:
-        foreign = [a for a in best.alphabets if not a.startswith(_LATIN_RANGES)]
+        foreign = [a for a in best.alphabets if a.startswith(_OTHER_SCRIPTS)]
         if foreign and "cp1252" not in best.could_be_from_charset:
             return str(best)
     try:

@@ -26,6 +26,9 @@ _BLOCKS = frozenset(
 )
 _CELLS = frozenset({"td", "th"})
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
+#: Stands for a <br> until a block's whitespace is collapsed (the parser turns NUL into U+FFFD,
+#: so no text holds it).
+_BREAK = "\x00"
 
 
 def html_text(source: str) -> str:
@@ -47,10 +50,11 @@ def html_text(source: str) -> str:
     parts: list[str] = []
 
     def end_block() -> None:
-        text = _SPACE.sub(" ", "".join(parts)).strip(" ")
+        lines = [_SPACE.sub(" ", line).strip(" ") for line in "".join(parts).split(_BREAK)]
         parts.clear()
+        text = "\n".join(line for line in lines if line.strip())
         if text:
-            blocks.append(text.replace(" \n ", "\n").replace("\n ", "\n").replace(" \n", "\n"))
+            blocks.append(text)
 
     # an explicit stack, not recursion: documents nest elements thousands deep
     stack: list[tuple[object, bool]] = [(root, False)]
@@ -68,7 +72,7 @@ def html_text(source: str) -> str:
             parts.append(node.text_content or "")  # type: ignore[attr-defined]
             continue
         if tag == "br":
-            parts.append("\n")
+            parts.append(_BREAK)
             continue
         if tag in _BLOCKS:
             end_block()

@@ -58,7 +58,7 @@ def _inline(children: list[Token]) -> str:
             parts.append("\n")
     text = re.sub(r"[ \t]+", " ", "".join(parts))
     if removed:  # "see (https://x)." -> "see."
-        text = re.sub(r" ?\(\s*\)| (?=[.,;:!?])", "", text)
+        text = re.sub(r" ?\(\s*\)| (?=[.,;:!?)])", "", text).replace("( ", "(")
     return text.strip()
 
 

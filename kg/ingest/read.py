@@ -83,7 +83,7 @@ def read_file(path: Path) -> ReadFile:
         raise UnreadableFileError("empty file")
     text = decode(data)
     text, date_text = convert(text.replace("\r\n", "\n") if convert is not _plain else text)
-    if not re.search(r"\w", text):
+    if not re.search(r"[^\W\d_]", text):  # not one letter
         raise UnreadableFileError("no text in it" if data.strip() else "empty file")
     return ReadFile(split_long_lines(text), hashlib.sha256(data).hexdigest(), date_text)
 
