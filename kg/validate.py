@@ -66,7 +66,7 @@ def _short(term: Node | None) -> str:
         text = str(term)
         for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
             if text.startswith(str(namespace)) and len(text) > len(str(namespace)):
-                return f"{prefix}:{text[len(str(namespace)):]}"
+                return f"{prefix}:{text[len(str(namespace)) :]}"
         return f"<{text}>"
     if isinstance(term, RDFLiteral):
         text = str(term)

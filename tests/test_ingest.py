@@ -66,7 +66,10 @@ def test_one_file_in_another_encoding_does_not_stop_the_folder(tmp_path: Path) -
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "binary file (a PNG image), not text"),
         (bytes(range(256)) * 8, "binary file (it holds zero bytes), not text"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "binary file (a PDF file), not text"),
-        (b"\x01\x02\x03\x04\x05\x06abc\x07\x08", "binary file (mostly control characters), not text"),
+        (
+            b"\x01\x02\x03\x04\x05\x06abc\x07\x08",
+            "binary file (mostly control characters), not text",
+        ),
         (b" \n\t\n", "empty file"),
         (b"12 34 -- 56\n", "no text in it"),
     ],
@@ -203,7 +206,9 @@ def _doc_nodes(graph: Graph, texts: dict[str, str]) -> Iterator[tuple[Any, str]]
 
 
 def test_long_lines_are_cut_at_sentence_ends_without_moving_any_offset() -> None:
-    sentences = [f"Jane Roe met Ivan Petrov {i} times, then left; Orbo Labs grew." for i in range(60000)]
+    sentences = [
+        f"Jane Roe met Ivan Petrov {i} times, then left; Orbo Labs grew." for i in range(60000)
+    ]
     text = " ".join(sentences)  # about 3.8 MB, one line
     cut = split_long_lines(text)
     assert len(cut) == len(text)
@@ -374,7 +379,10 @@ def test_show_quotes_the_converted_text(tmp_path: Path, pipelines: Any) -> None:
     result = runner.invoke(cli, ["show", "Jane Roe", "--graph", str(out)])
     assert result.exit_code == 0, result.output
     contexts = re.findall(r"^ +\d+-\d+ +(.*)$", result.stdout, re.M)
-    assert "…Orbo Labs opens in Oslo [Jane Roe] leads Orbo Labs, the company said in a statement (see or).…" in contexts
+    assert (
+        "…Orbo Labs opens in Oslo [Jane Roe] leads Orbo Labs, the company said in a statement"
+        " (see or).…" in contexts
+    )
     assert "…[Jane Roe] met Ana García of Orbo Labs.…" in contexts
 
 

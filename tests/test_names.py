@@ -20,7 +20,10 @@ TEXT = (
     "Ivan \u202ePetrov\u202c founded Kestrel\u200d Dynamics in 2015.\n"
     "Jane Roe met Ivan Petrov in Oslo.\n"
 )
-HIDDEN = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad"
+HIDDEN = (
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\ufeff\u00ad"
+)
 
 
 @pytest.mark.parametrize(
@@ -66,19 +69,26 @@ def test_labels_hold_no_hidden_characters(bidi_out: Path) -> None:
 
 def test_sentences_keep_every_character(bidi_out: Path) -> None:
     graph = Graph().parse(bidi_out / "graph.ttl")
-    sentences = {str(graph.value(st, KG.sentence)) for st in graph.subjects(RDF.type, RDF.Statement)}
+    sentences = {
+        str(graph.value(st, KG.sentence)) for st in graph.subjects(RDF.type, RDF.Statement)
+    }
     assert "Ja\u200bne Roe is the chief executive of Orbo\u2060 Labs." in sentences
 
 
 def test_the_page_shows_hidden_characters_and_never_obeys_them(bidi_out: Path) -> None:
     page = (bidi_out / "graph.html").read_text(encoding="utf-8")
     # the page data is JSON with non-ASCII characters escaped: ⟨ is \u27e8
-    assert "Ja\\u27e8U+200B\\u27e9ne Roe is the chief executive of Orbo\\u27e8U+2060\\u27e9 Labs." in page
+    assert (
+        "Ja\\u27e8U+200B\\u27e9ne Roe is the chief executive of Orbo\\u27e8U+2060\\u27e9 Labs."
+        in page
+    )
     assert "\\u202e" not in page.split("const INVISIBLE", 1)[0].lower()
     assert "\u202e" not in page
 
 
-@pytest.mark.parametrize("query", ["Jane Roe", "Ja\u200bne Roe", "Ivan Petrov", "Ivan \u202ePetrov"])
+@pytest.mark.parametrize(
+    "query", ["Jane Roe", "Ja\u200bne Roe", "Ivan Petrov", "Ivan \u202ePetrov"]
+)
 def test_show_finds_the_clean_name(bidi_out: Path, query: str) -> None:
     result = CliRunner().invoke(cli, ["show", query, "--graph", str(bidi_out)])
     assert result.exit_code == 0, result.output

@@ -38,7 +38,9 @@ def test_kg_validate_on_the_seed_build(seed_out: Path) -> None:
 @pytest.mark.parametrize("corpus", [FIXTURES, DEVCORPUS], ids=["fixtures", "devcorpus"])
 def test_builds_conform(corpus: Path, pipelines: Any) -> None:
     if not corpus.is_dir():
-        pytest.skip(f"{corpus} is not on this machine (the development corpus lives beside the repo)")
+        pytest.skip(
+            f"{corpus} is not on this machine (the development corpus lives beside the repo)"
+        )
     report = validate_graph(build([corpus]).graph)
     assert report.conforms, format_report(report, limit=None)
 
@@ -54,7 +56,7 @@ def _two_classes(g: Graph) -> str:
     person = _first(g, KG.Person)
     g.add((person, RDF.type, KG.Product))
     return (
-        f"kgr:{str(person)[len(str(KGR)):]}: an entity has exactly one of the classes kg:Person,"
+        f"kgr:{str(person)[len(str(KGR)) :]}: an entity has exactly one of the classes kg:Person,"
         " kg:Organization, kg:Product, kg:Market, kg:Event (here also kg:Product)"
     )
 
@@ -63,7 +65,7 @@ def _hidden_label(g: Graph) -> str:
     person = _first(g, KG.Person)
     g.set((person, RDFS.label, Literal("Jane\u202e Roe")))
     return (
-        f"kgr:{str(person)[len(str(KGR)):]}  rdfs:label: an entity has exactly one label: a plain"
+        f"kgr:{str(person)[len(str(KGR)) :]}  rdfs:label: an entity has exactly one label: a plain"
         ' string without control or invisible characters (value "Jane\\u202e Roe")'
     )
 
@@ -72,7 +74,7 @@ def _bad_confidence(g: Graph) -> str:
     statement = _first(g, RDF.Statement)
     g.set((statement, KG.confidence, Literal("1.5", datatype=XSD.decimal)))
     return (
-        f"kgr:{str(statement)[len(str(KGR)):]}  kg:confidence: evidence has one confidence,"
+        f"kgr:{str(statement)[len(str(KGR)) :]}  kg:confidence: evidence has one confidence,"
         ' a decimal in [0, 1] (value "1.5")'
     )
 
@@ -82,7 +84,7 @@ def _short_sentence(g: Graph) -> str:
     start, end = (int(g.value(statement, p)) for p in (KG.start, KG.end))  # type: ignore[arg-type]
     g.set((statement, KG.sentence, Literal("Cut.")))
     return (
-        f"kgr:{str(statement)[len(str(KGR)):]}: the quoted sentence is as long as its offsets say"
+        f"kgr:{str(statement)[len(str(KGR)) :]}: the quoted sentence is as long as its offsets say"
         f" (4 characters, offsets {start}-{end})"
     )
 
@@ -92,7 +94,7 @@ def _wrong_range(g: Graph) -> str:
     g.add((org, KG.launched, market))
     short = str(market)[len(str(KGR)) :]
     return (
-        f"kgr:{str(org)[len(str(KGR)):]}: kg:launched links it to kgr:{short}, which must be a"
+        f"kgr:{str(org)[len(str(KGR)) :]}: kg:launched links it to kgr:{short}, which must be a"
         f" kg:Product (value kgr:{short})"
     )
 
@@ -101,7 +103,7 @@ def _no_label(g: Graph) -> str:
     org = _first(g, KG.Organization)
     g.remove((org, RDFS.label, None))
     return (
-        f"kgr:{str(org)[len(str(KGR)):]}  rdfs:label: an entity has exactly one label: a plain"
+        f"kgr:{str(org)[len(str(KGR)) :]}  rdfs:label: an entity has exactly one label: a plain"
         " string without control or invisible characters"
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = ["html_text"]
 
@@ -57,19 +57,18 @@ def html_text(source: str) -> str:
             blocks.append(text)
 
     # an explicit stack, not recursion: documents nest elements thousands deep
-    stack: list[tuple[object, bool]] = [(root, False)]
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
     while stack:
-        item, closing = stack.pop()
-        node = item  # type: ignore[assignment]
-        tag = node.tag  # type: ignore[attr-defined]
+        node, closing = stack.pop()
+        tag = node.tag
         if closing:
             if tag in _BLOCKS:
                 end_block()
             elif tag in _CELLS:
-                parts.append("\t")
+                parts.append(" ")
             continue
         if tag == "-text":
-            parts.append(node.text_content or "")  # type: ignore[attr-defined]
+            parts.append(node.text_content or "")
             continue
         if tag == "br":
             parts.append(_BREAK)
@@ -78,7 +77,7 @@ def html_text(source: str) -> str:
             end_block()
         stack.append((node, True))
         children = []
-        child = node.child  # type: ignore[attr-defined]
+        child = node.child
         while child is not None:
             children.append(child)
             child = child.next

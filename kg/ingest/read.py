@@ -86,4 +86,3 @@ def read_file(path: Path) -> ReadFile:
     if not re.search(r"[^\W\d_]", text):  # not one letter
         raise UnreadableFileError("no text in it" if data.strip() else "empty file")
     return ReadFile(split_long_lines(text), hashlib.sha256(data).hexdigest(), date_text)
-
