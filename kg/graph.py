@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
 
 from rdflib import Graph, URIRef

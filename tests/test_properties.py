@@ -36,7 +36,7 @@ SENTENCES = [
     "Jane Roe is the chief executive of Orbo Labs.",
     "Ivan Petrov founded Kestrel Dynamics in Oslo in 2015.",
     "Orbo Labs launched the Orbo Pad in March 2021 for $299.",
-    "Kestrel Dynamics had a market share of 12.5% in Norway in Q3 2020, according to Lumen Research.",
+    "Kestrel Dynamics had a market share of 12.5% in Norway in Q3 2020, said Lumen Research.",
     "“Ann Lee joined Brightwave Systems,” she said (in Madrid.",
     'Mr. Tom Finch, who runs Nordvik Energy, met "Jane Roe in Berlin.',
 ]
