@@ -44,7 +44,7 @@ def _folder_files(folder: Path, skip: Callable[[Skipped], None]) -> list[Path]:
         seen.add(real)
         for name in names:
             path = Path(top, name)
-            if path.suffix.lower() in SUFFIXES and not path.is_dir():
+            if path.suffix.lower() in SUFFIXES and path.is_file():  # no pipe, no socket
                 found.append(path)
     return sorted(found)
 
@@ -57,8 +57,10 @@ def _files(source: Path, skip: Callable[[Skipped], None]) -> Iterator[tuple[Path
     if source.is_dir():
         for path in _folder_files(source, skip):
             yield path, path.relative_to(source).as_posix()
-    elif source.exists():
+    elif source.is_file():
         yield source, source.name
+    elif source.exists():
+        skip(Skipped(source.as_posix(), "not a regular file"))
     else:
         raise SourceError(f"{source}: no such file or folder")
 

@@ -392,3 +392,14 @@ def test_labels_of_an_html_build(tmp_path: Path, pipelines: Any) -> None:
     graph = build([tmp_path]).graph
     labels = [str(v) for v in graph.objects(None, RDFS.label)]
     assert labels and not [v for v in labels if "<" in v or "&" in v and ";" in v]
+
+
+def test_a_pipe_is_never_opened(tmp_path: Path) -> None:
+    """Reading a named pipe would wait forever: named, it is skipped; in a folder, ignored."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "good.txt").write_text("Jane Roe is the chief executive of Orbo Labs.\n")
+    assert [Path(d.path).name for d in read_documents([tmp_path])] == ["good.txt"]
+    skipped: list[Skipped] = []
+    with pytest.raises(SourceError):
+        read_documents([tmp_path / "pipe.txt"], on_skip=skipped.append)
+    assert [s.reason for s in skipped] == ["not a regular file"]
