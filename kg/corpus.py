@@ -104,8 +104,8 @@ def read_documents(
         The documents, in a stable order, with unique ids.
 
     Raises:
-        SourceError: a source is missing, nothing could be read, or (``strict``) something
-            would be skipped.
+        SourceError: a source is missing, a metadata sidecar is malformed, nothing could be
+            read, or (``strict``) something would be skipped.
     """
     documents: list[Document] = []
     seen: set[str] = set()
@@ -124,13 +124,10 @@ def read_documents(
         for path, relative in _files(Path(source), skip):
             try:
                 read = read_file(path)
-                metadata = _sidecar(path)
             except UnreadableFileError as exc:
                 skip(Skipped(path.as_posix(), str(exc)))
                 continue
-            except SourceError as exc:  # its metadata file
-                skip(Skipped(path.as_posix(), str(exc)))
-                continue
+            metadata = _sidecar(path)  # a malformed sidecar the user wrote stops the build
             doc_id = _doc_id(relative)
             while doc_id in seen:
                 doc_id = f"{doc_id}_{read.sha256[:6]}"
