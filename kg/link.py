@@ -60,7 +60,7 @@ _FORMAT_OR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def clean_name(text: str) -> str:
-    """A name as it looks: invisible characters (bidi controls, zero-width characters) removed,
+    r"""A name as it looks: invisible characters (bidi controls, zero-width characters) removed,
     control characters and line separators turned into spaces, spaces collapsed.
 
     Only names and labels are cleaned; evidence sentences keep every character.
@@ -74,7 +74,7 @@ def clean_name(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with each invisible or control character written out as ``⟨U+XXXX⟩``, for
+    r"""``text`` with each invisible or control character written out as ``⟨U+XXXX⟩``, for
     showing an evidence sentence as it is without letting it reorder or hide anything.
 
     >>> visible("Jane \u202eeoR\u202c said\tit.")
@@ -99,7 +99,7 @@ def slug(text: str) -> str:
 
 
 def fold(name: str) -> str:
-    """The comparison key of a name: case, hyphens and honorifics do not matter.
+    r"""The comparison key of a name: case, hyphens and honorifics do not matter.
 
     >>> fold("Mi-MIX"), fold("Mr. Lei"), fold("Jane\u202e Roe")
     ('mi mix', 'lei', 'jane roe')
