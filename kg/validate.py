@@ -134,8 +134,8 @@ def validate_graph(graph: Graph) -> Report:
 def format_report(report: Report, *, limit: int | None = 50) -> str:
     """The report as text: one line per violation (at most ``limit``), then a count.
 
-    >>> print(format_report(Report(False, 9, [Violation("kgr:person/x", "rdfs:label",
-    ...                                                  "an entity has exactly one label")])))
+    >>> label = Violation("kgr:person/x", "rdfs:label", "an entity has exactly one label")
+    >>> print(format_report(Report(False, 9, [label])), end="")
     kgr:person/x  rdfs:label: an entity has exactly one label
     1 violation in 9 triples
     """
