@@ -113,6 +113,12 @@ def cli() -> None:
 )
 @click.option("--no-pack", is_flag=True, help="Use no domain pack.")
 @click.option("--no-html", is_flag=True, help="Write graph.ttl and the store only.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop at a file or folder that cannot be read (empty, binary, no permission)"
+    " instead of skipping it.",
+)
 @max_nodes_option
 def build(
     sources: tuple[Path, ...],
@@ -125,13 +131,15 @@ def build(
     packs: tuple[str, ...],
     no_pack: bool,
     no_html: bool,
+    strict: bool,
     max_nodes: int | None,
 ) -> None:
-    """Read SOURCES (.txt/.md files or folders; default: seeds/) and write the graph.
+    """Read SOURCES (.txt/.md/.html files or folders; default: seeds/) and write the graph.
 
     Writes OUT/graph.ttl (Turtle) and OUT/graph.html (an offline interactive page), then prints
     counts of documents, entities per type, relations per predicate, reported figures per
-    metric, and triples.
+    metric, and triples. A file or folder that cannot be read is skipped with a warning and
+    listed at the end; exit status 1 when nothing could be read.
     """
     from kg.packs import DEFAULT_PACKS
     from kg.pipeline import BuildOptions
@@ -150,6 +158,7 @@ def build(
         patterns=patterns,
         rules=rules,
         packs=() if no_pack else packs or DEFAULT_PACKS,
+        strict=strict,
     )
     started = time.perf_counter()
     bar: Any = None
@@ -158,14 +167,23 @@ def build(
         nonlocal bar
         total = sum(len(d.text) for d in documents)
         plural = "s" if len(documents) != 1 else ""
-        bar = click.progressbar(
-            length=total, label=f"Reading {len(documents)} document{plural}", file=sys.stderr
-        )
+        label = f"Reading {len(documents)} document{plural}"
+        if sys.stderr.isatty():
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+        else:
+            bar = _LineProgress(total, label)
         bar.__enter__()
+
+    def on_skip(item: Any) -> None:
+        click.echo(f"warning: skipped {_printable(item.path)}: {item.reason}", err=True)
 
     try:
         result = run_build(
-            sources, options, progress=lambda n: bar.update(n), on_documents=on_documents
+            sources,
+            options,
+            progress=lambda n: bar.update(n),
+            on_documents=on_documents,
+            on_skip=on_skip,
         )
     except KGError as exc:
         raise _fail(exc) from None
@@ -209,8 +227,61 @@ def build(
             for name, count in summary[section].items():
                 click.echo(f"  {name:<{width}} {count:>5}")
     click.echo(f"triples: {len(result.graph)}")
+    if result.skipped:
+        click.echo(f"skipped: {len(result.skipped)}")
+        for item in result.skipped:
+            click.echo(f"  {_printable(item.path)}: {item.reason}")
     seconds = time.perf_counter() - started
     click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]} in {seconds:.1f} s")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control and invisible formatting characters written as ``\\u202e``, so a
+    file name cannot move the cursor or reorder the line it is printed in."""
+    import unicodedata
+
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        else ch
+        for ch in text
+    )
+
+
+class _LineProgress:
+    """Progress off a terminal (a log, a pipe): a plain line every few seconds on stderr, with
+    the share done and an estimate of the time left, and no control characters."""
+
+    def __init__(self, total: int, label: str, every: float = 5.0) -> None:
+        self.total, self.label, self.every = total, label, every
+        self.done = 0
+        self.started = self.last = time.monotonic()
+
+    def _line(self, now: float) -> None:
+        share = self.done / self.total if self.total else 1.0
+        elapsed = now - self.started
+        left = f", about {elapsed / share - elapsed:.0f} s left" if 0 < share < 1 else ""
+        click.echo(
+            f"{self.label}: {self.done:,} of {self.total:,} characters ({share:.0%}),"
+            f" {elapsed:.0f} s{left}",
+            err=True,
+        )
+        self.last = now
+
+    def __enter__(self) -> _LineProgress:
+        self._line(self.started)
+        return self
+
+    def update(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self._line(now)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.done and exc[0] is None:
+            self.done = self.total
+            self._line(time.monotonic())
 
 
 def _parse_param(value: str) -> tuple[str, Any]:
@@ -605,6 +676,33 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(format_report(report, details=not brief), nl=False)
+
+
+@cli.command()
+@graph_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Print at most this many violations (0: all).",
+)
+def validate(graph_path: Path, limit: int) -> None:
+    """Check the graph against its contract: the SHACL shapes in kg/data/shapes.ttl.
+
+    Prints one line per violation (node, property, what the contract asks, the value) and a
+    count; exit status 1 when there is any.
+    """
+    from kg.query import load_graph
+    from kg.validate import format_report, validate_graph
+
+    try:
+        report = validate_graph(load_graph(graph_path))
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(format_report(report, limit=limit or None), nl=False)
+    if not report.conforms:
+        sys.exit(1)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ __all__ = [
     "KGError",
     "ModelNotFoundError",
     "SourceError",
+    "UnreadableFileError",
     "GraphLoadError",
     "QuerySyntaxError",
     "QueryNotFoundError",
@@ -93,3 +94,8 @@ class AmbiguousEntityError(KGError):
 
 class AnalysisError(KGError):
     """An analysis cannot run as asked: an unknown measure, type or format, or a bad depth."""
+
+
+class UnreadableFileError(SourceError):
+    """One source file cannot be read as a document (unreadable, empty, binary, no text); the
+    build skips it (``--strict``: stops). The message is the reason, without the path."""

@@ -19,6 +19,7 @@ __all__ = [
     "Literal",
     "Observation",
     "Chunk",
+    "Skipped",
 ]
 
 
@@ -162,3 +163,9 @@ class Chunk:
     base: int
     heading: bool = False
     mentions: list[Mention] = field(default_factory=list)
+@dataclass(frozen=True)
+class Skipped:
+    """A source file or folder the build could not read, and why."""
+
+    path: str
+    reason: str

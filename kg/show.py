@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.errors import KGError
-from kg.link import fold
+from kg.link import fold, visible
 from kg.namespaces import ENTITY_TYPES, KG, SDO
 
 __all__ = ["EntityNotFoundError", "EntityView", "find_entity", "describe", "format_entity"]
@@ -148,15 +148,18 @@ def describe(graph: Graph, iri: URIRef) -> EntityView:
 
 
 def _context(path: str, start: int, end: int, width: int = 60) -> str:
-    """The text around a mention, read from the document when it is at hand."""
+    """The text around a mention, read from the document when it is at hand (as the build read
+    it: decoded, Markdown and HTML converted to their text, which the offsets point into)."""
+    from kg.ingest import read_file
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError:
+        text = read_file(Path(path)).text
+    except (OSError, KGError):
         return ""
     left = text[max(0, start - width) : start]
     right = text[end : end + width]
     snippet = f"{left}[{text[start:end]}]{right}"
-    return "…" + " ".join(snippet.split()) + "…"
+    return "…" + visible(" ".join(snippet.split())) + "…"
 
 
 def format_entity(view: EntityView, *, limit: int = 5) -> str:
@@ -176,7 +179,7 @@ def format_entity(view: EntityView, *, limit: int = 5) -> str:
     lines.append(f"  relations: {len(view.relations)}")
     for line, sentence, path, rule in view.relations:
         lines.append(f"    {line}")
-        lines.append(f"      “{sentence}” ({path}; rule {rule})")
+        lines.append(f"      “{visible(sentence)}” ({path}; rule {rule})")
     if view.figures:
         lines.append(f"  figures:   {len(view.figures)}")
         lines += [f"    {figure}" for figure in view.figures]
