@@ -87,7 +87,7 @@ def read_documents(sources: Iterable[Path]) -> list[Document]:
             documents.append(
                 Document(
                     id=doc_id,
-                    path=path.as_posix(),
+                    path=relative,  # never where the root is: no local path in the outputs
                     text=text,
                     sha256=hashlib.sha256(data).hexdigest(),
                     date=document_date(text, _sidecar(path)),

@@ -43,13 +43,14 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
-    """What a build produced."""
+    """What a build produced, and from which ``sources`` (as given)."""
 
     documents: list[Document]
     entities: list[Entity]
     relations: list[Relation]
     observations: list[Observation]
     graph: Graph = field(repr=False)
+    sources: tuple[Path, ...] = ()
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts: documents, entities per type, relations per predicate."""
@@ -124,4 +125,4 @@ def build(
         on_documents(documents)
     entities, relations, observations = extract(documents, options, progress)
     graph = build_graph(documents, entities, relations, observations)
-    return BuildResult(documents, entities, relations, observations, graph)
+    return BuildResult(documents, entities, relations, observations, graph, tuple(sources))
