@@ -310,11 +310,11 @@ def _watchdog(seconds: float) -> Any:
 
 def _writable_store(path: Path) -> Any:
     from kg.errors import GraphLoadError
-    from kg.store import STORE_DIR, is_store, open_store
+    from kg.store import is_store, locate, open_store
 
-    for candidate in (path, path / STORE_DIR):
-        if is_store(candidate):
-            return open_store(candidate, writable=True)
+    found = locate(path)
+    if is_store(found):
+        return open_store(found, writable=True)
     raise GraphLoadError(f"{path}: --allow-update needs a store (a store or build folder)")
 
 
