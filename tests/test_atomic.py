@@ -294,3 +294,40 @@ def test_export_replaces_the_build_folders_page_link_and_keeps_the_build(
     assert again.returncode == 0, again.stderr
     assert (out / "graph.html").is_symlink()
     assert FOUNDER["b"] in (out / "graph.html").read_text(encoding="utf-8")
+
+
+def test_serve_follows_a_new_build(corpora: dict[str, Path], tmp_path: Path) -> None:
+    """`kg serve --graph OUT` answers from the build switched in last, never from a mix."""
+    import re
+    import urllib.parse
+    import urllib.request
+
+    out = tmp_path / "out"
+    assert kg(*build_args(corpora["a"], out)).returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--graph", str(out), "--port", "0"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    try:
+        found = re.search(r"at (http://[\d.]+:\d+/) ", process.stderr.readline())
+        assert found, "kg serve did not start"
+        query = "SELECT ?f WHERE { ?o schema:founder/rdfs:label ?f }"
+        url = found.group(1) + "sparql?" + urllib.parse.urlencode({"query": query})
+
+        def ask() -> str:
+            request = urllib.request.Request(url, headers={"Accept": "text/csv"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return str(response.read().decode("utf-8"))
+
+        assert FOUNDER["a"] in ask()
+        assert kg(*build_args(corpora["b"], out)).returncode == 0
+        for _ in range(4):  # each of the two workers notices the new build on its next query
+            answer = ask()
+            assert FOUNDER["b"] in answer and FOUNDER["a"] not in answer
+    finally:
+        process.terminate()
+        process.wait(10)
