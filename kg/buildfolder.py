@@ -203,22 +203,26 @@ def write(
     with locked(out, str(out)):
         _check_links(out)
         previous = current_generation(out)
-        _clean(out, keep={previous.name} if previous else set())
-        gen = _new_generation(out)
-        outputs = _write_generation(result, gen, html=html, page=page or {})
-        manifest = Manifest(
-            generation=gen.name,
-            previous=previous.name if previous else None,
-            created=datetime.now(UTC).isoformat(timespec="seconds"),
-            roots=source_roots(result.sources),
-            documents=len(result.documents),
-            outputs=tuple(outputs),
-        )
-        write_text(gen / MANIFEST, manifest.to_json())
-        fsync_dir(gen)
-        _switch(out, gen.name)
-        _link_documented_paths(out, outputs)
-        _clean(out, keep={gen.name, previous.name} if previous else {gen.name})
+        try:
+            _clean(out, keep={previous.name} if previous else set())
+            gen = _new_generation(out)
+            outputs = _write_generation(result, gen, html=html, page=page or {})
+            manifest = Manifest(
+                generation=gen.name,
+                previous=previous.name if previous else None,
+                created=datetime.now(UTC).isoformat(timespec="seconds"),
+                roots=source_roots(result.sources),
+                documents=len(result.documents),
+                outputs=tuple(outputs),
+            )
+            write_text(gen / MANIFEST, manifest.to_json())
+            fsync_dir(gen)
+            _switch(out, gen.name)
+            _link_documented_paths(out, outputs)
+            _clean(out, keep={gen.name, previous.name} if previous else {gen.name})
+        except OSError as exc:  # a full disk, no permission, no symbolic links here ...
+            where = exc.filename if exc.filename is not None else out
+            raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from None
     return [out / name for name in LINKS if name in outputs]
 
 

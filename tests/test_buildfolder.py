@@ -13,10 +13,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from kg.buildfolder import MANIFEST, current_generation, manifest_of, source_roots
+from kg.atomic import locked
+from kg.buildfolder import (
+    MANIFEST,
+    current_generation,
+    generations,
+    manifest_of,
+    source_roots,
+    write,
+)
+from kg.errors import OutputError
 from kg.namespaces import KG
+from kg.pipeline import BuildResult
 from kg.store import open_oxigraph
 
 DOCUMENTS = {
@@ -146,3 +156,33 @@ def test_source_roots_of_files_and_folders(tmp_path: Path) -> None:
     (tmp_path / "news").mkdir()
     roots = source_roots([tmp_path / "news", tmp_path / "a.txt", tmp_path / "news"])
     assert roots == (str(tmp_path / "news"), str(tmp_path))
+
+
+def empty_build() -> BuildResult:
+    graph = Graph()
+    graph.add((URIRef("urn:x:a"), URIRef("urn:x:p"), URIRef("urn:x:b")))
+    return BuildResult([], [], [], [], graph, ())
+
+
+def test_a_build_into_a_folder_another_build_is_writing_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with locked(out, "the other build"), pytest.raises(OutputError, match="another kg process"):
+        write(empty_build(), out, html=False)
+    assert list(out.iterdir()) == []
+
+
+def test_builds_keep_the_current_and_the_previous_generation(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for _ in range(4):
+        assert write(empty_build(), out, html=False) == [out / "graph.ttl", out / "store"]
+    assert [g.name for g in generations(out)] == ["gen-000003", "gen-000004"]
+    manifest = manifest_of(out / "current")
+    assert manifest is not None and manifest.previous == "gen-000003"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "current",
+        "gen-000003",
+        "gen-000004",
+        "graph.ttl",
+        "store",
+    ]
