@@ -349,7 +349,13 @@ class Sources:
                 f"note: {changed[0]} changed since the build; its context may not match"
             )
             return changed[1].decode("utf-8-sig", errors="replace")
-        where = " or ".join(str(b) for b in bases)
+        if not self.roots:
+            self.notes.append(
+                f"note: {path} is not in this folder, and the graph records no source folder"
+                " (give the build folder as --graph); showing offsets only"
+            )
+            return None
+        where = " or ".join(self.roots)
         self.notes.append(
             f"note: {path} is no longer in {where} (moved or deleted since the build?);"
             " showing offsets only"
