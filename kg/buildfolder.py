@@ -204,8 +204,9 @@ def write(
         _check_links(out)
         previous = current_generation(out)
         try:
+            gen = _next_generation(out)
             _clean(out, keep={previous.name} if previous else set())
-            gen = _new_generation(out)
+            gen.mkdir()
             outputs = _write_generation(result, gen, html=html, page=page or {})
             manifest = Manifest(
                 generation=gen.name,
@@ -240,11 +241,11 @@ def _check_links(out: Path) -> None:
             raise OutputError(f"{entry}: is a folder; not replacing it")
 
 
-def _new_generation(out: Path) -> Path:
+def _next_generation(out: Path) -> Path:
+    """The next generation's folder: numbered past every one there, unfinished ones
+    included, so the build after a killed one never takes its name."""
     numbers = [int(g.name[4:]) for g in generations(out)]
-    gen = out / f"gen-{max(numbers, default=0) + 1:06d}"
-    gen.mkdir()
-    return gen
+    return out / f"gen-{max(numbers, default=0) + 1:06d}"
 
 
 def _write_generation(
