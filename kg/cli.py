@@ -71,7 +71,7 @@ def cli() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     default=DEFAULT_OUT,
     show_default=True,
-    help="Folder for graph.ttl and graph.html.",
+    help="Build folder for graph.ttl, store/ and graph.html (each build swapped in whole).",
 )
 @click.option(
     "--model",
@@ -136,10 +136,12 @@ def build(
 ) -> None:
     """Read SOURCES (.txt/.md/.html files or folders; default: seeds/) and write the graph.
 
-    Writes OUT/graph.ttl (Turtle) and OUT/graph.html (an offline interactive page), then prints
-    counts of documents, entities per type, relations per predicate, reported figures per
-    metric, and triples. A file or folder that cannot be read is skipped with a warning and
-    listed at the end; exit status 1 when nothing could be read.
+    Writes OUT/graph.ttl (Turtle), the store OUT/store/ and OUT/graph.html (an offline
+    interactive page) as one new generation of the build folder, switched in at once, then
+    prints counts of documents, entities per type, relations per predicate, reported figures
+    per metric, and triples. A file or folder that
+    cannot be read is skipped with a warning and listed at the end; exit status 1 when nothing
+    could be read.
     """
     from kg.packs import DEFAULT_PACKS
     from kg.pipeline import BuildOptions
@@ -190,29 +192,15 @@ def build(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ttl = out_dir / "graph.ttl"
-    result.graph.serialize(destination=ttl, format="turtle", encoding="utf-8")
-    from kg.store import STORE_DIR, write_store
+    from kg.buildfolder import write
 
     try:
-        written = [str(ttl), str(write_store(ttl, out_dir / STORE_DIR))]
+        written = [
+            str(p)
+            for p in write(result, out_dir, html=not no_html, page=_page_max_nodes(max_nodes))
+        ]
     except KGError as exc:
         raise _fail(exc) from None
-    if not no_html:
-        from kg.query import load_graph
-        from kg.visualize import write_html
-
-        try:
-            page = write_html(
-                load_graph(out_dir),  # the store just written, as kg export reads it
-                out_dir / "graph.html",
-                title="kg: " + ", ".join(map(str, sources)),
-                **_page_max_nodes(max_nodes),
-            )
-        except KGError as exc:
-            raise _fail(exc) from None
-        written.append(str(page))
     summary = result.summary()
     width = max([20, *(len(n) for group in summary.values() for n in group)])
     counts = {
@@ -409,11 +397,11 @@ def _watchdog(seconds: float) -> Any:
 
 def _writable_store(path: Path) -> Any:
     from kg.errors import GraphLoadError
-    from kg.store import STORE_DIR, is_store, open_store
+    from kg.store import is_store, locate, open_store
 
-    for candidate in (path, path / STORE_DIR):
-        if is_store(candidate):
-            return open_store(candidate, writable=True)
+    found = locate(path)
+    if is_store(found):
+        return open_store(found, writable=True)
     raise GraphLoadError(f"{path}: --allow-update needs a store (a store or build folder)")
 
 
@@ -431,16 +419,18 @@ def _writable_store(path: Path) -> Any:
 def load(files: tuple[Path, ...], store_dir: Path) -> None:
     """Import RDF FILES into a store, streaming, with a progress bar on stderr.
 
+    All or nothing: the files are loaded into a copy of the store that is swapped in whole.
+
     Formats by suffix: .ttl, .nt, .nq, .trig, .jsonld/.json, .rdf/.xml/.owl, .n3. Graph names
     of N-Quads and TriG are dropped: everything lands in the default graph.
     """
-    from kg.store import load_files
+    from kg.store import load as load_store
 
     started = time.perf_counter()
     total = sum(f.stat().st_size for f in files if f.is_file())
     try:
         with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
-            size = load_files(list(files), store_dir, progress=bar.update)
+            size = load_store(list(files), store_dir, progress=bar.update)
     except KGError as exc:
         raise _fail(exc) from None
     seconds = time.perf_counter() - started
@@ -713,17 +703,15 @@ def validate(graph_path: Path, limit: int) -> None:
 )
 def show(name: str, graph_path: Path, limit: int) -> None:
     """Print the entity NAME (any alias): type, aliases, mentions, sentences and relations."""
-    from kg.query import load_graph
-    from kg.show import describe, find_entity, format_entity
+    from kg.show import show as run_show
 
     try:
-        graph = load_graph(graph_path)
-        for i, iri in enumerate(find_entity(graph, name)):
-            if i:
-                click.echo()
-            click.echo(format_entity(describe(graph, iri), limit=limit), nl=False)
+        text, notes = run_show(graph_path, name, limit=limit)
     except KGError as exc:
         raise _fail(exc) from None
+    for note in notes:
+        click.echo(note, err=True)
+    click.echo(text, nl=False)
 
 
 # The analytics commands (kg/analyze.py). Their choices are spelt out here so that `kg --help`

@@ -135,7 +135,7 @@ def read_documents(
             documents.append(
                 Document(
                     id=doc_id,
-                    path=path.as_posix(),
+                    path=relative,  # never where the root is: no local path in the outputs
                     text=read.text,
                     sha256=read.sha256,
                     date=document_date(read.date_text, metadata),

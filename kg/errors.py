@@ -15,6 +15,7 @@ __all__ = [
     "QueryRefusedError",
     "RuleFileError",
     "ExportError",
+    "OutputError",
     "AmbiguousEntityError",
     "AnalysisError",
 ]
@@ -86,6 +87,11 @@ class QueryRefusedError(KGError):
 
 class ExportError(KGError):
     """An export could not be written: the output path is unwritable or of the wrong kind."""
+
+
+class OutputError(KGError):
+    """A build folder or store cannot be written: another process is writing it, or the
+    previous write was interrupted and cannot be undone."""
 
 
 class AmbiguousEntityError(KGError):

@@ -49,7 +49,7 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
-    """What a build produced."""
+    """What a build produced, and from which ``sources`` (as given)."""
 
     documents: list[Document]
     entities: list[Entity]
@@ -57,6 +57,7 @@ class BuildResult:
     observations: list[Observation]
     graph: Graph = field(repr=False)
     skipped: list[Skipped] = field(default_factory=list)
+    sources: tuple[Path, ...] = ()
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts: documents, entities per type, relations per predicate."""
@@ -145,4 +146,6 @@ def build(
         on_documents(documents)
     entities, relations, observations = extract(documents, options, progress)
     graph = build_graph(documents, entities, relations, observations)
-    return BuildResult(documents, entities, relations, observations, graph, skipped)
+    return BuildResult(
+        documents, entities, relations, observations, graph, skipped, tuple(sources)
+    )

@@ -29,7 +29,9 @@ class Document:
 
     Attributes:
         id: stable identifier, derived from the path relative to its source root.
-        path: the path as given to the build (POSIX form).
+        path: the path relative to its source root (POSIX form): a folder given to the build
+            is its own root, a file given is relative to its folder. The root itself is
+            recorded in the build folder's manifest only (:mod:`kg.buildfolder`).
         text: the full text, exactly as read (UTF-8).
         sha256: hex digest of the file's bytes.
         date: the document's own date when known.

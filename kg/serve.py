@@ -132,11 +132,16 @@ def negotiate(kind: str, accept: str | None, wanted: str | None = None) -> str |
 
 
 def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
-    """Hold the graph open and answer ``(query, accept, wanted)`` jobs until the pipe closes."""
+    """Hold the graph open and answer ``(query, accept, wanted)`` jobs until the pipe closes.
+
+    A build folder is reopened when a new build has been switched in since the last job.
+    """
     from kg.query import load_graph
+    from kg.store import locate
 
     try:
-        graph = load_graph(Path(graph_path))
+        found = locate(Path(graph_path))
+        graph = load_graph(found)
     except KGError as exc:
         conn.send(("error", str(exc)))
         return
@@ -146,6 +151,12 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
             job = conn.recv()
         except EOFError:
             return
+        try:
+            latest = locate(Path(graph_path))
+            if latest != found:
+                graph, found = load_graph(latest), latest
+        except KGError:
+            pass  # keep answering from the build already open
         try:
             answer = _answer(graph, max_rows, *job)
         except Exception as exc:  # a bug must cost one request, not the worker
