@@ -264,7 +264,7 @@ def _merge_short_org_names(groups: dict[str, list[Mention]], types: dict[str, st
     names ("Acme" joins "Acme Labs", see :func:`kg.mentions.shapes.corporate_words`)."""
     words = corporate_words()
     orgs = [key for key in groups if types.get(key) == "Organization" and " " in key]
-    for key in [k for k in groups if " " not in k and types.get(k) == "Organization"]:
+    for key in [k for k in groups if " " not in k and types.get(k) != "Market"]:
         owners = [
             other
             for other in orgs

@@ -185,7 +185,7 @@ def test_stats_agree_with_sparql(runner: CliRunner, seed_out: Path, seed_graph: 
     assert found["density"] == pytest.approx(relations / (entities * (entities - 1)), abs=1e-6)
     degree = found["degree"]
     assert sum(degree["histogram"].values()) == entities
-    assert degree["histogram"]["0"] == found["components"]["isolated"] == 42
+    assert degree["histogram"]["0"] == found["components"]["isolated"] == 43
     assert degree["max"] == 43  # Xiaomi's relations, as `kg rank --by degree` says
     assert degree["mean"] == pytest.approx(2 * relations / entities, abs=1e-6)
     # every component but the isolated entities and the largest one has 2 to 86 entities
@@ -199,8 +199,8 @@ def test_stats_table_and_csv(runner: CliRunner, seed_out: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "documents: 5"
     assert "  kg:operatesIn                11" in lines
-    assert any(line.startswith("components: 44 (largest 87 entities") for line in lines)
-    assert "degree: min 0, median 1, mean 1.86, max 43" in lines
+    assert any(line.startswith("components: 45 (largest 87 entities") for line in lines)
+    assert "degree: min 0, median 1, mean 1.85, max 43" in lines
     rows = _csv(runner, seed_out, "stats")
     table = {(r["section"], r["name"]): r["value"] for r in rows}
     assert table["documents", ""] == "5"
@@ -543,7 +543,7 @@ def test_communities_table(runner: CliRunner, seed_out: Path) -> None:
     assert lines[2].split()[:4] == ["1", "24", "Xiaomi", "(43),"]
     assert lines[2].endswith(" and 22 more")
     assert lines[-1] == (
-        "+ 42 entities without relations, a community each (--format json lists every member)"
+        "+ 43 entities without relations, a community each (--format json lists every member)"
     )
 
 

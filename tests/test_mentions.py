@@ -126,7 +126,7 @@ def test_a_one_word_speaker_who_speaks_is_a_person(names: Callable[..., Names]) 
     ("text", "name"),
     [
         ("Kestrel showed its robots at Orbo Expo 2025 in Lyon.", "Orbo Expo 2025"),
-        ("Kestrel unveiled the phone at its Zentra Live keynote in Lyon.", "Zentra Live"),
+        ("Kestrel unveiled the phone at its Zentra Live event in Lyon.", "Zentra Live"),
         ("Kestrel first showed the robot at its Made by Kestrel event.", "Made by Kestrel"),
         ("Since Kestrel Robotics's IPO in 2019, the shares have doubled.", "Kestrel Robotics IPO"),
         ("Sales at Kestrel doubled on Black Friday.", "Black Friday"),
@@ -156,13 +156,13 @@ def test_an_event_name_holds_no_other_mention(names: Callable[..., Names]) -> No
     ("text", "name"),
     [
         ("Shoppers bought the phone on Zorbix.com during the sale.", "Zorbix.com"),
-        ("The robot is made by Kestrel Inc. in Ohio.", "Kestrel"),
+        ("The robot is made by Kestrel Inc. in Ohio.", "Kestrel Inc"),
         ("Zentrix, a Lyon-based startup, makes drones.", "Zentrix"),
         ("The chips come from Ruritania's Orbix, which makes memory.", "Orbix"),
         ("Drones are also sold by the fashion retailer Zalvo in Lyon.", "Zalvo"),
         ("Prices rose, according to Zentara, whose survey covered shipments.", "Zentara"),
         ("Kestrel Robotics, led by Mara Quint, raised money.", "Kestrel Robotics"),
-        ("In 2020 the robot maker was sold to Orbo Limited for $2 billion.", "Orbo"),
+        ("In 2020 the robot maker was sold to Orbo Limited for $2 billion.", "Orbo Limited"),
     ],
 )
 def test_organizations_from_their_cues(

@@ -62,8 +62,8 @@ def named_events(doc: Doc) -> Iterator[Span]:
     """A name before an event noun, after an owner: "its Orbo Live event", "Acme's Made by
     Orbo keynote", "their Orbo for Ruritania event"."""
     for token in doc:
-        if token.lower_ not in _EVENT_NOUNS or token.i == 0:
-            continue
+        if token.text not in _EVENT_NOUNS or token.i == 0:
+            continue  # a capitalized "Expo" is part of the name: "Orbo Expo"
         start = token.i
         while start > 0 and (
             doc[start - 1].text[:1].isupper()

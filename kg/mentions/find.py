@@ -168,11 +168,6 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 type_, source = cue, "cue"
             if type_ == "Market" and name.isupper() and len(name) > 3 and not canonical:
                 canonical = name.title()  # a dateline: "SPRINGFIELD –"
-            if type_ == "Organization" and not canonical and legal_form(span[-1].text):
-                short = span
-                while len(short) > 1 and legal_form(short[-1].text):
-                    short = short[:-1]
-                canonical = normalize_name(short.text) if short != span else ""
         if type_ == "Person" and any(ch.isdigit() for ch in span.text):
             continue
         mentions.append(
@@ -255,8 +250,10 @@ def _events(
     """Named events and share offerings; a name inside an event's name is no mention of its
     own ("Made by Orbo" holds no Orbo), but the company of an offering is."""
     found: list[Mention] = []
+    events_at = [(m.start, m.end) for m in mentions if m.type == "Event"]
     for span in named_events(doc):
-        if keep(span.text, "rule"):
+        start, end = base + span.start_char, base + span.end_char
+        if keep(span.text, "rule") and not any(a <= start and end <= b for a, b in events_at):
             found.append(make_mention(document, base, span, "Event", "rule", heading))
     for start, end, name in offering_events(document.text, mentions):
         offering = doc.char_span(start - base, end - base, alignment_mode="expand")

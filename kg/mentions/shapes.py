@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kg.mentions.names import trim
+from kg.mentions.words import cues
 from kg.resources import read_lines
 
 if TYPE_CHECKING:
@@ -31,26 +32,33 @@ _MODEL = re.compile(r"^(?![QH][1-4]$)(?!FY\d)[A-Z]{1,4}\d{1,5}[A-Z]{0,3}\+?$")
 _AMOUNT_WORDS = {"million", "billion", "thousand", "%", "percent", "units", "users", "per"}
 _VERSION = re.compile(r"^(?!(?:19|20)\d\d$)(?:\d{1,2}(?:\.\d)?|[A-Z]{1,2}\d{1,4}[A-Za-z]?)$")
 
-_MAKER_NOUNS = {"module", "chip", "chipset", "processor", "soc", "platform", "modem", "sensor"}
-#: Generic nouns after a product line: "Orbo smartphones" names the line "Orbo".
-_LINE_NOUNS = {"smartphones", "smartphone", "phones", "phone", "line", "brand", "devices"}
+#: Generic nouns after a product line besides product nouns: "the Orbo line".
+_LINE_WORDS = {"line", "brand", "range", "family"}
 
 
 def split_maker(ent: Span) -> list[tuple[Span, str]]:
-    """ "the Acme Orbo module": a maker's name, then its product's, before a noun that says
-    what the product is."""
+    """ "the Acme Orbo module": a maker's name, then its part's, before a noun that says what
+    kind of part it is (``component_nouns`` in ``kg/data/rules/cues.json``)."""
     doc = ent.doc
     span = trim(ent)
     if span is None or ent.label_ != "ORG" or len(span) < 2 or span.end >= len(doc):
         return []
-    if doc[span.end].lower_ not in _MAKER_NOUNS or not all(t.pos_ == "PROPN" for t in span):
+    if doc[span.end].lower_ not in cues()["component_nouns"]:
+        return []
+    if not all(t.pos_ == "PROPN" for t in span):
         return []
     return [(span[:1], "Organization"), (span[1:], "Product")]
 
 
+def _product_noun(word: str) -> bool:
+    """A noun that says what kind of product something is, singular or plural ("drones")."""
+    nouns = cues()["product_nouns"]
+    return word in nouns or word.endswith("s") and word[:-1] in nouns
+
+
 def strip_line_noun(span: Span) -> Span:
-    """ "Orbo phones" as a product line is "Orbo"."""
-    if len(span) > 1 and span[-1].lower_ in _LINE_NOUNS:
+    """ "Orbo phones" or "the Orbo line" as a product line is "Orbo"."""
+    if len(span) > 1 and (span[-1].lower_ in _LINE_WORDS or _product_noun(span[-1].lower_)):
         return span[:-1]
     return span
 
