@@ -405,14 +405,38 @@ def load(files: tuple[Path, ...], store_dir: Path) -> None:
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Queries run at once, each in its own process.",
+    help="Fast lane: queries run at once, each in its own process.",
+)
+@click.option(
+    "--slow-workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Slow lane: queries past --budget that may go on running, at a lower CPU priority;"
+    " past that, 503.",
+)
+@click.option(
+    "--budget",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Seconds a query may run in the fast lane before it moves to the slow lane.",
 )
 @click.option(
     "--queue",
-    default=8,
+    default=256,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Queries that may wait for a free worker; past that, 503 at once.",
+    help="Queries that may wait for a fast worker; past that, 503 at once.",
+)
+@click.option(
+    "--max-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MB",
+    help="Megabytes a worker may hold; past that its query is stopped (503). 0: no limit.",
 )
 @click.option(
     "--max-rows",
@@ -428,13 +452,17 @@ def serve(
     port: int,
     timeout: float,
     workers: int,
+    slow_workers: int,
+    budget: float,
     queue: int,
+    max_memory: int,
     max_rows: int,
     cors: str | None,
 ) -> None:
     """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and a query page at /.
 
     SERVICE, FROM, LOAD and updates are refused (403); a query past --timeout is stopped (503).
+    A query still running after --budget moves to the slow lane, so cheap ones keep flowing.
     """
     import signal
 
@@ -446,7 +474,10 @@ def serve(
         port=port,
         timeout=timeout,
         workers=workers,
+        slow_workers=slow_workers,
+        budget=budget,
         backlog=queue,
+        max_memory=max_memory,
         max_rows=max_rows,
         cors=cors,
     )
