@@ -35,6 +35,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "required_params",
     "resident_bytes",
+    "query_tokens",
 ]
 
 #: Local names that a prefixed name can carry as they are (no "/", no final ".").
@@ -172,6 +173,15 @@ _OUTSIDE = {
 }
 #: Keywords that only SPARQL Update has.
 _UPDATE = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens of ``text``, as the SPARQL grammar reads them, without space and comments.
+
+    >>> query_tokens('ASK { ?s  rdfs:label "a # b" } # done')
+    ['ASK', '{', '?s', 'rdfs:label', '"a # b"', '}']
+    """
+    return [m.group() for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
 
 
 def _words(text: str) -> Iterator[tuple[str, str]]:

@@ -25,6 +25,7 @@ import queue
 import socket
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
@@ -76,8 +77,18 @@ HEADER_SECONDS, BODY_SECONDS, SEND_SECONDS = 10.0, 30.0, 30.0
 _DRAIN_SECONDS, _DRAIN_BYTES = 5.0, 64 << 20
 #: Connections the kernel holds for the server while every thread is busy accepting.
 LISTEN_BACKLOG = 1024
-#: The CPU priority (nice value) of the slow lane's workers.
-SLOW_NICE = 10
+#: The CPU priority (nice value) of the slow lane's workers where Linux's SCHED_IDLE (CPU time
+#: only when no one else wants it) is missing.
+SLOW_NICE = 19
+#: Seconds a cheap query takes at most: past them a query holds its fast worker for the rest
+#: of the budget only while no more than half the fast lane is held so.
+LINGER = 0.05
+#: Workers started ahead, to take the place of a fast worker gone to the slow lane (or
+#: killed) at once, or to run a query in the slow lane.
+SPARES = 2
+#: Queries remembered as slow (the latest): the next time, one goes straight to the slow lane
+#: (or is refused at once when it is busy) without spending the fast lane's budget.
+KNOWN_SLOW = 1000
 
 
 @dataclass(frozen=True)
@@ -257,16 +268,23 @@ class _Pool:
         # Workers are forked from a server process that has imported what they need: a new
         # worker is ready in milliseconds, so one can be replaced for every slow query.
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["kg.serve", "kg.query", "kg.store", "oxrdflib"])
+        preload = ["kg.cli", "kg.serve", "kg.query", "kg.store", "oxrdflib"]
+        self._context.set_forkserver_preload([*preload, "rdflib.plugins.sparql.parser"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._spares: queue.Queue[_Worker] = queue.Queue()
         self._waiting = 0
         self._slow = 0
+        self._lingering = 0
+        self._slow_waiting = 0
+        self._slow_free = threading.Condition()
+        self._known_slow: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
         try:
             for _ in range(options.workers):
-                worker = self._start()
-                self._idle.put(worker)
+                self._idle.put(self._start())
+            for _ in range(SPARES):
+                self._spares.put(self._start())
         except KGError:
             self.close()
             raise
@@ -278,10 +296,33 @@ class _Pool:
         return worker
 
     def _add(self) -> None:
+        """Give the fast lane a worker in place of one gone: a spare at once, if there is one,
+        and a new spare in its place."""
         try:
-            self._idle.put(self._start())
+            self._idle.put(self._spares.get_nowait())
+        except queue.Empty:
+            threading.Thread(target=self._spawn, args=(self._idle,), daemon=True).start()
+        else:
+            threading.Thread(target=self._spawn, args=(self._spares,), daemon=True).start()
+
+    def _spawn(self, into: queue.Queue[_Worker]) -> None:
+        try:
+            into.put(self._start())
         except KGError as exc:  # e.g. the graph was deleted while serving
             logging.getLogger(__name__).error("cannot start a worker: %s", exc)
+
+    def _spare(self) -> _Worker:
+        """A spare worker for the slow lane, or a new one; a new spare is started.
+
+        Raises:
+            KGError: no worker can be started.
+        """
+        try:
+            worker = self._spares.get_nowait()
+        except queue.Empty:
+            return self._start()
+        threading.Thread(target=self._spawn, args=(self._spares,), daemon=True).start()
+        return worker
 
     def _retire(self, worker: _Worker, *, replace: bool) -> None:
         worker.stop()
@@ -289,7 +330,7 @@ class _Pool:
             if worker in self._all:
                 self._all.remove(worker)
         if replace:
-            threading.Thread(target=self._add, daemon=True).start()
+            self._add()
 
     def _await(self, worker: _Worker, seconds: float) -> _Answer | str:
         """The worker's answer, or why there is none: ``"time"`` or ``"memory"``.
@@ -312,73 +353,193 @@ class _Pool:
             if held is not None and held > ceiling:
                 return "memory"
 
-    def run(
-        self, text: str, accept: str | None, wanted: str | None, bindings: dict[str, Any]
-    ) -> _Answer:
-        options = self.options
-        timeout, budget = options.timeout, min(options.budget, options.timeout)
+    def _take(self, deadline: float) -> _Worker | _Answer:
+        """An idle fast worker, waiting until ``deadline``; or the 503 to answer."""
         with self._lock:
-            if self._idle.empty() and self._waiting >= options.backlog:
+            if self._idle.empty() and self._waiting >= self.options.backlog:
                 return _text(503, "the endpoint is overloaded: too many queries waiting")
             self._waiting += 1
         try:
-            worker = self._idle.get(timeout=timeout)
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
+            timeout = self.options.timeout
             return _text(503, f"the endpoint is overloaded: no worker free within {timeout:g} s")
         finally:
             with self._lock:
                 self._waiting -= 1
-        slow = False
+
+    def _slow_slot(self, deadline: float) -> bool:
+        """Wait until ``deadline`` for a place in the slow lane; whether one was had."""
+        with self._slow_free:
+            if self._slow >= self.options.slow_workers and self._slow_waiting >= (
+                self.options.backlog
+            ):
+                return False
+            self._slow_waiting += 1
+            try:
+                while self._slow >= self.options.slow_workers:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._slow_free.wait(left)
+                self._slow += 1
+                return True
+            finally:
+                self._slow_waiting -= 1
+
+    def _leave_slow_lane(self) -> None:
+        with self._slow_free:
+            self._slow -= 1
+            self._slow_free.notify()
+
+    def run(
+        self, text: str, accept: str | None, wanted: str | None, bindings: dict[str, Any]
+    ) -> _Answer:
+        """Run one query: in the fast lane, then (past the budget) in the slow lane."""
+        options = self.options
+        deadline = time.monotonic() + options.timeout
+        budget = min(options.budget, options.timeout)
+        job = (text, accept, wanted, bindings)
+        key = _fingerprint(text)
+        with self._lock:
+            known = key in self._known_slow
+        if known and budget < options.timeout:  # it was slow before: straight to the slow lane
+            return self._run_slow(job, deadline, budget)
+        worker = self._take(deadline)
+        if not isinstance(worker, _Worker):
+            return worker
         try:
-            worker.conn.send((text, accept, wanted, bindings))
-            outcome = self._await(worker, budget)
-            if not isinstance(outcome, str):
-                self._idle.put(worker)
-                return outcome
-            if outcome == "time" and budget < timeout:
-                with self._lock:
-                    slow = self._slow < options.slow_workers
-                    self._slow += slow
-                if not slow:
-                    self._retire(worker, replace=True)
-                    return _text(
-                        503,
-                        f"the query ran past {budget:g} s and the slow lane is busy"
-                        f" ({options.slow_workers} slow queries running); try again later",
-                    )
-                self._hand_over(worker)
-                outcome = self._await(worker, timeout - budget)
+            started, used = time.monotonic(), _cpu_seconds(worker.process.pid)
+            worker.conn.send(job)
+            outcome = self._await(worker, min(LINGER, budget))
+            stays = False
+            try:
+                while outcome == "time" and time.monotonic() - started < budget:
+                    # A query that has had more CPU time than a cheap one may stay for the
+                    # budget while no more than half the fast lane holds such queries; else
+                    # it moves on now. (CPU time, not time: on a busy machine a cheap query
+                    # waits for the CPU too.)
+                    heavy = _cpu_seconds(worker.process.pid) - used >= LINGER
+                    if heavy and not stays:
+                        with self._lock:
+                            stays = self._lingering < max(1, options.workers // 2)
+                            self._lingering += stays
+                        if not stays:
+                            break
+                    left = budget - (time.monotonic() - started)
+                    outcome = self._await(worker, min(LINGER, left))
+            finally:
+                if stays:
+                    with self._lock:
+                        self._lingering -= 1
+            whole_budget = time.monotonic() - started >= budget
         except (OSError, EOFError):  # the worker died
-            self._retire(worker, replace=not slow)
+            self._retire(worker, replace=True)
             return _text(503, "the query's worker process died; try again")
-        finally:
-            if slow:
-                with self._lock:
-                    self._slow -= 1
-        self._retire(worker, replace=not slow)
-        if isinstance(outcome, str) and outcome == "memory":
+        if not isinstance(outcome, str):
+            self._idle.put(worker)
+            return outcome
+        if outcome == "memory" or budget >= options.timeout:
+            self._retire(worker, replace=True)
+            return self._stopped(outcome)
+        if whole_budget:  # next time, straight to the slow lane
+            with self._lock:
+                self._known_slow[key] = None
+                self._known_slow.move_to_end(key)
+                if len(self._known_slow) > KNOWN_SLOW:
+                    self._known_slow.popitem(last=False)
+        with self._slow_free:
+            moved = self._slow < options.slow_workers
+            self._slow += moved
+        if not moved:  # the fast lane is freed now; the query runs again when it may
+            self._retire(worker, replace=True)
+            return self._run_slow(job, deadline, budget)
+        self._hand_over(worker, replace=True)
+        return self._finish_slow(worker, deadline)
+
+    def _run_slow(self, job: tuple[Any, ...], deadline: float, budget: float) -> _Answer:
+        """Run ``job`` from its start in the slow lane, once a place there is free."""
+        if not self._slow_slot(deadline):
             return _text(
                 503,
-                f"the query was stopped holding more than {options.max_memory} MB"
+                f"the query runs past {budget:g} s and the slow lane stayed busy"
+                f" ({self.options.slow_workers} slow queries at once); try again later",
+            )
+        try:  # a worker of its own, not one of the fast lane's
+            worker = self._spare()
+        except KGError:
+            self._leave_slow_lane()
+            return _text(503, "no worker process could be started; try again")
+        self._hand_over(worker, replace=False)  # first: the query's thread inherits it
+        try:
+            worker.conn.send(job)
+        except OSError:
+            self._leave_slow_lane()
+            self._retire(worker, replace=False)
+            return _text(503, "the query's worker process died; try again")
+        return self._finish_slow(worker, deadline)
+
+    def _finish_slow(self, worker: _Worker, deadline: float) -> _Answer:
+        """The answer of ``worker``, running a query in the slow lane, by ``deadline``."""
+        try:
+            outcome = self._await(worker, deadline - time.monotonic())
+        except (OSError, EOFError):  # the worker died
+            outcome = _text(503, "the query's worker process died; try again")
+        finally:
+            self._leave_slow_lane()
+            self._retire(worker, replace=False)  # its lower priority stays: not reused
+        return self._stopped(outcome) if isinstance(outcome, str) else outcome
+
+    def _stopped(self, reason: str) -> _Answer:
+        if reason == "memory":
+            return _text(
+                503,
+                f"the query was stopped holding more than {self.options.max_memory} MB"
                 " (the server's --max-memory)",
             )
-        if isinstance(outcome, str):
-            return _text(503, f"the query was stopped after {timeout:g} s (the server's --timeout)")
-        return outcome
+        timeout = self.options.timeout
+        return _text(503, f"the query was stopped after {timeout:g} s (the server's --timeout)")
 
-    def _hand_over(self, worker: _Worker) -> None:
-        """Hand ``worker`` over to the slow lane: a lower priority, a new fast worker."""
-        try:
-            os.setpriority(os.PRIO_PROCESS, worker.process.pid, SLOW_NICE)
-        except OSError:  # gone already: the answer or the error is in the pipe
-            pass
-        threading.Thread(target=self._add, daemon=True).start()
+    def _hand_over(self, worker: _Worker, *, replace: bool) -> None:
+        """Put ``worker`` in the slow lane: CPU time only when no one else wants it."""
+        pid = worker.process.pid
+        try:  # every thread: Linux keeps a priority per thread, and the query runs in its own
+            threads = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+        except OSError:
+            threads = [pid] if pid else []
+        for thread in threads:
+            try:
+                if hasattr(os, "SCHED_IDLE"):  # the CPU only when nobody else wants it
+                    os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
+                else:
+                    os.setpriority(os.PRIO_PROCESS, thread, SLOW_NICE)
+            except OSError:  # gone already: the answer or the error is in the pipe
+                pass
+        if replace:
+            self._add()
 
     def close(self) -> None:
         with self._lock:
             workers, self._all = self._all, []
         for worker in workers:
             worker.stop()
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """The CPU time a process has had (user and system), from ``/proc``; 0 where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stream:
+            fields = stream.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _fingerprint(text: str) -> str:
+    """``text`` without its comments and with its spacing made one: the key of a query."""
+    from kg.query import query_tokens
+
+    return " ".join(query_tokens(text))
 
 
 def _text(status: int, message: str) -> tuple[int, str, bytes, bool]:

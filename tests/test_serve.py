@@ -500,9 +500,10 @@ def test_cheap_queries_flow_while_slow_ones_run(default_server: Server) -> None:
     assert [r.status for r in cheap] == [200] * 10
     assert any(still_running)  # the cheap ones were answered while a slow one ran
     assert sorted(r.status for r in replies) == [503, 503, 503]
-    bodies = sorted(r.body for r in replies)
-    assert sum("the slow lane is busy" in b for b in bodies) == 2, bodies
-    assert sum("stopped after 6 s" in b for b in bodies) == 1, bodies
+    # One runs in the slow lane until the timeout; the others wait for it, in vain.
+    bodies = [r.body for r in replies]
+    assert all("the slow lane stayed busy" in b or "stopped after 6 s" in b for b in bodies)
+    assert any("stopped after 6 s" in b for b in bodies), bodies
 
 
 def test_a_burst_of_connections_waits_in_the_backlog(default_server: Server) -> None:
