@@ -251,7 +251,8 @@ def main() -> None:
             key = str(o.status) if o.status is not None else o.error
             if o.status == 503:
                 key += next(
-                    (f" {word}" for word, text in REASONS.items() if text in o.body), " other"
+                    (f" {word}" for word, text in REASONS.items() if text in o.body),
+                    f" ({o.body.strip()[:60]})",
                 )
             counts[key] = counts.get(key, 0) + 1
         return ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))

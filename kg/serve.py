@@ -404,7 +404,7 @@ class _Pool:
         with self._lock:
             known = key in self._known_slow
         if known and budget < options.timeout:  # it was slow before: straight to the slow lane
-            return self._run_slow(job, deadline, budget)
+            return self._run_slow(job, deadline, budget, key)
         worker = self._take(deadline)
         if not isinstance(worker, _Worker):
             return worker
@@ -412,7 +412,7 @@ class _Pool:
             started, used = time.monotonic(), _cpu_seconds(worker.process.pid)
             worker.conn.send(job)
             outcome = self._await(worker, min(LINGER, budget))
-            stays = False
+            stays = heavy = False
             try:
                 while outcome == "time" and time.monotonic() - started < budget:
                     # A query that has had more CPU time than a cheap one may stay for the
@@ -432,7 +432,7 @@ class _Pool:
                 if stays:
                     with self._lock:
                         self._lingering -= 1
-            whole_budget = time.monotonic() - started >= budget
+            slow = heavy or time.monotonic() - started >= budget
         except (OSError, EOFError):  # the worker died
             self._retire(worker, replace=True)
             return _text(503, "the query's worker process died; try again")
@@ -442,7 +442,7 @@ class _Pool:
         if outcome == "memory" or budget >= options.timeout:
             self._retire(worker, replace=True)
             return self._stopped(outcome)
-        if whole_budget:  # next time, straight to the slow lane
+        if slow:  # next time, straight to the slow lane
             with self._lock:
                 self._known_slow[key] = None
                 self._known_slow.move_to_end(key)
@@ -453,11 +453,13 @@ class _Pool:
             self._slow += moved
         if not moved:  # the fast lane is freed now; the query runs again when it may
             self._retire(worker, replace=True)
-            return self._run_slow(job, deadline, budget)
+            return self._run_slow(job, deadline, budget, key)
         self._hand_over(worker, replace=True)
-        return self._finish_slow(worker, deadline)
+        return self._finish_slow(worker, deadline, key)
 
-    def _run_slow(self, job: tuple[Any, ...], deadline: float, budget: float) -> _Answer:
+    def _run_slow(
+        self, job: tuple[Any, ...], deadline: float, budget: float, key: str
+    ) -> _Answer:
         """Run ``job`` from its start in the slow lane, once a place there is free."""
         if not self._slow_slot(deadline):
             return _text(
@@ -477,10 +479,11 @@ class _Pool:
             self._leave_slow_lane()
             self._retire(worker, replace=False)
             return _text(503, "the query's worker process died; try again")
-        return self._finish_slow(worker, deadline)
+        return self._finish_slow(worker, deadline, key)
 
-    def _finish_slow(self, worker: _Worker, deadline: float) -> _Answer:
-        """The answer of ``worker``, running a query in the slow lane, by ``deadline``."""
+    def _finish_slow(self, worker: _Worker, deadline: float, key: str) -> _Answer:
+        """The answer of ``worker``, running a query in the slow lane, by ``deadline``; a
+        query that turns out malformed is no longer taken for a slow one."""
         try:
             outcome = self._await(worker, deadline - time.monotonic())
         except (OSError, EOFError):  # the worker died
@@ -488,7 +491,12 @@ class _Pool:
         finally:
             self._leave_slow_lane()
             self._retire(worker, replace=False)  # its lower priority stays: not reused
-        return self._stopped(outcome) if isinstance(outcome, str) else outcome
+        if isinstance(outcome, str):
+            return self._stopped(outcome)
+        if outcome[0] == 400:
+            with self._lock:
+                self._known_slow.pop(key, None)
+        return outcome
 
     def _stopped(self, reason: str) -> _Answer:
         if reason == "memory":
