@@ -61,6 +61,7 @@ SLOW = [
 #: What a 503 says, by the words of its message.
 REASONS = {
     "stopped": "was stopped after",
+    "memory": "stopped holding more than",
     "slow-lane-busy": "slow lane stayed busy",
     "overloaded": "overloaded",
     "died": "worker process died",
@@ -258,7 +259,7 @@ def main() -> None:
         return ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
 
     if args.timeline:
-        print("second  sent  cheap p50/p95 ms  slow running")
+        print("second  sent  cheap p50/p95 ms  slow in flight")
         first = min(o.started for o in outcomes)
         for second in range(int(max(o.ended for o in outcomes) - first) + 1):
             here = [o for o in outcomes if int(o.started - first) == second]
