@@ -3,8 +3,9 @@
 Queries run in worker processes, each holding the graph open read-only, in two lanes. Every
 query starts in the fast lane; one still running after the fast lane's budget (half a second)
 is handed over, as it runs, to the slow lane, whose few workers run at a lower CPU priority
-until the timeout, and a fresh worker takes its place in the fast lane. So slow queries can
-hold only the slow lane, and cheap ones keep flowing. A query past the timeout or the memory
+until the timeout, and a fresh worker takes its place in the fast lane; when the slow lane is
+full, the query waits for it and runs again there. So slow queries can hold only the slow
+lane, and cheap ones keep flowing. A query past the timeout or the memory
 ceiling is stopped by killing its worker (Oxigraph cannot be interrupted from Python). Every
 query passes :func:`kg.query.check_query` first, so SERVICE, FROM, LOAD, updates and queries
 past the size limits are refused (403) before anything runs.
@@ -104,7 +105,8 @@ class ServeOptions:
         slow_workers: the slow lane's workers; a query past ``budget`` when they are all busy
             is stopped (503).
         budget: seconds a query may run in the fast lane before it moves to the slow lane.
-        backlog: queries that may wait for a fast worker; beyond that, 503 at once.
+        backlog: queries that may wait for a fast worker, and for the slow lane; beyond
+            that, 503 at once.
         max_rows: the result-size cap: rows (or triples) returned at most; a cut result
             carries the header ``KG-Truncated``.
         max_memory: megabytes a worker may hold; past that its query is stopped (503).
