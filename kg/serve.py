@@ -269,9 +269,13 @@ class _Pool:
         self.options = options
         # Workers are forked from a server process that has imported what they need: a new
         # worker is ready in milliseconds, so one can be replaced for every slow query.
-        self._context = multiprocessing.get_context("forkserver")
+        methods = multiprocessing.get_all_start_methods()
+        self._context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in methods else "spawn"  # no forkserver on Windows
+        )
         preload = ["kg.cli", "kg.serve", "kg.query", "kg.store", "oxrdflib"]
-        self._context.set_forkserver_preload([*preload, "rdflib.plugins.sparql.parser"])
+        if "forkserver" in methods:
+            self._context.set_forkserver_preload([*preload, "rdflib.plugins.sparql.parser"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._spares: queue.Queue[_Worker] = queue.Queue()
         self._waiting = 0
