@@ -818,6 +818,10 @@ def test_a_long_malformed_query_shows_80_characters_of_its_line(
         ("depth", "SELECT * WHERE " + "{" * 201 + "?s ?p ?o" + "}" * 201),
         ("length", "SELECT * WHERE { ?s ?p ?o } #" + "x" * 100_000),
     ],
+    ids=[
+        "501-patterns", "501-predicates", "501-unions", "500-quoted", "33-blank-nodes",
+        "33-collections", "33-escaped-collections", "201-parentheses", "201-braces", "length",
+    ],
 )
 def test_size_limits_refuse_every_kind(what: str, pattern: str) -> None:
     """Issue 12: nested << >> at depth 500 were not counted and parsed for minutes."""
@@ -844,6 +848,7 @@ def test_size_limits_refuse_every_kind(what: str, pattern: str) -> None:
         "SELECT (GROUP_CONCAT(STR(?o); SEPARATOR=',') AS ?all) WHERE { VALUES (?o) { "
         + "(1) " * 600 + "} FILTER(" + "STR(" * 40 + "?o" + ")" * 40 + ") }",
     ],
+    ids=["400-patterns", "20-quoted", "30-blank-nodes", "150-parentheses", "calls-and-values"],
 )
 def test_size_limits_let_large_queries_through(text: str, store: Graph) -> None:
     assert check_query(text) == "query"
