@@ -317,9 +317,19 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    help="Stop the query after this many seconds (exit status 3).",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Stop the query after this many seconds (exit status 3); 0: no limit.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Stop the query when the process holds more than MB megabytes (exit status 3);"
+    " 0: no limit.",
 )
 @click.option(
     "--allow-update",
@@ -332,19 +342,21 @@ def query(
     fmt: str,
     params: tuple[str, ...],
     limit: int | None,
-    timeout: float | None,
+    timeout: float,
+    max_memory: int,
     allow_update: bool,
 ) -> None:
     """Run QUERY: a .rq file, a named query (see `kg queries`), or SPARQL text.
 
     The prefixes kg, kgr, schema, prov, skos, rdf, rdfs, owl and xsd need no declaration.
-    SERVICE, FROM, LOAD and updates are refused before anything runs.
+    SERVICE, FROM, LOAD and updates are refused before anything runs, and so is a query
+    too large to parse safely. A query past --timeout or --max-memory is stopped.
     """
     from kg.query import check_query, format_result, resolve_query, run_query
     from kg.store import open_oxigraph
 
     bindings = dict(_parse_param(p) for p in params)
-    watchdog = _watchdog(timeout) if timeout else None
+    watchdog = _watchdog(timeout, max_memory) if timeout or max_memory else None
     try:
         text, _origin = resolve_query(query)
         update = check_query(text, allow_update=allow_update) == "update"
@@ -367,7 +379,7 @@ def query(
         raise _fail(exc) from None
     finally:
         if watchdog is not None:
-            watchdog.cancel()
+            watchdog.set()
     click.echo(output, nl=False)
     if update:
         click.echo(f"updated {graph_path}", err=True)
@@ -375,24 +387,38 @@ def query(
         click.echo(f"(first {limit} rows shown; more left out by --limit)", err=True)
 
 
-def _watchdog(seconds: float) -> Any:
-    """A timer that ends the process when a query runs past ``seconds``.
+def _watchdog(seconds: float, megabytes: int) -> Any:
+    """A thread that ends the process when a query runs past ``seconds`` or holds more than
+    ``megabytes`` of memory (0: no such limit); setting the event it returns stops it.
 
     A query runs inside Oxigraph, where no Python exception can stop it; ending the process
-    stops the work for sure.
+    stops the work for sure. Memory is the process's resident set, checked ten times a second
+    (an address-space limit would count what RocksDB and the query thread only reserve, and an
+    allocation Oxigraph is refused aborts the process without a word).
     """
     import os
     import threading
 
-    def stop() -> None:
-        sys.stderr.write(f"Error: the query was stopped after {seconds:g} s (--timeout)\n")
+    from kg.query import resident_bytes
+
+    done = threading.Event()
+    deadline = time.monotonic() + seconds if seconds else None
+
+    def stop(reason: str) -> None:
+        sys.stderr.write(f"Error: the query was stopped {reason}\n")
         sys.stderr.flush()
         os._exit(3)
 
-    timer = threading.Timer(seconds, stop)
-    timer.daemon = True
-    timer.start()
-    return timer
+    def watch() -> None:
+        while not done.wait(0.1 if deadline is None else min(0.1, deadline - time.monotonic())):
+            if deadline is not None and time.monotonic() >= deadline:
+                stop(f"after {seconds:g} s (--timeout)")
+            held = resident_bytes() if megabytes else None
+            if held is not None and held > megabytes << 20:
+                stop(f"holding {-(-held >> 20)} MB, more than {megabytes} MB (--max-memory)")
+
+    threading.Thread(target=watch, name="kg-watchdog", daemon=True).start()
+    return done
 
 
 def _writable_store(path: Path) -> Any:
@@ -455,14 +481,38 @@ def load(files: tuple[Path, ...], store_dir: Path) -> None:
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Queries run at once, each in its own process.",
+    help="Fast lane: queries run at once, each in its own process.",
+)
+@click.option(
+    "--slow-workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Slow lane: queries past --budget that may go on running, at a lower CPU priority;"
+    " past that, 503.",
+)
+@click.option(
+    "--budget",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Seconds a query may run in the fast lane before it moves to the slow lane.",
 )
 @click.option(
     "--queue",
-    default=8,
+    default=256,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Queries that may wait for a free worker; past that, 503 at once.",
+    help="Queries that may wait for a fast worker; past that, 503 at once.",
+)
+@click.option(
+    "--max-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MB",
+    help="Megabytes a worker may hold; past that its query is stopped (503). 0: no limit.",
 )
 @click.option(
     "--max-rows",
@@ -478,13 +528,17 @@ def serve(
     port: int,
     timeout: float,
     workers: int,
+    slow_workers: int,
+    budget: float,
     queue: int,
+    max_memory: int,
     max_rows: int,
     cors: str | None,
 ) -> None:
     """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and a query page at /.
 
     SERVICE, FROM, LOAD and updates are refused (403); a query past --timeout is stopped (503).
+    A query still running after --budget moves to the slow lane, so cheap ones keep flowing.
     """
     import signal
 
@@ -496,7 +550,10 @@ def serve(
         port=port,
         timeout=timeout,
         workers=workers,
+        slow_workers=slow_workers,
+        budget=budget,
         backlog=queue,
+        max_memory=max_memory,
         max_rows=max_rows,
         cors=cors,
     )
