@@ -71,7 +71,7 @@ def cli() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     default=DEFAULT_OUT,
     show_default=True,
-    help="Folder for graph.ttl and graph.html.",
+    help="Build folder for graph.ttl, store/ and graph.html (each build swapped in whole).",
 )
 @click.option(
     "--model",
@@ -113,6 +113,12 @@ def cli() -> None:
 )
 @click.option("--no-pack", is_flag=True, help="Use no domain pack.")
 @click.option("--no-html", is_flag=True, help="Write graph.ttl and the store only.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop at a file or folder that cannot be read (empty, binary, no permission)"
+    " instead of skipping it.",
+)
 @max_nodes_option
 def build(
     sources: tuple[Path, ...],
@@ -125,13 +131,17 @@ def build(
     packs: tuple[str, ...],
     no_pack: bool,
     no_html: bool,
+    strict: bool,
     max_nodes: int | None,
 ) -> None:
-    """Read SOURCES (.txt/.md files or folders; default: seeds/) and write the graph.
+    """Read SOURCES (.txt/.md/.html files or folders; default: seeds/) and write the graph.
 
-    Writes OUT/graph.ttl (Turtle) and OUT/graph.html (an offline interactive page), then prints
-    counts of documents, entities per type, relations per predicate, reported figures per
-    metric, and triples.
+    Writes OUT/graph.ttl (Turtle), the store OUT/store/ and OUT/graph.html (an offline
+    interactive page) as one new generation of the build folder, switched in at once, then
+    prints counts of documents, entities per type, relations per predicate, reported figures
+    per metric, and triples. A file or folder that
+    cannot be read is skipped with a warning and listed at the end; exit status 1 when nothing
+    could be read.
     """
     from kg.packs import DEFAULT_PACKS
     from kg.pipeline import BuildOptions
@@ -150,6 +160,7 @@ def build(
         patterns=patterns,
         rules=rules,
         packs=() if no_pack else packs or DEFAULT_PACKS,
+        strict=strict,
     )
     started = time.perf_counter()
     bar: Any = None
@@ -158,43 +169,38 @@ def build(
         nonlocal bar
         total = sum(len(d.text) for d in documents)
         plural = "s" if len(documents) != 1 else ""
-        bar = click.progressbar(
-            length=total, label=f"Reading {len(documents)} document{plural}", file=sys.stderr
-        )
+        label = f"Reading {len(documents)} document{plural}"
+        if sys.stderr.isatty():
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+        else:
+            bar = _LineProgress(total, label)
         bar.__enter__()
+
+    def on_skip(item: Any) -> None:
+        click.echo(f"warning: skipped {_printable(item.path)}: {item.reason}", err=True)
 
     try:
         result = run_build(
-            sources, options, progress=lambda n: bar.update(n), on_documents=on_documents
+            sources,
+            options,
+            progress=lambda n: bar.update(n),
+            on_documents=on_documents,
+            on_skip=on_skip,
         )
     except KGError as exc:
         raise _fail(exc) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ttl = out_dir / "graph.ttl"
-    result.graph.serialize(destination=ttl, format="turtle", encoding="utf-8")
-    from kg.store import STORE_DIR, write_store
+    from kg.buildfolder import write
 
     try:
-        written = [str(ttl), str(write_store(ttl, out_dir / STORE_DIR))]
+        written = [
+            str(p)
+            for p in write(result, out_dir, html=not no_html, page=_page_max_nodes(max_nodes))
+        ]
     except KGError as exc:
         raise _fail(exc) from None
-    if not no_html:
-        from kg.query import load_graph
-        from kg.visualize import write_html
-
-        try:
-            page = write_html(
-                load_graph(out_dir),  # the store just written, as kg export reads it
-                out_dir / "graph.html",
-                title="kg: " + ", ".join(map(str, sources)),
-                **_page_max_nodes(max_nodes),
-            )
-        except KGError as exc:
-            raise _fail(exc) from None
-        written.append(str(page))
     summary = result.summary()
     width = max([20, *(len(n) for group in summary.values() for n in group)])
     counts = {
@@ -209,8 +215,61 @@ def build(
             for name, count in summary[section].items():
                 click.echo(f"  {name:<{width}} {count:>5}")
     click.echo(f"triples: {len(result.graph)}")
+    if result.skipped:
+        click.echo(f"skipped: {len(result.skipped)}")
+        for item in result.skipped:
+            click.echo(f"  {_printable(item.path)}: {item.reason}")
     seconds = time.perf_counter() - started
     click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]} in {seconds:.1f} s")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control and invisible formatting characters written as ``\\u202e``, so a
+    file name cannot move the cursor or reorder the line it is printed in."""
+    import unicodedata
+
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        else ch
+        for ch in text
+    )
+
+
+class _LineProgress:
+    """Progress off a terminal (a log, a pipe): a plain line every few seconds on stderr, with
+    the share done and an estimate of the time left, and no control characters."""
+
+    def __init__(self, total: int, label: str, every: float = 5.0) -> None:
+        self.total, self.label, self.every = total, label, every
+        self.done = 0
+        self.started = self.last = time.monotonic()
+
+    def _line(self, now: float) -> None:
+        share = self.done / self.total if self.total else 1.0
+        elapsed = now - self.started
+        left = f", about {elapsed / share - elapsed:.0f} s left" if 0 < share < 1 else ""
+        click.echo(
+            f"{self.label}: {self.done:,} of {self.total:,} characters ({share:.0%}),"
+            f" {elapsed:.0f} s{left}",
+            err=True,
+        )
+        self.last = now
+
+    def __enter__(self) -> _LineProgress:
+        self._line(self.started)
+        return self
+
+    def update(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self._line(now)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.done and exc[0] is None:
+            self.done = self.total
+            self._line(time.monotonic())
 
 
 def _parse_param(value: str) -> tuple[str, Any]:
@@ -258,9 +317,19 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    help="Stop the query after this many seconds (exit status 3).",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Stop the query after this many seconds (exit status 3); 0: no limit.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    metavar="MB",
+    help="Stop the query when the process holds more than MB megabytes (exit status 3);"
+    " 0: no limit.",
 )
 @click.option(
     "--allow-update",
@@ -273,19 +342,21 @@ def query(
     fmt: str,
     params: tuple[str, ...],
     limit: int | None,
-    timeout: float | None,
+    timeout: float,
+    max_memory: int,
     allow_update: bool,
 ) -> None:
     """Run QUERY: a .rq file, a named query (see `kg queries`), or SPARQL text.
 
     The prefixes kg, kgr, schema, prov, skos, rdf, rdfs, owl and xsd need no declaration.
-    SERVICE, FROM, LOAD and updates are refused before anything runs.
+    SERVICE, FROM, LOAD and updates are refused before anything runs, and so is a query
+    too large to parse safely. A query past --timeout or --max-memory is stopped.
     """
     from kg.query import check_query, format_result, resolve_query, run_query
     from kg.store import open_oxigraph
 
     bindings = dict(_parse_param(p) for p in params)
-    watchdog = _watchdog(timeout) if timeout else None
+    watchdog = _watchdog(timeout, max_memory) if timeout or max_memory else None
     try:
         text, _origin = resolve_query(query)
         update = check_query(text, allow_update=allow_update) == "update"
@@ -308,7 +379,7 @@ def query(
         raise _fail(exc) from None
     finally:
         if watchdog is not None:
-            watchdog.cancel()
+            watchdog.set()
     click.echo(output, nl=False)
     if update:
         click.echo(f"updated {graph_path}", err=True)
@@ -316,33 +387,47 @@ def query(
         click.echo(f"(first {limit} rows shown; more left out by --limit)", err=True)
 
 
-def _watchdog(seconds: float) -> Any:
-    """A timer that ends the process when a query runs past ``seconds``.
+def _watchdog(seconds: float, megabytes: int) -> Any:
+    """A thread that ends the process when a query runs past ``seconds`` or holds more than
+    ``megabytes`` of memory (0: no such limit); setting the event it returns stops it.
 
     A query runs inside Oxigraph, where no Python exception can stop it; ending the process
-    stops the work for sure.
+    stops the work for sure. Memory is the process's resident set, checked ten times a second
+    (an address-space limit would count what RocksDB and the query thread only reserve, and an
+    allocation Oxigraph is refused aborts the process without a word).
     """
     import os
     import threading
 
-    def stop() -> None:
-        sys.stderr.write(f"Error: the query was stopped after {seconds:g} s (--timeout)\n")
+    from kg.query import resident_bytes
+
+    done = threading.Event()
+    deadline = time.monotonic() + seconds if seconds else None
+
+    def stop(reason: str) -> None:
+        sys.stderr.write(f"Error: the query was stopped {reason}\n")
         sys.stderr.flush()
         os._exit(3)
 
-    timer = threading.Timer(seconds, stop)
-    timer.daemon = True
-    timer.start()
-    return timer
+    def watch() -> None:
+        while not done.wait(0.1 if deadline is None else min(0.1, deadline - time.monotonic())):
+            if deadline is not None and time.monotonic() >= deadline:
+                stop(f"after {seconds:g} s (--timeout)")
+            held = resident_bytes() if megabytes else None
+            if held is not None and held > megabytes << 20:
+                stop(f"holding {-(-held >> 20)} MB, more than {megabytes} MB (--max-memory)")
+
+    threading.Thread(target=watch, name="kg-watchdog", daemon=True).start()
+    return done
 
 
 def _writable_store(path: Path) -> Any:
     from kg.errors import GraphLoadError
-    from kg.store import STORE_DIR, is_store, open_store
+    from kg.store import is_store, locate, open_store
 
-    for candidate in (path, path / STORE_DIR):
-        if is_store(candidate):
-            return open_store(candidate, writable=True)
+    found = locate(path)
+    if is_store(found):
+        return open_store(found, writable=True)
     raise GraphLoadError(f"{path}: --allow-update needs a store (a store or build folder)")
 
 
@@ -360,16 +445,18 @@ def _writable_store(path: Path) -> Any:
 def load(files: tuple[Path, ...], store_dir: Path) -> None:
     """Import RDF FILES into a store, streaming, with a progress bar on stderr.
 
+    All or nothing: the files are loaded into a copy of the store that is swapped in whole.
+
     Formats by suffix: .ttl, .nt, .nq, .trig, .jsonld/.json, .rdf/.xml/.owl, .n3. Graph names
     of N-Quads and TriG are dropped: everything lands in the default graph.
     """
-    from kg.store import load_files
+    from kg.store import load as load_store
 
     started = time.perf_counter()
     total = sum(f.stat().st_size for f in files if f.is_file())
     try:
         with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
-            size = load_files(list(files), store_dir, progress=bar.update)
+            size = load_store(list(files), store_dir, progress=bar.update)
     except KGError as exc:
         raise _fail(exc) from None
     seconds = time.perf_counter() - started
@@ -394,14 +481,38 @@ def load(files: tuple[Path, ...], store_dir: Path) -> None:
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Queries run at once, each in its own process.",
+    help="Fast lane: queries run at once, each in its own process.",
+)
+@click.option(
+    "--slow-workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Slow lane: queries past --budget that may go on running, at a lower CPU priority;"
+    " past that, 503.",
+)
+@click.option(
+    "--budget",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Seconds a query may run in the fast lane before it moves to the slow lane.",
 )
 @click.option(
     "--queue",
-    default=8,
+    default=256,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Queries that may wait for a free worker; past that, 503 at once.",
+    help="Queries that may wait for a fast worker; past that, 503 at once.",
+)
+@click.option(
+    "--max-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MB",
+    help="Megabytes a worker may hold; past that its query is stopped (503). 0: no limit.",
 )
 @click.option(
     "--max-rows",
@@ -417,13 +528,17 @@ def serve(
     port: int,
     timeout: float,
     workers: int,
+    slow_workers: int,
+    budget: float,
     queue: int,
+    max_memory: int,
     max_rows: int,
     cors: str | None,
 ) -> None:
     """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and a query page at /.
 
     SERVICE, FROM, LOAD and updates are refused (403); a query past --timeout is stopped (503).
+    A query still running after --budget moves to the slow lane, so cheap ones keep flowing.
     """
     import signal
 
@@ -435,7 +550,10 @@ def serve(
         port=port,
         timeout=timeout,
         workers=workers,
+        slow_workers=slow_workers,
+        budget=budget,
         backlog=queue,
+        max_memory=max_memory,
         max_rows=max_rows,
         cors=cors,
     )
@@ -608,6 +726,33 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
 
 
 @cli.command()
+@graph_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Print at most this many violations (0: all).",
+)
+def validate(graph_path: Path, limit: int) -> None:
+    """Check the graph against its contract: the SHACL shapes in kg/data/shapes.ttl.
+
+    Prints one line per violation (node, property, what the contract asks, the value) and a
+    count; exit status 1 when there is any.
+    """
+    from kg.query import load_graph
+    from kg.validate import format_report, validate_graph
+
+    try:
+        report = validate_graph(load_graph(graph_path))
+    except KGError as exc:
+        raise _fail(exc) from None
+    click.echo(format_report(report, limit=limit or None), nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("name")
 @graph_option
 @click.option(
@@ -615,17 +760,15 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
 )
 def show(name: str, graph_path: Path, limit: int) -> None:
     """Print the entity NAME (any alias): type, aliases, mentions, sentences and relations."""
-    from kg.query import load_graph
-    from kg.show import describe, find_entity, format_entity
+    from kg.show import show as run_show
 
     try:
-        graph = load_graph(graph_path)
-        for i, iri in enumerate(find_entity(graph, name)):
-            if i:
-                click.echo()
-            click.echo(format_entity(describe(graph, iri), limit=limit), nl=False)
+        text, notes = run_show(graph_path, name, limit=limit)
     except KGError as exc:
         raise _fail(exc) from None
+    for note in notes:
+        click.echo(note, err=True)
+    click.echo(text, nl=False)
 
 
 # The analytics commands (kg/analyze.py). Their choices are spelt out here so that `kg --help`

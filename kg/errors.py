@@ -6,6 +6,7 @@ __all__ = [
     "KGError",
     "ModelNotFoundError",
     "SourceError",
+    "UnreadableFileError",
     "GraphLoadError",
     "QuerySyntaxError",
     "QueryNotFoundError",
@@ -14,6 +15,7 @@ __all__ = [
     "QueryRefusedError",
     "RuleFileError",
     "ExportError",
+    "OutputError",
     "AmbiguousEntityError",
     "AnalysisError",
 ]
@@ -47,6 +49,10 @@ class QueryNotFoundError(KGError):
     """A query name matches no file and is not SPARQL either."""
 
 
+#: Characters of a query's line shown at most in an error.
+SHOWN = 80
+
+
 class QuerySyntaxError(KGError):
     """A SPARQL query could not be parsed.
 
@@ -64,14 +70,29 @@ class QuerySyntaxError(KGError):
         self.column = column
 
     def pointer(self) -> str:
-        """The offending line with a caret under the column.
+        """The offending line with a caret under the column; at most 80 characters of a long
+        line are shown, around the column.
 
         >>> QuerySyntaxError("bad", "SELECT\\nWHERE x", 2, 7).pointer()
         'line 2, column 7: bad\\n  WHERE x\\n        ^'
+        >>> print(QuerySyntaxError("bad", "x" * 500 + " ?y", 1, 502).pointer())
+        line 1, column 502: bad
+          …xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ?y
+                                                                                        ^
         """
         lines = self.query.splitlines() or [""]
         text = lines[self.line - 1] if 0 < self.line <= len(lines) else ""
-        caret = " " * (self.column - 1) + "^"
+        offset = self.column - 1
+        if len(text) > SHOWN:
+            start = max(0, min(offset - SHOWN // 2, len(text) - SHOWN))
+            text = text[start : start + SHOWN]
+            if start > 0:
+                text = "…" + text[1:]
+            if start + SHOWN < len(lines[self.line - 1]):
+                text = text[:-1] + "…"
+            offset -= start
+        text = "".join(c if c.isprintable() else "\ufffd" for c in text)
+        caret = " " * offset + "^"
         return f"line {self.line}, column {self.column}: {self.args[0]}\n  {text}\n  {caret}"
 
 
@@ -87,9 +108,19 @@ class ExportError(KGError):
     """An export could not be written: the output path is unwritable or of the wrong kind."""
 
 
+class OutputError(KGError):
+    """A build folder or store cannot be written: another process is writing it, or the
+    previous write was interrupted and cannot be undone."""
+
+
 class AmbiguousEntityError(KGError):
     """A name matches several entities; the message lists them with their IRIs."""
 
 
 class AnalysisError(KGError):
     """An analysis cannot run as asked: an unknown measure, type or format, or a bad depth."""
+
+
+class UnreadableFileError(SourceError):
+    """One source file cannot be read as a document (unreadable, empty, binary, no text); the
+    build skips it (``--strict``: stops). The message is the reason, without the path."""

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.atomic import TMP_TAG, fsync_dir, remove_leftovers, replace_file, temp_name
 from kg.errors import ExportError
 
 if TYPE_CHECKING:
@@ -277,17 +280,19 @@ def _neo4j(graph: Graph, out: Path) -> list[Path]:
     return [nodes, relationships]
 
 
-def _html(graph: Graph, out: Path, **options: Any) -> list[Path]:
+def _html(graph: Graph, out: Path, *, title: str | None = None, **options: Any) -> list[Path]:
     from kg.visualize import write_html
 
-    write_html(graph, out, title=out.stem, **options)
+    write_html(graph, out, title=title or out.stem, **options)
     return [out]
 
 
 #: Exporters by format name.
 EXPORTERS: dict[str, Exporter] = {
     "html": Exporter(
-        _html, "graph.html", options=("focus", "depth", "types", "min_degree", "max_nodes")
+        _html,
+        "graph.html",
+        options=("focus", "depth", "types", "min_degree", "max_nodes", "title"),
     ),
     "ttl": Exporter(_rdf("TURTLE"), "graph.ttl"),
     "nt": Exporter(_rdf("N_TRIPLES"), "graph.nt"),
@@ -307,8 +312,30 @@ def default_path(fmt: str, folder: Path) -> Path:
     return Path(folder) / EXPORTERS[fmt].default_name
 
 
+def _replace_files(out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Write a folder's files into a temporary folder beside ``out``, then rename each into
+    ``out``: a reader sees each file whole, and other files in ``out`` stay."""
+    temp = temp_name(out)
+    try:
+        written = write(temp)
+        out.mkdir(parents=True, exist_ok=True)
+        placed = []
+        for path in written:
+            target = out / path.relative_to(temp)
+            os.replace(path, target)
+            placed.append(target)
+        fsync_dir(out)
+        return placed
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
 def export(graph: Graph, fmt: str, out: Path, **options: Any) -> list[Path]:
     """Write ``graph`` at ``out`` in format ``fmt`` (a key of :data:`EXPORTERS`).
+
+    Each file is written under a temporary name beside it and renamed into place, so a
+    reader sees the old file or the whole new one (a build folder's ``graph.html`` link is
+    replaced by the file).
 
     Args:
         graph: the graph.
@@ -340,9 +367,16 @@ def export(graph: Graph, fmt: str, out: Path, **options: Any) -> list[Path]:
     blocker = next((p for p in out.parents if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         raise ExportError(f"{out}: cannot write: {blocker} is not a folder")
+    if "title" in exporter.options:
+        options.setdefault("title", out.stem)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        return exporter.write(graph, out, **options)
+        remove_leftovers(out.parent, out.name)  # of an export to ``out`` that was killed
+        if exporter.folder:
+            return _replace_files(out, lambda temp: exporter.write(graph, temp, **options))
+        replace_file(out, lambda temp: exporter.write(graph, temp, **options))
+        return [out]
     except OSError as exc:
-        where = exc.filename if exc.filename is not None else out
+        named = exc.filename is not None and TMP_TAG not in str(exc.filename)
+        where = exc.filename if named else out
         raise ExportError(f"{where}: cannot write: {exc.strerror or exc}") from None

@@ -8,12 +8,15 @@ sentence, offsets, rule id and confidence.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
+from kg.link import clean_name
 from kg.namespaces import KG, KGR, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes
 from kg.records import Document, Entity, Evidence, Literal, Observation, Relation
 from kg.resources import data_text
@@ -77,13 +80,28 @@ def _object(graph: Graph, relation: Relation) -> URIRef | RDFLiteral:
     if value.unit and relation.predicate == "schema:offers":
         offer = KGR[f"offer/{_hash(relation.subject, value.value, value.unit)}"]
         graph.add((offer, RDF.type, SDO.Offer))
-        graph.add((offer, SDO.price, RDFLiteral(value.value, datatype=XSD.decimal)))
+        graph.add((offer, SDO.price, _decimal(value.value)))
         graph.add((offer, SDO.priceCurrency, RDFLiteral(value.unit)))
         return offer
     return _literal(value)
 
 
+def _decimal(value: str) -> RDFLiteral:
+    """An ``xsd:decimal`` in its canonical form, as Turtle writes it and reads it back: "299"
+    would come back from ``graph.ttl`` (and the store) as "299.0", another term.
+
+    >>> str(_decimal("299")), str(_decimal("12.50")), str(_decimal("-0.5")), str(_decimal("2E3"))
+    ('299.0', '12.50', '-0.5', '2000.0')
+    """
+    number = value if re.fullmatch(r"[+-]?\d*\.?\d+", value) else format(Decimal(value), "f")
+    if "." not in number:
+        number += ".0"
+    return RDFLiteral(number, datatype=XSD.decimal)
+
+
 def _literal(value: Literal) -> RDFLiteral:
+    if value.datatype == "xsd:decimal":
+        return _decimal(value.value)
     return (
         RDFLiteral(value.value, datatype=expand(value.datatype))
         if value.datatype
@@ -120,8 +138,9 @@ def build_graph(
     for entity in entities:
         node = entity_iri(entity.key)
         add((node, RDF.type, KG[entity.type]))
-        add((node, RDFS.label, RDFLiteral(entity.name)))
-        for alias in entity.aliases:
+        name = clean_name(entity.name)  # a label shows what it says (kg.link.clean_name)
+        add((node, RDFS.label, RDFLiteral(name)))
+        for alias in sorted({clean_name(a) for a in entity.aliases} - {name, ""}):
             add((node, SKOS.altLabel, RDFLiteral(alias)))
         if entity.kind:
             add((node, KG.kind, RDFLiteral(entity.kind)))
@@ -181,7 +200,7 @@ def _provenance(graph: Graph, node: URIRef, e: Evidence) -> None:
     graph.add((node, KG.start, RDFLiteral(e.start)))
     graph.add((node, KG.end, RDFLiteral(e.end)))
     graph.add((node, KG.rule, RDFLiteral(e.rule)))
-    graph.add((node, KG.confidence, RDFLiteral(f"{e.confidence:.2f}", datatype=XSD.decimal)))
+    graph.add((node, KG.confidence, _decimal(f"{e.confidence:.2f}")))
 
 
 def _observation(graph: Graph, o: Observation) -> None:
@@ -192,7 +211,7 @@ def _observation(graph: Graph, o: Observation) -> None:
     add((node, RDF.type, KG.Observation))
     add((node, KG.about, entity_iri(o.subject)))
     add((node, KG.metric, RDFLiteral(o.metric)))
-    add((node, SDO.value, RDFLiteral(o.value, datatype=XSD.decimal)))
+    add((node, SDO.value, _decimal(o.value)))
     add((node, KG.unit, RDFLiteral(o.unit)))
     if o.market:
         add((node, KG.market, entity_iri(o.market)))

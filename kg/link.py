@@ -11,6 +11,7 @@ dropped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from kg.mentions.names import normalize_name
 from kg.mentions.shapes import corporate_words
 from kg.records import Entity, Mention
 
-__all__ = ["link", "Linked", "slug", "fold", "initials"]
+__all__ = ["link", "Linked", "slug", "fold", "initials", "clean_name", "visible", "INVISIBLE"]
 
 _HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "prof", "prof.", "sir"}
 _MARKET_SUFFIXES = (" city", " province", " state", " region", " prefecture")
@@ -47,6 +48,48 @@ class Linked:
     entity_of: dict[Mention, str]
 
 
+#: Characters that show nothing but can change what a name looks like: bidi controls
+#: (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), zero-width characters (U+200B-U+200D,
+#: U+2060, U+FEFF), soft hyphens and the other format characters (Unicode category Cf), and the
+#: blank Hangul fillers and combining grapheme joiner.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0000-\U000e0fff]"
+)
+_FORMAT_OR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_name(text: str) -> str:
+    r"""A name as it looks: invisible characters (bidi controls, zero-width characters) removed,
+    control characters and line separators turned into spaces, spaces collapsed.
+
+    Only names and labels are cleaned; evidence sentences keep every character.
+
+    >>> clean_name("Jane\u202e Roe"), clean_name("Or\u200bbo\tLabs"), clean_name("\u2067\u200d")
+    ('Jane Roe', 'Orbo Labs', '')
+    """
+    text = _FORMAT_OR_CONTROL.sub(" ", INVISIBLE.sub("", text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
+
+
+def visible(text: str) -> str:
+    r"""``text`` with each invisible or control character written out as ``⟨U+XXXX⟩``, for
+    showing an evidence sentence as it is without letting it reorder or hide anything.
+
+    >>> visible("Jane \u202eeoR\u202c said\tit.")
+    'Jane ⟨U+202E⟩eoR⟨U+202C⟩ said\tit.'
+    """
+    return "".join(
+        f"⟨U+{ord(ch):04X}⟩"
+        if (INVISIBLE.match(ch) or _FORMAT_OR_CONTROL.match(ch) or unicodedata.category(ch) == "Cf")
+        and ch not in "\t\n"
+        else ch
+        for ch in text
+    )
+
+
 def slug(text: str) -> str:
     """An IRI-safe, lower-case form of a name.
 
@@ -58,12 +101,12 @@ def slug(text: str) -> str:
 
 
 def fold(name: str) -> str:
-    """The comparison key of a name: case, hyphens and honorifics do not matter.
+    r"""The comparison key of a name: case, hyphens and honorifics do not matter.
 
-    >>> fold("Mi-MIX"), fold("Mr. Lei")
-    ('mi mix', 'lei')
+    >>> fold("Mi-MIX"), fold("Mr. Lei"), fold("Jane\u202e Roe")
+    ('mi mix', 'lei', 'jane roe')
     """
-    words = re.sub(r"[-_]+", " ", name.lower()).split()
+    words = re.sub(r"[-_]+", " ", clean_name(name).lower()).split()
     while len(words) > 1 and words[0] in _HONORIFICS:
         words = words[1:]
     return " ".join(words)
@@ -71,8 +114,8 @@ def fold(name: str) -> str:
 
 def _name(mention: Mention) -> str:
     if mention.canonical:
-        return mention.canonical
-    name = normalize_name(mention.text)
+        return clean_name(mention.canonical)
+    name = normalize_name(clean_name(mention.text))
     if mention.type == "Market":
         for suffix in _MARKET_SUFFIXES:
             if name.lower().endswith(suffix) and len(name) > len(suffix) + 1:
@@ -136,7 +179,9 @@ def _merge_named_aliases(groups: dict[str, list[Mention]]) -> None:
     for key in list(groups):
         if key not in groups:
             continue
-        aliases = {fold(normalize_name(m.text)) for m in groups[key] if m.source == "alias"}
+        aliases = {
+            fold(normalize_name(clean_name(m.text))) for m in groups[key] if m.source == "alias"
+        }
         for alias in sorted(aliases - {key}):
             # a known name (gazetteer, pattern) is never someone's alias
             if alias in groups and all(m.source in ("ner", "cue") for m in groups[alias]):
@@ -262,7 +307,9 @@ def link(mentions: Iterable[Mention]) -> Linked:
     """
     groups: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
-        groups[fold(_name(mention))].append(mention)
+        key = fold(_name(mention))
+        if key:  # a "name" of invisible characters only names nothing
+            groups[key].append(mention)
     _merge_named_aliases(groups)
     _merge_acronyms(groups)
     _merge_category_suffixes(groups)
@@ -283,7 +330,9 @@ def link(mentions: Iterable[Mention]) -> Linked:
     for composite, group in sorted(by_key.items()):
         key, type_ = composite.rsplit(":", 1)
         name = _canonical(group, type_)
-        surfaces = {normalize_name(m.text) for m in group} | {_name(m) for m in group}
+        surfaces = {normalize_name(clean_name(m.text)) for m in group} | {
+            _name(m) for m in group
+        }
         aliases = tuple(sorted(s for s in surfaces if s and s != name))
         kind = _vote((m.kind, _weight(m)) for m in group if m.type == type_)
         ordered = tuple(sorted(set(group), key=lambda m: (m.doc_id, m.start, m.end)))

@@ -15,7 +15,7 @@ from kg.link import link
 from kg.mentions import echo_mentions, find_mentions, is_heading, known_names, split_lines
 from kg.nlp import load_pipeline
 from kg.packs import DEFAULT_PACKS
-from kg.records import Chunk, Document, Entity, Observation, Relation
+from kg.records import Chunk, Document, Entity, Observation, Relation, Skipped
 from kg.relations import extract_relations, load_rules, register_extensions
 
 __all__ = ["BuildOptions", "BuildResult", "build", "extract"]
@@ -33,6 +33,8 @@ class BuildOptions:
         rules: user relation rule files (JSON).
         packs: domain packs, by packaged name or folder path (see :mod:`kg.packs`).
         batch_size: lines per spaCy batch.
+        strict: stop at the first source file or folder that cannot be read, instead of
+            skipping it.
     """
 
     model: str | None = None
@@ -42,17 +44,20 @@ class BuildOptions:
     rules: tuple[Path, ...] = ()
     packs: tuple[str, ...] = DEFAULT_PACKS
     batch_size: int = 64
+    strict: bool = False
 
 
 @dataclass
 class BuildResult:
-    """What a build produced."""
+    """What a build produced, and from which ``sources`` (as given)."""
 
     documents: list[Document]
     entities: list[Entity]
     relations: list[Relation]
     observations: list[Observation]
     graph: Graph = field(repr=False)
+    skipped: list[Skipped] = field(default_factory=list)
+    sources: tuple[Path, ...] = ()
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts: documents, entities per type, relations per predicate."""
@@ -114,18 +119,33 @@ def build(
     options: BuildOptions = BuildOptions(),
     progress: Callable[[int], None] | None = None,
     on_documents: Callable[[list[Document]], None] | None = None,
+    on_skip: Callable[[Skipped], None] | None = None,
 ) -> BuildResult:
     """Read ``sources`` and build the knowledge graph.
 
     Args:
-        sources: files and folders of ``.txt``/``.md`` documents.
+        sources: files and folders of ``.txt``/``.md``/``.html`` documents.
         options: see :class:`BuildOptions`.
         progress: called with characters done, for a progress bar.
         on_documents: called once with the documents read, before the slow part.
+        on_skip: called with each source file or folder that cannot be read, as it is
+            skipped (the result lists them too).
+
+    Raises:
+        SourceError: nothing could be read, or (``options.strict``) something was skipped.
     """
-    documents = read_documents(sources)
+    skipped: list[Skipped] = []
+
+    def skip(item: Skipped) -> None:
+        skipped.append(item)
+        if on_skip:
+            on_skip(item)
+
+    documents = read_documents(sources, strict=options.strict, on_skip=skip)
     if on_documents:
         on_documents(documents)
     entities, relations, observations = extract(documents, options, progress)
     graph = build_graph(documents, entities, relations, observations)
-    return BuildResult(documents, entities, relations, observations, graph)
+    return BuildResult(
+        documents, entities, relations, observations, graph, skipped, tuple(sources)
+    )

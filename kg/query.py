@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
@@ -27,11 +28,14 @@ __all__ = [
     "named_queries",
     "run_query",
     "check_query",
+    "check_limits",
     "check_prepared",
     "format_result",
     "FORMATS",
     "GRAPH_FORMATS",
     "required_params",
+    "resident_bytes",
+    "query_tokens",
 ]
 
 #: Local names that a prefixed name can carry as they are (no "/", no final ".").
@@ -41,6 +45,21 @@ _KEYWORDS = re.compile(
     r"|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)",  # no \b: "LOADSILENT" too
     re.IGNORECASE,
 )
+
+
+def resident_bytes(pid: int | None = None) -> int | None:
+    """The memory a process holds (its resident set), in bytes; None where unknown.
+
+    Read from ``/proc`` (Linux): cheap enough to check ten times a second.
+    """
+    import os
+
+    try:
+        with open(f"/proc/{pid or 'self'}/statm", "rb") as stream:
+            pages = int(stream.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def load_graph(path: Path) -> Graph:
@@ -132,8 +151,19 @@ _TOKENS = re.compile(
     re.DOTALL,
 )
 _CLOSING = {")": "(", "}": "{", "]": "["}
-#: Brackets nested deeper are refused: Oxigraph's parser overflows its stack near 5,000.
+#: The longest query read, in characters: a longer one is refused before it is parsed.
+MAX_LENGTH = 100_000
+#: Triple patterns a query may hold, counted as the separators ``.``, ``;``, ``,`` between
+#: them plus one per ``{ }`` group: Oxigraph's planner takes seconds past a few hundred, and
+#: its parser overflowed its stack (a segfault) at 40,000.
+MAX_PATTERNS = 500
+#: Brackets of every kind (``( { [ <<``) nested deeper are refused: Oxigraph's parser
+#: overflows its stack near 5,000.
 MAX_DEPTH = 200
+#: The brackets that make a term (``[ ]`` blank nodes, ``( )`` collections, ``<< >>`` quoted
+#: triples) nested deeper are refused: Oxigraph parses them in time cubic in their depth
+#: (50 levels 0.3 s, 200 levels 24 s, 500 levels of ``<<`` minutes).
+MAX_TERM_DEPTH = 32
 #: Keywords that reach outside the graph: refused on every path, updates included.
 _OUTSIDE = {
     "SERVICE": "SERVICE (a federated query) is refused: queries never reach the network",
@@ -143,6 +173,15 @@ _OUTSIDE = {
 }
 #: Keywords that only SPARQL Update has.
 _UPDATE = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens of ``text``, as the SPARQL grammar reads them, without space and comments.
+
+    >>> query_tokens('ASK { ?s  rdfs:label "a # b" } # done')
+    ['ASK', '{', '?s', 'rdfs:label', '"a # b"', '}']
+    """
+    return [m.group() for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
 
 
 def _words(text: str) -> Iterator[tuple[str, str]]:
@@ -199,6 +238,111 @@ def _expand_escapes(text: str) -> str | None:
     return expanded if expanded != text else None
 
 
+def _near(text: str, pos: int) -> str:
+    """Where ``pos`` is in ``text``, quoting at most 60 characters from a little before it.
+
+    >>> _near("SELECT *\\nWHERE { ?s ?p ?o }", 15)
+    ' at line 2, column 7: “SELECT * WHERE { ?s ?p ?o }”'
+    """
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return f" at line {line}, column {column:,}: {_quote(text, max(0, pos - 20))}"
+
+
+def _quote(text: str, start: int) -> str:
+    """At most 60 characters of ``text`` from ``start``, on one line, in quotes."""
+    words = " ".join(text[start : start + 200].split())
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in words)
+    if start > 0:
+        shown = "…" + shown
+    if len(shown) > 60:
+        shown = shown[:59] + "…"
+    return f"“{shown}”"
+
+
+def check_limits(text: str) -> None:
+    """Refuse a query too large to parse safely, before it is parsed.
+
+    Limits: :data:`MAX_LENGTH` characters, :data:`MAX_PATTERNS` triple patterns,
+    :data:`MAX_DEPTH` nested brackets of any kind, :data:`MAX_TERM_DEPTH` nested term brackets
+    (``[ ]``, collections, ``<< >>``). Each refusal is one line quoting at most 60 characters
+    of the query. The text is read once, token by token, so a refusal takes milliseconds.
+
+    >>> check_limits("SELECT * WHERE { " + "[ :p " * 40 + "] " * 40 + "}")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryRefusedError: the query nests [ ], ( ) and << >> more than 32 levels deep...
+
+    Raises:
+        QueryRefusedError: naming the limit and where the query passes it.
+    """
+    if len(text) > MAX_LENGTH:
+        raise QueryRefusedError(
+            f"the query is {len(text):,} characters long, more than the {MAX_LENGTH:,} allowed:"
+            f" {_quote(text, 0)}"
+        )
+    expanded = _expand_escapes(text)  # rdflib reads a \\u escape as the character it names
+    for source in (text,) if expanded is None else (text, expanded):
+        _measure(source)
+
+
+def _measure(text: str) -> None:
+    """:func:`check_limits` on one reading of ``text``; ``<<`` is a bracket of its own."""
+    stack: list[tuple[str, int]] = []  # (bracket, term brackets open with it)
+    patterns = 0
+    previous: tuple[str | None, str | None] = (None, None)  # kinds of the last two tokens
+    skip = -1
+    for match in _TOKENS.finditer(text):
+        group, token, at = match.lastgroup, match.group(), match.start()
+        if group in ("space", "comment") or at == skip:
+            continue
+        terms = stack[-1][1] if stack else 0
+        parent = stack[-1][0] if stack else ""
+        opened = ""
+        if group == "other":
+            following = text[match.end() : match.end() + 1]
+            if token == "<" and following == "<":
+                opened, skip = "<<", match.end()
+            elif token == ">" and following == ">" and any(b == "<<" for b, _ in stack):
+                skip = match.end()
+                del stack[max(i for i, (b, _) in enumerate(stack) if b == "<<") :]
+            elif token == "(":
+                # A collection where a term may stand: not after a keyword or a function name.
+                call = previous[0] == "word" or (
+                    previous[0] in ("pname", "iri") and previous[1] == "word"
+                )
+                opened = "c" if parent in ("{", "[", "<<", "c") and not call else "("
+            elif token in "{[":
+                opened = token
+            elif token in _CLOSING:
+                kinds = ("(", "c") if token == ")" else (_CLOSING[token],)
+                found = [i for i, (b, _) in enumerate(stack) if b in kinds]
+                if found:
+                    del stack[found[-1] :]
+            elif token in ".;," and parent in ("{", "["):
+                patterns += 1
+        if opened:
+            patterns += opened == "{"
+            if opened in ("[", "<<", "c"):
+                terms += 1
+            stack.append((opened, terms))
+            if len(stack) > MAX_DEPTH:
+                raise QueryRefusedError(
+                    f"the query nests brackets more than {MAX_DEPTH} levels deep"
+                    + _near(text, at)
+                )
+            if terms > MAX_TERM_DEPTH:
+                raise QueryRefusedError(
+                    f"the query nests [ ], ( ) and << >> more than {MAX_TERM_DEPTH} levels deep"
+                    + _near(text, at)
+                )
+        if patterns > MAX_PATTERNS:
+            raise QueryRefusedError(
+                f"the query has more than {MAX_PATTERNS} triple patterns" + _near(text, at)
+            )
+        previous = (group, previous[0])
+
+
 def check_query(text: str, *, allow_update: bool = False) -> str:
     """Refuse what must never run, before anything runs; return ``"query"`` or ``"update"``.
 
@@ -208,8 +352,8 @@ def check_query(text: str, *, allow_update: bool = False) -> str:
     (rdflib's engine expands them before parsing). SERVICE, FROM / FROM NAMED, USING / USING
     NAMED and LOAD are refused always, the update forms unless ``allow_update``. A prefix
     named like SERVICE, FROM or LOAD is refused too: ``SERVICE:x`` may parse as ``SERVICE :x``,
-    and so is a word holding one (``SERVICESILENT``). Brackets nested more than
-    :data:`MAX_DEPTH` deep are refused.
+    and so is a word holding one (``SERVICESILENT``). A query past the size limits of
+    :func:`check_limits` is refused first.
 
     >>> check_query('SELECT ?s WHERE { ?s ?service "FROM" } # LOAD')
     'query'
@@ -219,8 +363,9 @@ def check_query(text: str, *, allow_update: bool = False) -> str:
     kg.errors.QueryRefusedError: SERVICE (a federated query) is refused: ...
 
     Raises:
-        QueryRefusedError: the query holds a refused form.
+        QueryRefusedError: the query holds a refused form, or is too large.
     """
+    check_limits(text)
     expanded = _expand_escapes(text)
     words = [
         (group, word)
@@ -313,6 +458,10 @@ def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, in
     return text[:at] + block + text[at:], line, column, len(block)
 
 
+#: Queries up to this length get rdflib's position of a syntax error, longer ones Oxigraph's.
+_RDFLIB_POSITION_LENGTH = 10_000
+
+
 def _syntax_error(
     exc: SyntaxError, text: str, inserted: tuple[int, int, int]
 ) -> QuerySyntaxError:
@@ -322,6 +471,8 @@ def _syntax_error(
     usually stops where the mistake is, but knows no position for an unknown prefix.
     """
     oxigraph = _oxigraph_syntax_error(exc, text, inserted)
+    if len(text) > _RDFLIB_POSITION_LENGTH:  # rdflib's parser can take minutes on long ones
+        return oxigraph
     try:
         _prepare(text)
     except QuerySyntaxError as rdflib:
@@ -407,11 +558,59 @@ def run_query(
         allow_update: run SPARQL Update (INSERT, DELETE ...) too; the graph must be writable.
             The result of an update is an empty ASK-less ``Result`` of type ``"UPDATE"``.
 
+    The query runs in a thread of its own with a large stack (:data:`STACK_BYTES`).
+
     Raises:
-        QueryRefusedError: the query holds SERVICE, FROM, LOAD or (unless allowed) an update.
+        QueryRefusedError: the query holds SERVICE, FROM, LOAD or (unless allowed) an update,
+            or it is too large (:func:`check_limits`).
         QuerySyntaxError: the query does not parse; carries line and column.
         QueryError: a required parameter is missing, or the engine failed on the query.
     """
+    return _on_large_stack(
+        lambda: _run_query(graph, text, bindings, limit=limit, allow_update=allow_update)
+    )
+
+
+#: The stack of the thread a query runs in. Oxigraph's parser and planner recurse once per
+#: element of a flat query (a BIND, a FILTER, a UNION branch, an operator), and overflowed the
+#: 8 MB main thread (a segfault) from 3,000 BINDs; 256 MB holds every query under the limits.
+#: Only the pages used are ever backed by memory.
+STACK_BYTES = 256 << 20
+
+T = TypeVar("T")
+
+
+def _on_large_stack(work: Callable[[], T]) -> T:
+    """``work()`` run in a new thread with a :data:`STACK_BYTES` stack; its error re-raised."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(("value", work()))
+        except BaseException as exc:  # handed to the caller as it is
+            outcome.append(("error", exc))
+
+    previous = threading.stack_size(STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="kg-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    kind, value = outcome[0]
+    if kind == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _run_query(
+    graph: Graph | Any,
+    text: str,
+    bindings: dict[str, Any] | None,
+    *,
+    limit: int | None,
+    allow_update: bool,
+) -> Result:
     bindings = bindings or {}
     original = text
     inserted = (0, 0, 0)

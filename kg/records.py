@@ -19,6 +19,7 @@ __all__ = [
     "Literal",
     "Observation",
     "Chunk",
+    "Skipped",
 ]
 
 
@@ -28,7 +29,9 @@ class Document:
 
     Attributes:
         id: stable identifier, derived from the path relative to its source root.
-        path: the path as given to the build (POSIX form).
+        path: the path relative to its source root (POSIX form): a folder given to the build
+            is its own root, a file given is relative to its folder. The root itself is
+            recorded in the build folder's manifest only (:mod:`kg.buildfolder`).
         text: the full text, exactly as read (UTF-8).
         sha256: hex digest of the file's bytes.
         date: the document's own date when known.
@@ -162,3 +165,9 @@ class Chunk:
     base: int
     heading: bool = False
     mentions: list[Mention] = field(default_factory=list)
+@dataclass(frozen=True)
+class Skipped:
+    """A source file or folder the build could not read, and why."""
+
+    path: str
+    reason: str

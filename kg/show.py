@@ -15,11 +15,19 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from kg.buildfolder import Sources, sources_for
 from kg.errors import KGError
-from kg.link import fold
+from kg.link import fold, visible
 from kg.namespaces import ENTITY_TYPES, KG, SDO
 
-__all__ = ["EntityNotFoundError", "EntityView", "find_entity", "describe", "format_entity"]
+__all__ = [
+    "EntityNotFoundError",
+    "EntityView",
+    "find_entity",
+    "describe",
+    "format_entity",
+    "show",
+]
 
 
 class EntityNotFoundError(KGError):
@@ -38,6 +46,7 @@ class EntityView:
     mentions: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
     relations: list[tuple[str, str, str, str]] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
 
 
 def _names(graph: Graph) -> dict[str, list[URIRef]]:
@@ -109,6 +118,9 @@ def describe(graph: Graph, iri: URIRef) -> EntityView:
     for mention in graph.objects(iri, KG.mention):
         doc = graph.value(mention, KG.document)
         path = str(graph.value(doc, KG.path) or doc) if doc is not None else "?"
+        digest = graph.value(doc, KG.sha256) if doc is not None else None
+        if digest is not None:
+            view.hashes[path] = str(digest)
         start, end = _int(graph.value(mention, KG.start)), _int(graph.value(mention, KG.end))
         view.mentions.setdefault(path, []).append(
             (start, end, str(graph.value(mention, KG.text) or ""))
@@ -147,20 +159,27 @@ def describe(graph: Graph, iri: URIRef) -> EntityView:
     return view
 
 
-def _context(path: str, start: int, end: int, width: int = 60) -> str:
-    """The text around a mention, read from the document when it is at hand."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError:
+def _context(text: str | None, start: int, end: int, width: int = 60) -> str:
+    """The text around a mention, when the document is at hand."""
+    if text is None:
         return ""
     left = text[max(0, start - width) : start]
     right = text[end : end + width]
     snippet = f"{left}[{text[start:end]}]{right}"
-    return "…" + " ".join(snippet.split()) + "…"
+    return "…" + visible(" ".join(snippet.split())) + "…"
 
 
-def format_entity(view: EntityView, *, limit: int = 5) -> str:
-    """The view as text: at most ``limit`` mentions per document."""
+def format_entity(view: EntityView, *, limit: int = 5, sources: Sources | None = None) -> str:
+    """The view as text: at most ``limit`` mentions per document.
+
+    Args:
+        view: the entity.
+        limit: mentions shown per document.
+        sources: finds the documents' texts, for the context of each mention (see
+            :func:`kg.buildfolder.sources_for`); by default, paths are relative to the
+            current folder. Notes about moved documents are left in ``sources.notes``.
+    """
+    sources = sources if sources is not None else Sources()
     total = sum(len(v) for v in view.mentions.values())
     lines = [
         f"{view.name}  ({view.type}{', ' + view.kind if view.kind else ''})",
@@ -170,14 +189,36 @@ def format_entity(view: EntityView, *, limit: int = 5) -> str:
     ]
     for path, mentions in sorted(view.mentions.items()):
         lines.append(f"    {path}: {len(mentions)}")
+        text = sources.text(path, view.hashes.get(path)) if mentions[:limit] else None
         for start, end, _text in mentions[:limit]:
-            context = _context(path, start, end)
+            context = _context(text, start, end)
             lines.append(f"      {start}-{end}  {context}" if context else f"      {start}-{end}")
     lines.append(f"  relations: {len(view.relations)}")
     for line, sentence, path, rule in view.relations:
         lines.append(f"    {line}")
-        lines.append(f"      “{sentence}” ({path}; rule {rule})")
+        lines.append(f"      “{visible(sentence)}” ({path}; rule {rule})")
     if view.figures:
         lines.append(f"  figures:   {len(view.figures)}")
         lines += [f"    {figure}" for figure in view.figures]
     return "\n".join(lines) + "\n"
+
+
+def show(graph_path: Path, name: str, *, limit: int = 5) -> tuple[str, list[str]]:
+    """``kg show``: every entity named ``name`` in the graph at ``graph_path``, as text, and
+    notes (one line each) about documents that moved since the build.
+
+    Mentions are shown in context, read from the documents in the build's source roots
+    (recorded in the build folder's manifest), wherever the command runs.
+
+    Raises:
+        GraphLoadError: no graph at ``graph_path``.
+        EntityNotFoundError: no entity has that name.
+    """
+    from kg.store import locate, open_graph
+
+    found = locate(Path(graph_path))
+    graph = open_graph(found)
+    sources = sources_for(found)
+    views = [describe(graph, iri) for iri in find_entity(graph, name)]
+    text = "\n".join(format_entity(view, limit=limit, sources=sources) for view in views)
+    return text, sources.notes

@@ -6,21 +6,24 @@ reopened store looks empty (oxigraph/oxrdflib#77). Stores are opened read-only f
 any number of processes can read one at a time while nobody writes.
 
 A store is a folder holding a RocksDB database (a ``CURRENT`` file). A *build folder* is the
-output of ``kg build``: ``graph.ttl``, ``graph.html`` and the store in ``store/``.
+output of ``kg build``: ``graph.ttl``, ``graph.html`` and the store in ``store/``, each a link
+into the build's generation (see :mod:`kg.buildfolder`).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from kg.atomic import interrupted, locked, recover_dir, remove_leftovers, swap_dir, temp_name
+from kg.buildfolder import current_generation
 from kg.errors import GraphLoadError
 
 if TYPE_CHECKING:
@@ -34,8 +37,11 @@ __all__ = [
     "open_store",
     "memory_graph",
     "open_oxigraph",
+    "locate",
     "write_store",
+    "load",
     "load_files",
+    "drop_logs",
     "is_oxigraph",
     "oxigraph_store",
 ]
@@ -144,7 +150,7 @@ def _open_inner(path: Path, *, writable: bool = False) -> Any:
     import pyoxigraph as ox
 
     if not is_store(path):
-        raise GraphLoadError(f"{path}: not a store (create one with `kg build` or `kg load`)")
+        raise _missing(path, "not a store (create one with `kg build` or `kg load`)")
     try:
         return ox.Store(str(path)) if writable else ox.Store.read_only(str(path))
     except (OSError, RuntimeError) as exc:  # RocksDB: a lock, or files changed by a writer
@@ -196,7 +202,7 @@ def open_oxigraph(path: Path) -> Any:
     Raises:
         GraphLoadError: nothing readable at ``path``.
     """
-    found = _locate(Path(path))
+    found = locate(Path(path))
     return _open_inner(found) if is_store(found) else _memory_inner(found)
 
 
@@ -208,52 +214,132 @@ def open_graph(path: Path) -> Graph:
     Raises:
         GraphLoadError: nothing readable at ``path``.
     """
-    found = _locate(Path(path))
+    found = locate(Path(path))
     return open_store(found) if is_store(found) else memory_graph(found)
 
 
-def _locate(path: Path) -> Path:
-    """The store folder or RDF file that ``path`` names."""
+def locate(path: Path) -> Path:
+    """The store folder or RDF file that ``path`` names, links resolved.
+
+    A build folder is read through its ``current`` link (:mod:`kg.buildfolder`), so the
+    store and Turtle found belong to one build, and a reader keeps that build's files even
+    when a new build is switched in while it reads.
+    """
     if path.is_dir():
-        for candidate in (path, path / STORE_DIR):
+        folder = current_generation(path) or path
+        for candidate in (folder, folder / STORE_DIR):
             if is_store(candidate):
-                return candidate
-        if (path / "graph.ttl").is_file():
-            return path / "graph.ttl"
+                return Path(os.path.realpath(candidate))
+        if (folder / "graph.ttl").is_file():
+            return Path(os.path.realpath(folder / "graph.ttl"))
         raise GraphLoadError(
             f"{path}: neither a store nor a build folder (run `kg build` first, or pass --graph)"
         )
     if not path.is_file():
-        raise GraphLoadError(f"{path}: no such graph (run `kg build` first, or pass --graph)")
-    return path
+        raise _missing(path, "no such graph (run `kg build` first, or pass --graph)")
+    return Path(os.path.realpath(path))
+
+
+def _missing(path: Path, reason: str) -> GraphLoadError:
+    """The error for a store or graph that is not at ``path``: ``reason``, unless a load
+    was killed while swapping the store there (where that takes two renames)."""
+    old = interrupted(path)
+    if old is not None:
+        return GraphLoadError(
+            f"{path}: a `kg load` was interrupted; its previous state is in {old.name}, which"
+            f" the next `kg load --store {path}` puts back"
+        )
+    return GraphLoadError(f"{path}: {reason}")
 
 
 def write_store(source: Path, target: Path) -> Path:
     """Write the RDF file ``source`` into a new store at ``target``, replacing an older one.
 
-    The store is built beside ``target`` and then moved in place, so a reader never sees a
-    half-written store.
+    The store is built beside ``target`` and then swapped in (:func:`kg.atomic.swap_dir`), so
+    a reader never sees a half-written store.
 
     Raises:
         GraphLoadError: ``target`` exists and is not a store, or ``source`` cannot be read.
+        OutputError: another process is writing the store.
     """
     target = Path(target)
     if target.exists() and not (is_store(target) or _empty_dir(target)):
         raise GraphLoadError(f"{target}: exists and is not a store; not replacing it")
+    return _replace_store(target, str(target), lambda staging: load_files([source], staging))[0]
+
+
+def load(
+    files: Sequence[Path],
+    store: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Add the RDF ``files`` to the store at ``store`` (created when missing), all or nothing.
+
+    The load runs on a copy of the store (hard links to its files, so it is cheap), which is
+    then swapped in whole: a reader sees the store before or after the load, and a load that
+    fails or is killed leaves the store as it was. Leftovers of a killed load are removed, or
+    put back, by the next one. A build folder's ``store`` link is followed: the store of its
+    current build grows.
+
+    Args:
+        files: the RDF files, as :func:`load_files` takes them.
+        store: the store folder.
+        progress: called with the number of bytes read, as the files are read.
+
+    Returns:
+        The number of triples in the store after the load.
+
+    Raises:
+        GraphLoadError: as :func:`load_files`.
+        OutputError: another process is loading into the same folder.
+    """
+    import pyoxigraph as ox
+
+    target = Path(os.path.realpath(store))
+    for path in map(Path, files):
+        if not path.is_file():
+            raise GraphLoadError(f"{path}: no such file")
+        _rdf_format(path)
+
+    def fill(staging: Path) -> int:
+        if is_store(target):
+            try:
+                ox.Store.read_only(str(target)).backup(str(staging))
+            except (OSError, RuntimeError) as exc:
+                raise GraphLoadError(
+                    f"{store}: cannot copy the store: {_first_line(exc)}"
+                ) from None
+        return load_files(files, staging, progress=progress)
+
+    if target.exists() and not (is_store(target) or _empty_dir(target)):
+        raise GraphLoadError(f"{store}: exists and is not a store")
+    return _replace_store(target, str(store), fill)[1]
+
+
+def _replace_store(target: Path, what: str, fill: Callable[[Path], int]) -> tuple[Path, int]:
+    """Fill a new store beside ``target`` with ``fill(staging)``, then swap it in."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        load_files([Path(source)], staging)
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-            target.rename(old / "store")
-        staging.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+    with locked(target.parent, what):
+        recover_dir(target)  # a swap a killed process left half done (not on Linux)
+        remove_leftovers(target.parent, target.name)
+        staging = temp_name(target)
+        try:
+            size = fill(staging)
+            drop_logs(staging)
+            swap_dir(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target, size
+
+
+def drop_logs(store: Path) -> None:
+    """Remove the database's diagnostic logs (``LOG``, ``LOG.old.*``) from a closed store.
+
+    They are not needed to open it, and they name the folder it was written in.
+    """
+    for log in Path(store).glob("LOG*"):
+        log.unlink(missing_ok=True)
 
 
 def _empty_dir(path: Path) -> bool:

@@ -35,6 +35,7 @@ from pyvis.network import Network
 from rdflib import Graph, URIRef
 
 from kg.errors import AnalysisError
+from kg.link import visible
 from kg.namespaces import ENTITY_TYPES, RDFS
 
 if TYPE_CHECKING:
@@ -314,9 +315,13 @@ def _edge(index: int, s: str, o: str, data: dict[str, Any]) -> dict[str, Any]:
         "to": o,
         "label": _predicate_label(predicate),
         "predicate": predicate,
-        "evidence": _split(str(data.get("evidence", "")), "\n"),
+        # invisible characters of a sentence are written out (⟨U+202E⟩), never obeyed
+        "evidence": [visible(s) for s in _split(str(data.get("evidence", "")), "\n")],
         "documents": _split(str(data.get("documents", "")), "|"),
-        "citations": json.loads(str(data.get("citations") or "[]")),
+        "citations": [
+            [visible(sentence), document]
+            for sentence, document in json.loads(str(data.get("citations") or "[]"))
+        ],
         "rules": _split(str(data.get("rules", "")), "|"),
         "confidence": round(float(data.get("confidence", 0.0)), 3),
     }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -14,7 +16,8 @@ from click.testing import CliRunner
 import kg.pipeline
 from kg.cli import cli
 from kg.packs import DEFAULT_PACKS
-from kg.pipeline import BuildResult, build
+from kg.pipeline import BuildOptions, BuildResult, build
+from kg.records import Document, Relation
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -108,3 +111,36 @@ def browser() -> Iterator[Any]:
             _browser_unavailable(f"{CHROMIUM} did not start: {err}")
         yield browser
         browser.close()
+
+
+INVENTED_NAMES = Path(__file__).resolve().parent / "data" / "invented_names.jsonl"
+
+
+@pytest.fixture(scope="session")
+def invented(pipelines: dict[tuple[Any, ...], Any]) -> Callable[..., list[Relation]]:
+    """The relations the real build reads from one short text, with the invented names of
+    ``tests/data/invented_names.jsonl`` as the only gazetteer and entity keys replaced by
+    names: ``invented(text, rules=(path,))``."""
+
+    def relations(text: str, rules: tuple[Path, ...] = ()) -> list[Relation]:
+        document = Document(
+            id="note.txt",
+            path="note.txt",
+            text=text,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+        options = BuildOptions(
+            use_default_gazetteer=False, gazetteers=(INVENTED_NAMES,), rules=rules
+        )
+        entities, found, _figures = kg.pipeline.extract([document], options)
+        names = {e.key: e.name for e in entities}
+        return [
+            replace(
+                r,
+                subject=names[r.subject],
+                object=names.get(r.object, r.object) if isinstance(r.object, str) else r.object,
+            )
+            for r in found
+        ]
+
+    return relations

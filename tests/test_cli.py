@@ -75,7 +75,12 @@ def test_build_file_no_html_with_gazetteer(runner: CliRunner, acme: Path, tmp_pa
     args = ["build", str(acme), "--out", str(out), "--no-html", "--gazetteer", str(gazetteer)]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["graph.ttl", "store"]
+    assert sorted(p.name for p in out.iterdir()) == ["current", "gen-000001", "graph.ttl", "store"]
+    assert sorted(p.name for p in (out / "current").iterdir()) == [
+        "graph.ttl",
+        "manifest.json",
+        "store",
+    ]
     assert "documents: 1\n" in result.stdout
     assert re.search(r"^triples: \d+$", result.stdout, re.MULTILINE)
     assert f"wrote {out / 'graph.ttl'} and {out / 'store'} in" in result.stdout
@@ -93,7 +98,8 @@ def test_build_file_no_html_with_gazetteer(runner: CliRunner, acme: Path, tmp_pa
 
 
 def test_build_writes_html_by_default(seed_out: Path) -> None:
-    assert sorted(p.name for p in seed_out.iterdir()) == ["graph.html", "graph.ttl", "store"]
+    names = ["current", "gen-000001", "graph.html", "graph.ttl", "store"]
+    assert sorted(p.name for p in seed_out.iterdir()) == names
     assert "vis.Network" in (seed_out / "graph.html").read_text(encoding="utf-8")
 
 

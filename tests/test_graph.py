@@ -45,9 +45,8 @@ def labels(graph: Graph) -> dict[str, str]:
 
 
 def document_text(graph: Graph, document: Node) -> str:
-    """The text of a document node, read from its ``kg:path`` (as given to the build)."""
-    path = Path(str(graph.value(document, KG.path)))
-    return (path if path.is_absolute() else ROOT / path).read_text(encoding="utf-8")
+    """The text of a document node, read from its ``kg:path`` (relative to ``seeds/``)."""
+    return (SEEDS / str(graph.value(document, KG.path))).read_text(encoding="utf-8")
 
 
 def one(graph: Graph, subject: Node, predicate: URIRef) -> Node:
@@ -105,7 +104,8 @@ def iris(graph: Graph) -> set[URIRef]:
 
 def test_iris_do_not_depend_on_where_or_how_the_corpus_is_built(tmp_path: Path) -> None:
     """One seed document in two folders, built in process and by `python -m kg build` in another
-    process with another hash seed: the same IRIs for everything; only kg:path differs."""
+    process with another hash seed: the same IRIs for everything, and the same kg:path,
+    relative to the source root (issue 12)."""
     source = SEEDS / "004_7671d1161a444a52.txt"
     folders = [tmp_path / "a" / "news", tmp_path / "b" / "c" / "news"]
     for folder in folders:
@@ -123,10 +123,7 @@ def test_iris_do_not_depend_on_where_or_how_the_corpus_is_built(tmp_path: Path) 
     assert iris(first) == iris(second)
     assert len(first) == len(second)
     paths = [{str(o) for o in g.objects(None, KG.path)} for g in (first, second)]
-    assert paths == [
-        {(folders[0] / source.name).as_posix()},
-        {(folders[1] / source.name).as_posix()},
-    ]
+    assert paths == [{source.name}, {source.name}]
 
 
 # ------------------------------------------------------------------ statements
@@ -214,9 +211,9 @@ def test_documents(graph: Graph, seed_build: BuildResult) -> None:
     assert len(documents) == len(list(SEEDS.glob("*.txt"))) == len(seed_build.documents)
     for doc in documents:
         assert (doc, RDF.type, SDO.CreativeWork) in graph
-        path = Path(str(one(graph, doc, KG.path)))
-        file = path if path.is_absolute() else ROOT / path
-        assert file.parent.resolve() == SEEDS
+        path = str(one(graph, doc, KG.path))
+        assert path == Path(path).name  # relative to the source root: no folder (issue 12)
+        file = SEEDS / path
         digest = str(one(graph, doc, KG.sha256))
         assert digest == hashlib.sha256(file.read_bytes()).hexdigest()
 

@@ -41,9 +41,8 @@ def has(rows: list[Row], **expected: str) -> bool:
 
 
 def document_text(path: str) -> str:
-    """A document by its ``kg:path`` (as given to the build: absolute, or relative to the root)."""
-    file = Path(path)
-    return (file if file.is_absolute() else ROOT / file).read_text(encoding="utf-8")
+    """A seed document by its ``kg:path`` (relative to ``seeds/``, the source root)."""
+    return (ROOT / "seeds" / path).read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ one check per query

@@ -755,3 +755,136 @@ def test_a_query_file_that_is_not_utf8_is_one_line(runner: CliRunner, seed_out: 
     bad.write_bytes("SELECT ?s WHERE { ?s rdfs:label \"caf\xe9\" }".encode("latin-1"))
     error = one_line_error(query(runner, seed_out, str(bad)))
     assert "cannot read it as UTF-8" in error and "latin1.rq" in error
+
+
+# ------------------------------------------------------------------ size limits (issue 12)
+
+
+def kg_query_file(tmp_path: Path, text: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``kg query FILE`` in its own process (a crash is an exit status, not a lost test run)."""
+    path = tmp_path / "q.rq"
+    path.write_text(text, encoding="utf-8")
+    return kg("query", str(path), *args)
+
+
+def refusal(done: subprocess.CompletedProcess[str], text: str) -> str:
+    """The one-line refusal of ``text``, checking it quotes at most 80 of its characters."""
+    assert done.returncode == 1, (done.returncode, done.stderr[-300:])
+    assert done.stdout == "" and done.stderr.count("\n") == 1, done.stderr[:300]
+    line = done.stderr.strip()
+    quoted = re.findall(r"“([^”]*)”", line)
+    assert len(quoted) == 1 and len(quoted[0]) <= 80, line
+    assert quoted[0].strip("…").split()[0] in text
+    return line
+
+
+def test_a_1mb_query_is_refused_before_parsing(seed_out: Path, tmp_path: Path) -> None:
+    """Issue 12: 40,000 flat triple patterns (1.2 MB) passed the check and segfaulted Oxigraph."""
+    patterns = (f"?s{i} <http://example.org/p> ?o{i} ." for i in range(40_000))
+    text = "SELECT * WHERE { " + " ".join(patterns) + " }"
+    assert len(text) > 1_200_000
+    line = refusal(kg_query_file(tmp_path, text, "--graph", str(seed_out)), text)
+    assert f"the query is {len(text):,} characters long, more than the 100,000 allowed" in line
+
+
+def test_a_1mb_malformed_query_is_refused_on_one_line(seed_out: Path, tmp_path: Path) -> None:
+    """Issue 12: a 1 MB malformed query took minutes to report and echoed its whole line."""
+    text = "SELECT * WHERE { " + "?s ?p ?o . " * 95_000 + "?x ?y }"
+    line = refusal(kg_query_file(tmp_path, text, "--graph", str(seed_out)), text)
+    assert "characters long" in line
+
+
+def test_a_long_malformed_query_shows_80_characters_of_its_line(
+    runner: CliRunner, seed_out: Path
+) -> None:
+    text = "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (" + "1, " * 20_000 + "2)) ?x ?y }"
+    got_line, got_column, shown, under = caret(query(runner, seed_out, text))
+    assert (got_line, got_column) == (1, len(text) + 1)  # Oxigraph: at the end
+    assert len(shown) <= 80 and shown.startswith("…") and shown.endswith("?x ?y }")
+    assert under == len(shown) + 1
+
+
+@pytest.mark.parametrize(
+    ("what", "pattern"),
+    [
+        ("patterns", "SELECT * WHERE { " + "?s ?p ?o . " * 501 + "}"),
+        ("patterns", "SELECT * WHERE { ?s " + "kg:p ?o ; " * 501 + "kg:p ?o }"),
+        ("patterns", "SELECT * WHERE { " + "{ ?s ?p ?o } UNION " * 501 + "{ } }"),
+        ("terms", "SELECT * WHERE { " + "<< " * 500 + "?s ?p ?o" + " >> ?p ?o" * 500 + " . }"),
+        ("terms", "SELECT * WHERE { ?s kg:p " + "[ kg:p " * 33 + "?o" + " ]" * 33 + " }"),
+        ("terms", "SELECT * WHERE { ?s kg:p " + "(" * 33 + "?o" + ")" * 33 + " }"),
+        ("terms", "SELECT * WHERE { ?s kg:p " + "\\u0028" * 33 + "?o" + ")" * 33 + " }"),
+        ("depth", "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 201 + "1" + ")" * 201 + ") }"),
+        ("depth", "SELECT * WHERE " + "{" * 201 + "?s ?p ?o" + "}" * 201),
+        ("length", "SELECT * WHERE { ?s ?p ?o } #" + "x" * 100_000),
+    ],
+    ids=[
+        "501-patterns", "501-predicates", "501-unions", "500-quoted", "33-blank-nodes",
+        "33-collections", "33-escaped-collections", "201-parentheses", "201-braces", "length",
+    ],
+)
+def test_size_limits_refuse_every_kind(what: str, pattern: str) -> None:
+    """Issue 12: nested << >> at depth 500 were not counted and parsed for minutes."""
+    messages = {
+        "patterns": "more than 500 triple patterns at line 1, column ",
+        "terms": "nests [ ], ( ) and << >> more than 32 levels deep at line 1, column ",
+        "depth": "nests brackets more than 200 levels deep at line 1, column ",
+        "length": "characters long, more than the 100,000 allowed: “SELECT * WHERE",
+    }
+    with pytest.raises(QueryRefusedError, match=re.escape(messages[what])) as refused:
+        check_query(pattern)
+    assert "\n" not in str(refused.value)
+    assert len(re.findall(r"“([^”]*)”", str(refused.value))[0]) <= 80
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { " + " ".join(f"?s{i} kg:p ?o{i} ." for i in range(400)) + " }",
+        "SELECT * WHERE { " + "<< " * 20 + "?s ?p ?o" + " >> ?p ?o" * 20 + " . }",
+        "SELECT * WHERE { ?s kg:p " + "[ kg:p " * 30 + "?o" + " ]" * 30 + " }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 150 + "1" + ")" * 150 + ") }",
+        # function calls and VALUES rows are not collections; GROUP_CONCAT's ; no separator
+        "SELECT (GROUP_CONCAT(STR(?o); SEPARATOR=',') AS ?all) WHERE { VALUES (?o) { "
+        + "(1) " * 600 + "} FILTER(" + "STR(" * 40 + "?o" + ")" * 40 + ") }",
+    ],
+    ids=["400-patterns", "20-quoted", "30-blank-nodes", "150-parentheses", "calls-and-values"],
+)
+def test_size_limits_let_large_queries_through(text: str, store: Graph) -> None:
+    assert check_query(text) == "query"
+    run_query(store, text, limit=1)
+
+
+def test_a_flat_query_that_overflowed_the_stack_runs(seed_out: Path, tmp_path: Path) -> None:
+    """Issue 12: 3,000 BINDs (60 KB, within the limits) segfaulted Oxigraph in the main
+    thread; queries now run on a thread with a large stack."""
+    text = "SELECT ?b2999 WHERE { " + " ".join(f"BIND({i} AS ?b{i})" for i in range(3000)) + " }"
+    done = kg_query_file(tmp_path, text, "--graph", str(seed_out), "--format", "csv")
+    assert done.returncode == 0, (done.returncode, done.stderr[-300:])
+    assert done.stdout.split() == ["b2999", "2999"]
+
+
+def test_kg_query_has_a_default_timeout(runner: CliRunner) -> None:
+    """Issue 12: without --timeout a cartesian query grew past 1.6 GB and kept going."""
+    help_text = " ".join(runner.invoke(cli, ["query", "--help"]).stdout.split())
+    assert "Stop the query after this many seconds (exit status 3); 0: no limit." in help_text
+    assert "[default: 60.0" in help_text
+    assert "--max-memory MB" in help_text and "[default: 2048" in help_text
+
+
+def test_timeout_zero_means_no_limit(seed_out: Path) -> None:
+    done = kg("query", "founders", "--graph", str(seed_out), "--timeout", "0")
+    assert done.returncode == 0, done.stderr
+    assert "Lei Jun" in done.stdout
+
+
+def test_max_memory_stops_a_growing_query(seed_out: Path) -> None:
+    """Issue 12: the memory of a query is bounded: past --max-memory the process stops, exit 3."""
+    growing = "SELECT DISTINCT ?a ?c ?d ?f ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    done = kg("query", growing, "--graph", str(seed_out), "--timeout", "0", "--max-memory", "150")
+    assert done.returncode == 3, done.stderr
+    assert done.stdout == ""
+    assert re.fullmatch(
+        r"Error: the query was stopped holding \d+ MB, more than 150 MB \(--max-memory\)\n",
+        done.stderr,
+    )

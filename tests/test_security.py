@@ -42,9 +42,9 @@ Acme Corp launched the Zorblax Q7 in Kenya {IMG}.
 def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``kg build`` of the hostile corpus."""
     root = tmp_path_factory.mktemp("hostile")
-    corpus = root / FOLDER
-    corpus.mkdir()
-    (corpus / FILE).write_text(HOSTILE_TEXT, encoding="utf-8")
+    corpus = root / FOLDER  # its name is the page's title
+    (corpus / FOLDER).mkdir(parents=True)  # and, inside, part of the document's path
+    (corpus / FOLDER / FILE).write_text(HOSTILE_TEXT, encoding="utf-8")
     out = root / "out"
     result = CliRunner().invoke(cli, ["build", str(corpus), "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -347,7 +347,9 @@ def test_several_queries_at_once(server: Server) -> None:
 
 def test_busy_server_says_503_overloaded(seed_out: Path) -> None:
     busy = start_server(
-        seed_out, "--workers", "1", "--queue", "0", "--timeout", "3", "--cors", "https://x.example"
+        seed_out,
+        *("--workers", "1", "--queue", "0", "--timeout", "3", "--budget", "3"),
+        *("--cors", "https://x.example"),
     )
     try:
         assert get(busy, FOUNDERS).headers["Access-Control-Allow-Origin"] == (
@@ -472,3 +474,152 @@ def test_other_hosts_and_origins_are_refused(server: Server) -> None:
     )
     assert same_origin.status == 200
     assert request(f"{server.endpoint}?{query}", headers={"Host": "localhost"}).status == 200
+
+
+# ------------------------------------------------------------------ under load (issue 12)
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def default_server(seed_out: Path) -> Iterator[Server]:
+    """``kg serve`` with its default options, but for a shorter --timeout."""
+    running = start_server(seed_out, "--timeout", "6")
+    yield running
+    stop_server(running)
+
+
+def test_cheap_queries_flow_while_slow_ones_run(default_server: Server) -> None:
+    """Issue 12: two slow queries took both workers and the next cheap one waited 9.9 s."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        slow = [pool.submit(get, default_server, SLOW + f" # {i}") for i in range(3)]
+        time.sleep(1)  # past the fast lane's budget: the slow ones have moved or been stopped
+        cheap = [get(default_server, FOUNDERS) for _ in range(10)]
+        still_running = [not s.done() for s in slow]
+        replies = [s.result() for s in slow]
+    assert [r.status for r in cheap] == [200] * 10
+    assert any(still_running)  # the cheap ones were answered while a slow one ran
+    assert sorted(r.status for r in replies) == [503, 503, 503]
+    # One runs in the slow lane until the timeout; the others wait for it, in vain.
+    bodies = [r.body for r in replies]
+    assert all("the slow lane stayed busy" in b or "stopped after 6 s" in b for b in bodies)
+    assert any("stopped after 6 s" in b for b in bodies), bodies
+
+
+def test_a_burst_of_connections_waits_in_the_backlog(default_server: Server) -> None:
+    """Issue 12: the listen backlog was 5; a burst found the door shut. With the server
+    stopped, 200 connections must still be taken by the kernel, and answered once it runs."""
+    host, port = urllib.parse.urlsplit(default_server.url).netloc.split(":")
+    request_bytes = (
+        f"GET /sparql?{urllib.parse.urlencode({'query': FOUNDERS})} HTTP/1.1\r\n"
+        f"Host: {host}:{port}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    default_server.process.send_signal(19)  # SIGSTOP
+    sockets = []
+    try:
+        for _ in range(200):
+            sock = socket.create_connection((host, int(port)), timeout=2)
+            sock.sendall(request_bytes)
+            sockets.append(sock)
+    finally:
+        default_server.process.send_signal(18)  # SIGCONT
+    statuses = []
+    for sock in sockets:
+        sock.settimeout(60)
+        with sock, sock.makefile("rb") as answer:
+            statuses.append(answer.readline().split()[1])
+    assert statuses == [b"200"] * 200
+
+
+def test_413_is_read_by_a_client_sending_a_large_body(default_server: Server) -> None:
+    """Issue 12: the server closed without reading a large body, so the client got a reset."""
+    body = b"query=" + b"x" * (8 << 20)
+    reply = request(
+        default_server.endpoint,
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert reply.status == 413 and "at most 1048576 bytes" in reply.body
+    # With Expect: 100-continue the refusal comes before the body is sent.
+    host, port = urllib.parse.urlsplit(default_server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n"
+            b"Content-Type: application/sparql-query\r\nContent-Length: 9000000\r\n\r\n"
+        )
+        assert sock.makefile("rb").readline().startswith(b"HTTP/1.1 413 ")
+
+
+def test_chunked_bodies_are_read(default_server: Server) -> None:
+    """Issue 12: a chunked body was not read at all; now it is, and capped like any other."""
+    host, port = urllib.parse.urlsplit(default_server.url).netloc.split(":")
+
+    def post(chunks: Iterator[bytes], coding: str = "chunked") -> tuple[int, str]:
+        import http.client
+
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        try:
+            connection.putrequest("POST", "/sparql")
+            connection.putheader("Content-Type", "application/sparql-query")
+            connection.putheader("Accept", "text/csv")
+            connection.putheader("Transfer-Encoding", coding)
+            connection.endheaders()
+            for chunk in chunks:
+                connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            connection.send(b"0\r\n\r\n")
+            answer = connection.getresponse()
+            return answer.status, answer.read().decode()
+        finally:
+            connection.close()
+
+    words = FOUNDERS.encode().split(b" ")
+    status, body = post(iter([w + b" " for w in words]))
+    assert status == 200 and "Lei Jun" in body
+    status, body = post(iter([b"#" + b"x" * (1 << 16)] * 20))
+    assert status == 413
+    status, body = post(iter([FOUNDERS.encode()]), coding="gzip, chunked")
+    assert status == 501 and "not supported" in body
+
+
+def test_requests_must_arrive_before_a_deadline(default_server: Server) -> None:
+    """Issue 12: a client sending a byte now and then held a thread for good (a timeout per
+    read, none for the whole); headers have 10 s, a body 30 s."""
+    host, port = urllib.parse.urlsplit(default_server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n")
+        answer = b""
+        for _ in range(60):  # a header byte every half second, for up to 30 s
+            try:
+                sock.sendall(b"X")
+            except OSError:
+                break
+            time.sleep(0.5)
+        sock.settimeout(5)
+        try:
+            answer = sock.recv(4096)
+        except OSError:
+            pass
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+
+
+def test_a_query_past_the_size_limits_is_403_without_a_worker(default_server: Server) -> None:
+    big = "SELECT * WHERE { " + "<< " * 500 + "?s ?p ?o" + " >> ?p ?o" * 500 + " . }"
+    reply = request(
+        default_server.endpoint,
+        data=big.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert reply.status == 403 and "more than 32 levels deep" in reply.body
+    assert reply.body.count("\n") == 1
+
+
+def test_the_server_stops_a_query_past_its_memory_ceiling(seed_out: Path) -> None:
+    small = start_server(seed_out, "--max-memory", "120", "--timeout", "60")
+    try:
+        growing = "SELECT DISTINCT ?a ?c ?d ?f ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        reply = get(small, growing)
+        assert reply.status == 503
+        assert "stopped holding more than 120 MB" in reply.body
+        assert get(small, FOUNDERS).status == 200
+    finally:
+        stop_server(small)

@@ -155,7 +155,7 @@ def test_rebuild_replaces_the_store(
     runner: CliRunner, seed_out: Path, tmp_path: Path, pipelines: Any
 ) -> None:
     out = tmp_path / "out"
-    shutil.copytree(seed_out, out)
+    shutil.copytree(seed_out, out, symlinks=True)  # links copied as links, as `cp -r` does
     acme = tmp_path / "acme.txt"
     acme.write_text(ACME, encoding="utf-8")
     result = runner.invoke(cli, ["build", str(acme), "--out", str(out), "--no-html"])
@@ -164,7 +164,8 @@ def test_rebuild_replaces_the_store(
     assert store_triples(out / STORE_DIR) == new  # nothing left of the seed graph ...
     labels = {str(o) for _, p, o in new if str(p).endswith("rdf-schema#label")}
     assert "Jane Doe" in labels and "Lei Jun" not in labels
-    assert ls(out) == ["graph.html", "graph.ttl", "store"]  # ... and no staging folder
+    # ... no staging folder; the previous build kept; no page in a build without one
+    assert ls(out) == ["current", "gen-000001", "gen-000002", "graph.ttl", "store"]
 
 
 def test_write_store_replaces_an_older_store(tmp_path: Path) -> None:
@@ -458,9 +459,13 @@ def test_load_a_malformed_file_after_good_ones_names_it(
 ) -> None:
     bad = tmp_path / "bad.nt"
     bad.write_text(f"<{EX}x> <{EX}p> <{EX}y> .\n<{EX}x> <{EX}p> .\n", encoding="utf-8")
-    error = one_line_error(load(runner, tmp_path / "store", rdf_files["data.ttl"], bad))
+    store = tmp_path / "store"
+    load(runner, store, rdf_files["data.ttl"])
+    error = one_line_error(load(runner, store, rdf_files["data.rdf"], bad))
     assert f"{bad}: cannot read n-triples" in error and "line 2" in error
-    assert store_triples(tmp_path / "store") >= EXPECTED["data.ttl"]
+    # all or nothing (issue 12): the store is as before the failed load, nothing left beside it
+    assert store_triples(store) == EXPECTED["data.ttl"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_load_unknown_suffix(runner: CliRunner, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 __all__ = [
     "DateValue",
     "parse_date",
+    "partial_dates",
     "parse_quarter",
     "relative_dates",
     "relative_phrase",
@@ -86,6 +87,37 @@ def parse_date(text: str) -> list[DateValue]:
             start += len(match.group()) - len(match.group().lstrip())  # no leading space
             taken.append((start, end))
             found.append(DateValue(value, datatype, start, end))
+    return sorted(found, key=lambda d: d.start)
+
+
+_NO_YEAR_AFTER = r"(?!\s*,?\s*(?:19|20)\d\d)"
+_PARTIAL = [
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?)?"
+        rf"\s+(?:of\s+)?{_MONTH}\b{_NO_YEAR_AFTER}",
+        re.I,
+    ),
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b{_NO_YEAR_AFTER}", re.I),
+]
+
+
+def partial_dates(text: str, year: int) -> list[DateValue]:
+    """Days written without a year ("on 19 September", "from 4 to 7 June"), in ``year``: the
+    first day of a range.
+
+    >>> [d.value for d in partial_dates("It ran from 4 to 7 June, and again on May 2.", 2024)]
+    ['2024-06-04', '2024-05-02']
+    """
+    found: list[DateValue] = []
+    for pattern in _PARTIAL:
+        for match in pattern.finditer(text):
+            month = _MONTHS.get(match.group("month").lower().rstrip("."), 0)
+            try:
+                value = date(year, month, int(match.group("day"))).isoformat()
+            except ValueError:
+                continue
+            if not any(d.start <= match.start() < d.end for d in found):
+                found.append(DateValue(value, "xsd:date", match.start(), match.end()))
     return sorted(found, key=lambda d: d.start)
 
 

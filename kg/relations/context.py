@@ -26,7 +26,6 @@ _I = {"i", "my", "me", "mine"}
 #: Nouns that, after "the", refer back to the last thing of a type: "The phone is powered by".
 _REFERRING_NOUNS = {
     "Product": ("phone", "smartphone", "device", "handset", "model", "product"),
-    "Organization": ("company", "firm", "group", "startup", "maker", "manufacturer"),
 }
 
 

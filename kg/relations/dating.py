@@ -8,7 +8,13 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kg.extract.dates import DateValue, parse_date, relative_dates, relative_phrase
+from kg.extract.dates import (
+    DateValue,
+    parse_date,
+    partial_dates,
+    relative_dates,
+    relative_phrase,
+)
 from kg.records import Entity, Evidence, Literal, Relation
 
 if TYPE_CHECKING:
@@ -56,10 +62,17 @@ def _dated(
             continue
         for mention in entity.mentions:
             own = parse_date(entity.name)
-            dates = own or _sentence_dates(mention.sentence.text, anchors.get(mention.doc_id))
+            text = mention.sentence.text
+            stated = _sentence_dates(text, anchors.get(mention.doc_id))
+            # "Expo 2024, which ran from 4 to 7 June": the day, in the year the name or the
+            # sentence gives
+            years = [int(d.value[:4]) for d in [*own, *stated] if d.datatype == "xsd:gYear"]
+            days = partial_dates(text, years[0]) if len(set(years)) == 1 else []
+            dates = days if len(days) == 1 else own or stated
             if len(dates) == 1:
                 s = mention.sentence
                 rule = "event-date-name" if own else "event-date-sentence"
+                rule = "event-date-day" if days else rule
                 evidence = Evidence(
                     mention.doc_id, s.text, s.start, s.end, rule, 0.9 if own else 0.75
                 )

@@ -389,6 +389,12 @@ def _fill(
     return []
 
 
+def _reciprocal(rule: FrameRule) -> bool:
+    """Whether coordinated names alone fill a symmetric rule ("A and B teamed up", "a deal
+    between A and B"): its other end is a "with" or "between" phrase, not an object."""
+    return any(r in ("prep:with", "prep:between", "prep:among") for r in rule.object.roles)
+
+
 def _term_length(key: str) -> int:
     """How many words a lexicon term has: "chief executive officer" 3, "co-founder" 2."""
     return 0 if key.startswith("<") else len(key.replace("-", " ").split())
@@ -408,7 +414,7 @@ def _apply(
     rule: FrameRule, frame: Frame, resolve: Resolver, typer: Typer, home: str
 ) -> Iterator[Candidate]:
     subjects = _fill(frame, rule.subject, resolve, typer, home)
-    if rule.symmetric and not subjects and not rule.fallback:
+    if rule.symmetric and not subjects and not rule.fallback and _reciprocal(rule):
         # "a partnership between A and B": each other's partners
         objects = _fill(frame, rule.object, resolve, typer, home)
         for i, (a, ra) in enumerate(objects):
@@ -448,7 +454,7 @@ def _apply(
                 s_resolved or o_resolved,
                 frame.trigger,
             )
-    if rule.symmetric and not objects and not rule.fallback:
+    if rule.symmetric and not objects and not rule.fallback and _reciprocal(rule):
         # "A and B signed a deal", "a deal between A and B": each other's partners
         members = subjects
         for i, (a, ra) in enumerate(members):

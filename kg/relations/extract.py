@@ -54,6 +54,10 @@ __all__ = ['extract_relations']
 
 
 
+#: Qualifiers a duplicate statement hands to the one kept.
+_CARRIED = {"kg:modality", "kg:status", "kg:resolvedFrom"}
+
+
 def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
     best: dict[tuple[str, str, str, str, int], Relation] = {}
     for relation in relations:
@@ -65,8 +69,17 @@ def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
             relation.evidence.doc_id,
             relation.evidence.start,
         )
-        if key not in best or relation.evidence.confidence > best[key].evidence.confidence:
+        kept = best.get(key)
+        if kept is None:
             best[key] = relation
+            continue
+        newer = relation.evidence.confidence > kept.evidence.confidence
+        winner, loser = (relation, kept) if newer else (kept, relation)
+        # what a frame read about the fact (planned, former, resolved) stays with it
+        extra = tuple(
+            q for q in loser.qualifiers if q[0] in _CARRIED and q not in winner.qualifiers
+        )
+        best[key] = replace(winner, qualifiers=winner.qualifiers + extra) if extra else winner
     return sorted(
         best.values(),
         key=lambda r: (r.evidence.doc_id, r.evidence.start, r.subject, r.predicate, str(r.object)),
@@ -151,11 +164,20 @@ def extract_relations(
             for sent in chunk.doc.sents:
                 assert engine is not None
                 _remember(chunk, sent, at, refs, referring)
-                relations.extend(_pattern_relations(chunk, sent, at, context, engine))
+                found = list(_pattern_relations(chunk, sent, at, context, engine))
+                relations.extend(found)
                 assert frame_rules is not None
                 relations.extend(
                     _frame_relations(
-                        chunk, sent, at, refs, referring, frame_rules, typer, places
+                        chunk,
+                        sent,
+                        at,
+                        refs,
+                        referring,
+                        frame_rules,
+                        typer,
+                        places,
+                        {(r.subject, str(r.object)) for r in found},
                     )
                 )
                 relations.extend(_role_relations(chunk, sent, at, context))
@@ -174,7 +196,9 @@ def extract_relations(
             relations.extend(_brand_fans(chunk, sent, at, context, brands))
     relations.extend(_derived(relations, entities))
     anchors = {c.document.id: c.document.date for c in chunks}
-    return _dedupe(_dated(_dedupe(relations), linked.entities, anchors)), observations
+    return _dedupe(_dated(_no_extra_roles(_dedupe(relations)), linked.entities, anchors)), (
+        observations
+    )
 
 
 def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
@@ -302,6 +326,7 @@ def _frame_relations(
     rules: RuleSet,
     typer: Any,
     places: dict[str, str],
+    related: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
 ) -> Iterator[Relation]:
     """Relations the frame rules find in one sentence, and open relations between entities
     no typed rule connects."""
@@ -318,14 +343,14 @@ def _frame_relations(
                 ]
             return found
         found = []
-        if (token.lower_ in referring or token.lower_ in partitive) and token.tag_ not in (
-            "NNS",
-            "NNPS",
-        ):
-            # "the Quark 9 chip": a generic head named by its modifiers
+        if token.pos_ == "NOUN" and token.tag_ not in ("NNS", "NNPS"):
+            # "the Quark 9 chip", "the Zen 2 smart lamp": a common noun named by the product
+            # before it ("the Acme kiosk" is not Acme, unless the noun is a company word)
+            generic = token.lower_ in referring or token.lower_ in partitive
             for child in token.children:
                 if child.dep_ in ("compound", "nmod") and child.i in at:
-                    found.append((at[child.i], ""))
+                    if generic or typer(at[child.i])[0] == "Product":
+                        found.append((at[child.i], ""))
                     break
         for child in token.children:
             if child.dep_ == "appos" and child.i in at:
@@ -352,41 +377,50 @@ def _frame_relations(
             for word, obj in prep_objects(token):
                 if word == "of":
                     return resolve(obj)
-        if token.lower_ in org_parts:  # "Acme's chip business", "Acme's new plant"
-            for child in token.children:
-                if child.dep_ == "poss":
-                    owners = resolve(child)
-                    if owners:
-                        return owners
+        if token.lower_ in org_parts:  # "Acme's chip business", "the robot unit of Acme"
+            owners_of = [c for c in token.children if c.dep_ == "poss"]
+            owners_of += [obj for word, obj in prep_objects(token) if word == "of"]
+            for child in owners_of:
+                owners = resolve(child)
+                if owners:
+                    return owners
         if token.lower_ in ("whose", "which", "who", "that") and token.head.i != token.i:
             clause = token.head
             while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
                 clause = clause.head
             if clause.dep_ in ("relcl", "acl") and clause.head.i in at:
                 return [(at[clause.head.i], "")]  # "A, whose chips ...": the noun it modifies
-        reference = reference_of(token, referring)
-        if reference is not None:
-            clause = token
-            while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
-                clause = clause.head
-            left, right = clause.left_edge, clause.right_edge
-            key = refs.resolve(
-                reference,
-                chunk.base + token.idx,
-                sentence_start=chunk.base + sent.start_char,
-                clause=(chunk.base + left.idx, chunk.base + right.idx + len(right)),
-            )
-            if key:
-                return [(key, reference.text)]
         # "A, the family of models built by B": the noun an apposition describes
         up = token
         while up.dep_ == "pobj" and up.head.lower_ == "of" and up.head.head.i != up.head.i:
             up = up.head.head
         if (up.dep_ == "appos" or _appositive_conjunct(up)) and up.head.i in at:
             return [(at[up.head.i], "")]
+        reference = reference_of(token, referring)
+        if reference is not None:
+            clause = token
+            while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+                clause = clause.head
+            left, right = clause.left_edge, clause.right_edge
+            # not the subject of its own clause: "A said B would buy it" is not A buying A
+            own = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            avoid = at.get(own.i, "") if own is not None and own.i != token.i else ""
+            found = []
+            for type_ in reference.types:  # "it" may be a company or a product: the rule picks
+                key = refs.resolve(
+                    replace(reference, types=(type_,)),
+                    chunk.base + token.idx,
+                    avoid=avoid,
+                    sentence_start=chunk.base + sent.start_char,
+                    clause=(chunk.base + left.idx, chunk.base + right.idx + len(right)),
+                )
+                if key:
+                    found.append((key, reference.text))
+            if found:
+                return found
         return []
 
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set(related) | {(o, s) for s, o in related}
     yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
     yield from _ticker_listings(chunk, sent, at, typer)
     candidates = [c for c in rules.candidates(sent, resolve, typer, refs.home) if not c.negated]
@@ -445,6 +479,18 @@ def _ticker_listings(
         if typer(company)[0] == typer(exchange)[0] == "Organization":
             evidence = _evidence(chunk, sent, "listed-ticker", 0.85)
             yield Relation(company, "kg:listedOn", exchange, evidence)
+
+
+def _no_extra_roles(relations: list[Relation]) -> list[Relation]:
+    """A chief executive's other ties to the company say nothing more: no ``schema:worksFor``
+    or ``kg:role`` beside a ``kg:ceo`` (it is an employee relation itself)."""
+    chiefs = {(r.object, r.subject) for r in relations if r.predicate == "kg:ceo"}
+    return [
+        r
+        for r in relations
+        if not (r.predicate == "schema:worksFor" and (r.subject, r.object) in chiefs)
+        and not (r.predicate == "kg:role" and (r.object, r.subject) in chiefs)
+    ]
 
 
 def _appositive_conjunct(token: Token) -> bool:

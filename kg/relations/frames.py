@@ -68,6 +68,8 @@ _SUBJECTS = {"nsubj", "csubj"}
 _PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 _OBJECTS = {"dobj", "dative", "obj"}
 _RELATIVE = {"which", "who", "that", "whom", "whose"}
+#: Verbs that end a role: "A resigned as chief executive".
+_ENDING = {"resign", "retire", "step", "leave", "quit", "depart", "stand"}
 _LISTING = {"include", "be", "comprise", "count", "number", "encompass"}
 #: Modifiers that put a role or a relation in the past: "the former chief executive".
 FORMER = {"former", "ex", "erstwhile", "onetime", "one-time", "previous", "then", "late"}
@@ -119,11 +121,16 @@ def _grammatical_subject(verb: Token) -> tuple[Token | None, bool]:
         inherited, passive = _grammatical_subject(head.head)  # "A grew by buying B"
         return (None, False) if passive else (inherited, False)
     if verb.dep_ in ("xcomp", "advcl") and head.pos_ in ("VERB", "AUX") and head.i != verb.i:
-        if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB"):
+        perfect = any(c.dep_ == "aux" and c.lower_ == "having" for c in verb.children)
+        if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB") and not perfect:
             return None, False
+        if perfect:  # "A, having bought B, grew"
+            inherited, passive = _grammatical_subject(head)
+            return (inherited, False) if not passive else (None, False)
         inherited, passive = _grammatical_subject(head)
-        if verb.dep_ == "xcomp" and passive:
-            return inherited, True  # "B is expected to be bought": still the patient
+        if verb.dep_ == "xcomp":
+            # "A is expected to buy B": A does it; "B is expected to be bought": B undergoes it
+            return inherited, any(c.dep_ == "auxpass" for c in verb.children)
         return inherited, _is_passive(verb) and verb.tag_ == "VBN"
     if verb.dep_ in ("acl", "relcl", "amod") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         # "the phone unveiled by A" (patient), "a firm making chips" (agent),
@@ -167,6 +174,15 @@ def prep_objects(token: Token) -> Iterator[tuple[str, Token]]:
                 yield word, obj
 
 
+def _stem(word: str) -> str:
+    """A crude base form, for when the lemmatizer stumbles ("hopes" -> "hop"): the word
+    without a final -s, -es, -ed or -ing."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + ("e" if suffix in ("ing", "ed", "es") else "")
+    return word
+
+
 def _polarity(trigger: Token, lexicon: Lexicon) -> tuple[bool, bool]:
     """Whether the trigger is negated, and whether it is only planned: its own negation and
     modal verbs, then the verbs it hangs from ("denied it would", "plans to", "bid to")."""
@@ -180,9 +196,10 @@ def _polarity(trigger: Token, lexicon: Lexicon) -> tuple[bool, bool]:
                 planned = True
         lemma = token.lemma_.lower()
         if token.i != trigger.i:
-            if lemma in lexicon.negating:
+            forms = {lemma, token.lower_, _stem(token.lower_)}
+            if forms & lexicon.negating:
                 negated = True
-            if lemma in lexicon.planning:
+            if forms & lexicon.planning:
                 planned = True
         if token.dep_ not in ("xcomp", "ccomp", "acl", "advcl", "pobj", "prep", "dobj", "conj"):
             break
@@ -266,7 +283,7 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
     # "founder and chief executive of B"
     members = [noun, *(m for m in expand(top) if m.i != noun.i)] if noun.pos_ == "NOUN" else [noun]
     for member in members:
-        if member.pos_ != "NOUN":
+        if member.pos_ != "NOUN" and member.i != noun.i:
             continue
         for child in member.children:
             if child.dep_ == "poss" and member.i != noun.i and "agent" not in frame.roles:
@@ -301,9 +318,15 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
         for word, obj in prep_objects(head):
             frame.add(f"prep:{word}", obj)  # the verb's preposition: "signed a deal with B"
     elif top.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
-        # "A serves as a supplier to B", "A went on sale in C", "A invested for a stake in B"
+        # "A serves as a supplier to B", "A went on sale in C", "A invested for a stake in B",
+        # "B named A as its president", "A resigned as chief executive"
         subject, passive = _grammatical_subject(head.head)
+        direct = _child(head.head, _OBJECTS)
+        if head.lower_ == "as" and direct is not None:
+            subject, passive = direct, False
         frame.add("patient" if passive and head.lower_ != "as" else "subject", subject)
+        if head.lower_ == "as" and head.head.lemma_.lower() in _ENDING:
+            frame.former = True
         for word, obj in prep_objects(head.head):
             if obj.i != top.i:
                 frame.add(f"prep:{word}", obj)
