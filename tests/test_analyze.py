@@ -543,7 +543,7 @@ def test_communities_table(runner: CliRunner, seed_out: Path) -> None:
     assert lines[2].split()[:4] == ["1", "23", "Xiaomi", "(47),"]
     assert lines[2].endswith(" and 21 more")
     assert lines[-1] == (
-        "+ 43 entities without relations, a community each (--format json lists every member)"
+        "+ 39 entities without relations, a community each (--format json lists every member)"
     )
 
 
