@@ -1051,3 +1051,9 @@ def test_packaged_rule_files_follow_the_schema() -> None:
         jsonschema.validate(read_json(name), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"rules": [{"id": "x", "predicate": "kg:launched"}]}, schema)
+
+
+def test_with_someone_as_a_title_is_no_co_founder(found: Callable[..., Found]) -> None:
+    """'set up X with A as chairman': A chairs X, A did not found it with the company."""
+    got = found("In 2019 Acme Robotics set up its research unit with Jane Doe as chairman.")
+    assert not {t for t in got if t[1] in ("kg:coFounder", "schema:founder")}
