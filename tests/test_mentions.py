@@ -65,11 +65,23 @@ def _type(found: Names, name: str) -> str:
         ("Critics praised the Zentra™ S9 Lite for its battery.", "Zentra S9 Lite"),
         ("Kestrel said the X70 would replace older models.", "X70"),
         ("Kestrel bundles OrboOS 14 with every laptop.", "OrboOS 14"),
+        ("The camera uses Kestrel's KX800 sensor.", "KX800"),
+        ("Its successor will be the Vela Ultra, due next year.", "Vela Ultra"),
     ],
 )
 def test_model_names_are_products(names: Callable[..., Names], text: str, name: str) -> None:
     found = names(text)
     assert _type(found, name) == "Product", found
+
+
+def test_a_known_product_name_grows_by_a_capitalized_word(
+    names: Callable[..., Names], tmp_path: Path
+) -> None:
+    gazetteer = tmp_path / "names.jsonl"
+    gazetteer.write_text(json.dumps({"type": "Product", "name": "Zentra"}) + "\n")
+    options = BuildOptions(use_default_gazetteer=False, gazetteers=(gazetteer,))
+    found = names("Shoppers pay with Zentra Wallet in Lyon.", options)
+    assert _type(found, "Zentra Wallet") == "Product", found
 
 
 def test_a_lone_model_suffix_is_no_name(names: Callable[..., Names]) -> None:
@@ -163,6 +175,7 @@ def test_an_event_name_holds_no_other_mention(names: Callable[..., Names]) -> No
         ("Prices rose, according to Zentara, whose survey covered shipments.", "Zentara"),
         ("Kestrel Robotics, led by Mara Quint, raised money.", "Kestrel Robotics"),
         ("In 2020 the robot maker was sold to Orbo Limited for $2 billion.", "Orbo Limited"),
+        ("Shares of Orbo Cloud rose after Orbo Cloud said profits doubled.", "Orbo Cloud"),
     ],
 )
 def test_organizations_from_their_cues(
@@ -207,11 +220,17 @@ def test_legal_forms() -> None:
         ("The phones were later sold under the Zentix brand.", "Zentix"),
         ("The firm showed a new platform called Quorra in March.", "Quorra"),
         ("Kestrel launched Zembla, the mobile messaging app, in 2012.", "Zembla"),
+        ("Kestrel phones run Vela OS, its own software.", "Vela OS"),
     ],
 )
 def test_products_from_their_cues(names: Callable[..., Names], text: str, name: str) -> None:
     found = names(text)
     assert _type(found, name) == "Product", found
+
+
+def test_a_person_based_somewhere_stays_a_person(names: Callable[..., Names]) -> None:
+    found = names("We spoke with Maren Holt, a Lyon-based analyst who follows chips.")
+    assert _type(found, "Maren Holt") == "Person", found
 
 
 def test_a_language_is_no_product(names: Callable[..., Names]) -> None:

