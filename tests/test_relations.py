@@ -65,6 +65,7 @@ class Example:
     text: str
     triple: Triple
     date: date | None = None
+    rule: str = ""  # the rule id the statement carries, when a later step renames it
 
 
 #: One example per rule of kg/data/rules/relations.json: a new rule without one fails below.
@@ -247,6 +248,10 @@ PATTERN_EXAMPLES: dict[str, Example] = {
 
 #: One example per rule id that a function of relations.py gives.
 FUNCTION_EXAMPLES: dict[str, Example] = {
+    "launch-by-employee": Example(
+        "Jane Doe, the chief executive of Globex, unveiled the Zen 3 on Monday.",
+        ("Globex", "kg:launched", "Zen 3"),
+    ),
     "open-verb": Example(
         "Acme Robotics sued Globex last week.",
         ("Acme Robotics", "kg:relatedTo", "Globex"),
@@ -352,6 +357,15 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
 #: new frame rule without one fails below. Where a pattern or function rule reads the same
 #: triple from the same sentence, the example is worded so that only the frame rule does.
 FRAME_EXAMPLES: dict[str, Example] = {
+    "launch-by-person": Example(
+        "Jane Doe is the chief executive of Globex. Jane Doe unveiled the Zen 3 on Monday.",
+        ("Globex", "kg:launched", "Zen 3"),
+        rule="launch-by-employee",
+    ),
+    "possessive-person": Example(
+        "Globex's Jane Doe spoke on Monday.",
+        ("Jane Doe", "schema:worksFor", "Globex"),
+    ),
     "launch": Example(
         "Acme Robotics was founded in 2010, initially launching ZenOS.",
         ("Acme Robotics", "kg:launched", "ZenOS"),
@@ -737,6 +751,7 @@ def found(relations: Callable[..., list[Relation]]) -> Callable[..., Found]:
 
 def _check(example: Example, rule_id: str, found: Callable[..., Found]) -> None:
     got = found(example.text, example.date)
+    rule_id = example.rule or rule_id
     assert (*example.triple, rule_id) in got, f"{rule_id} on {example.text!r} gave {sorted(got)}"
 
 
