@@ -185,8 +185,8 @@ def test_stats_agree_with_sparql(runner: CliRunner, seed_out: Path, seed_graph: 
     assert found["density"] == pytest.approx(relations / (entities * (entities - 1)), abs=1e-6)
     degree = found["degree"]
     assert sum(degree["histogram"].values()) == entities
-    assert degree["histogram"]["0"] == found["components"]["isolated"] == 37
-    assert degree["max"] == 50  # Xiaomi's relations, as `kg rank --by degree` says
+    assert degree["histogram"]["0"] == found["components"]["isolated"] == 39
+    assert degree["max"] == 47  # Xiaomi's relations, as `kg rank --by degree` says
     assert degree["mean"] == pytest.approx(2 * relations / entities, abs=1e-6)
     # every component but the isolated entities and the largest one has 2 to 86 entities
     assert found["components"]["count"] > found["components"]["isolated"]
@@ -198,9 +198,9 @@ def test_stats_table_and_csv(runner: CliRunner, seed_out: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "documents: 5"
-    assert "  kg:operatesIn                12" in lines
-    assert any(line.startswith("components: 40 (largest 93 entities") for line in lines)
-    assert "degree: min 0, median 1, mean 2.01, max 50" in lines
+    assert "  kg:operatesIn                11" in lines
+    assert any(line.startswith("components: 42 (largest 89 entities") for line in lines)
+    assert "degree: min 0, median 1, mean 1.98, max 47" in lines
     rows = _csv(runner, seed_out, "stats")
     table = {(r["section"], r["name"]): r["value"] for r in rows}
     assert table["documents", ""] == "5"
@@ -248,9 +248,9 @@ def test_rank_by_degree_counts_relations(
     assert result.stdout.splitlines()[:3] == [
         "rank  entity    type          degree",
         "----  --------  ------------  ------",
-        "1     Xiaomi    Organization  50",
+        "1     Xiaomi    Organization  47",
     ]
-    # 50: the stated entity-to-entity relations Xiaomi takes part in, counted by SPARQL
+    # 47: the stated entity-to-entity relations Xiaomi takes part in, counted by SPARQL
     rows = run_query(
         seed_graph,
         """SELECT DISTINCT ?s ?p ?o WHERE {
@@ -260,7 +260,7 @@ def test_rank_by_degree_counts_relations(
              FILTER(?s = ?x || ?o = ?x) }""",
         {"x": URIRef(XIAOMI)},
     )
-    assert len(rows) == 50
+    assert len(rows) == 47
 
 
 def test_rank_by_type(runner: CliRunner, seed_out: Path) -> None:
@@ -540,10 +540,10 @@ def test_communities_table(runner: CliRunner, seed_out: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["community", "size", "top", "members", "(relations)"]
-    assert lines[2].split()[:4] == ["1", "25", "Xiaomi", "(50),"]
-    assert lines[2].endswith(" and 23 more")
+    assert lines[2].split()[:4] == ["1", "23", "Xiaomi", "(47),"]
+    assert lines[2].endswith(" and 21 more")
     assert lines[-1] == (
-        "+ 37 entities without relations, a community each (--format json lists every member)"
+        "+ 39 entities without relations, a community each (--format json lists every member)"
     )
 
 

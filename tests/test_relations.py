@@ -65,6 +65,7 @@ class Example:
     text: str
     triple: Triple
     date: date | None = None
+    rule: str = ""  # the rule id the statement carries, when a later step renames it
 
 
 #: One example per rule of kg/data/rules/relations.json: a new rule without one fails below.
@@ -247,6 +248,10 @@ PATTERN_EXAMPLES: dict[str, Example] = {
 
 #: One example per rule id that a function of relations.py gives.
 FUNCTION_EXAMPLES: dict[str, Example] = {
+    "launch-by-employee": Example(
+        "Jane Doe, the chief executive of Globex, unveiled the Zen 3 on Monday.",
+        ("Globex", "kg:launched", "Zen 3"),
+    ),
     "open-verb": Example(
         "Acme Robotics sued Globex last week.",
         ("Acme Robotics", "kg:relatedTo", "Globex"),
@@ -352,6 +357,15 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
 #: new frame rule without one fails below. Where a pattern or function rule reads the same
 #: triple from the same sentence, the example is worded so that only the frame rule does.
 FRAME_EXAMPLES: dict[str, Example] = {
+    "launch-by-person": Example(
+        "Jane Doe is the chief executive of Globex. Jane Doe unveiled the Zen 3 on Monday.",
+        ("Globex", "kg:launched", "Zen 3"),
+        rule="launch-by-employee",
+    ),
+    "possessive-person": Example(
+        "Globex's Jane Doe spoke on Monday.",
+        ("Jane Doe", "schema:worksFor", "Globex"),
+    ),
     "launch": Example(
         "Acme Robotics was founded in 2010, initially launching ZenOS.",
         ("Acme Robotics", "kg:launched", "ZenOS"),
@@ -621,10 +635,6 @@ FRAME_EXAMPLES: dict[str, Example] = {
         "Acme Robotics's cofounder, John Smith, spoke.",
         ("Acme Robotics", "kg:coFounder", "John Smith"),
     ),
-    "org-noun-place": Example(
-        "Globex, a startup in Bergen, makes robots.",
-        ("Globex", "kg:operatesIn", "Bergen"),
-    ),
     "found-in": Example(
         "Globex was founded in Bergen.",
         ("Globex", "kg:operatesIn", "Bergen"),
@@ -665,10 +675,6 @@ FRAME_EXAMPLES: dict[str, Example] = {
     "modifier-component": Example(
         "Acme Robotics uses the Orbitron flagship Orbit 700.",
         ("Orbit 700", "schema:manufacturer", "Orbitron"),
-    ),
-    "modifier-product": Example(
-        "The Acme Robotics flagship Zen 3 sold well.",
-        ("Acme Robotics", "kg:launched", "Zen 3"),
     ),
     # the consumer-electronics pack
     "powered-by": Example(
@@ -745,6 +751,7 @@ def found(relations: Callable[..., list[Relation]]) -> Callable[..., Found]:
 
 def _check(example: Example, rule_id: str, found: Callable[..., Found]) -> None:
     got = found(example.text, example.date)
+    rule_id = example.rule or rule_id
     assert (*example.triple, rule_id) in got, f"{rule_id} on {example.text!r} gave {sorted(got)}"
 
 
@@ -1059,3 +1066,9 @@ def test_packaged_rule_files_follow_the_schema() -> None:
         jsonschema.validate(read_json(name), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"rules": [{"id": "x", "predicate": "kg:launched"}]}, schema)
+
+
+def test_with_someone_as_a_title_is_no_co_founder(found: Callable[..., Found]) -> None:
+    """'set up X with A as chairman': A chairs X, A did not found it with the company."""
+    got = found("In 2019 Acme Robotics set up its research unit with Jane Doe as chairman.")
+    assert not {t for t in got if t[1] in ("kg:coFounder", "schema:founder")}

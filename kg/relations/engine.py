@@ -248,16 +248,18 @@ def parse_rule_file(data: Any, origin: str, lexicons: dict[str, list[str]]) -> l
     return rules
 
 
-def trigger_keys(token: Token) -> list[str]:
+def trigger_keys(token: Token, last_words: frozenset[str] | None = None) -> list[str]:
     """The lexicon entries a token can match: its lemma, a phrasal verb ("set up"), a
     prefixed verb ("co-found"), the word as written, and the words before it that make a
-    longer term with it ("chief executive officer", "vice president")."""
+    longer term with it ("chief executive officer", "vice president"; only for a token that
+    ends some term, when ``last_words`` says which do)."""
     lemma = token.lemma_.lower()
     keys = [lemma, token.lower_]
     doc = token.doc
-    for start in range(max(0, token.i - 3), token.i):
-        if all(t.is_alpha or t.text == "-" for t in doc[start : token.i]):
-            keys.append(doc[start : token.i + 1].text.lower())
+    if last_words is None or token.lower_ in last_words or lemma in last_words:
+        for start in range(max(0, token.i - 3), token.i):
+            if all(t.is_alpha or t.text == "-" for t in doc[start : token.i]):
+                keys.append(doc[start : token.i + 1].text.lower())
     for child in token.children:
         if child.dep_ == "prt":
             keys.append(f"{lemma} {child.lower_}")
@@ -287,6 +289,12 @@ class RuleSet:
         for rule in self.rules:
             for word in rule.words:
                 self.by_word.setdefault(word, []).append(rule)
+        # the last words of terms of several words: only those tokens look back for them
+        self.last_words = frozenset(
+            word.replace("-", " ").split()[-1]
+            for word in self.by_word
+            if " " in word or "-" in word
+        )
         self.matcher: Any = None
         self._matched: tuple[Any, list[Any]] = (None, [])
         if vocab is not None and any(r.pattern for r in self.rules):
@@ -321,7 +329,7 @@ class RuleSet:
                     allowed.setdefault(strings[match_id], set()).add(tokens[0])
         frames: dict[int, Frame] = {}
         for token in sent:
-            keys = trigger_keys(token)
+            keys = trigger_keys(token, self.last_words)
             if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
                 keys.append("<noun>")
             elif token.pos_ == "VERB":
@@ -346,14 +354,16 @@ class RuleSet:
                 frame = frames.get(token.i)
                 if frame is None:
                     frame = frames[token.i] = frame_of(token, self.lexicon)
-                text = next(
-                    (
-                        span.text
-                        for start in range(max(sent.start, token.i - 3), token.i + 1)
-                        if (span := sent.doc[start : token.i + 1]).text.lower() == key
-                    ),
-                    token.text,
-                )
+                text = token.text
+                if " " in key or "-" in key:  # the term as written: "Chief Executive"
+                    text = next(
+                        (
+                            span.text
+                            for start in range(max(sent.start, token.i - 3), token.i + 1)
+                            if (span := sent.doc[start : token.i + 1]).text.lower() == key
+                        ),
+                        token.text,
+                    )
                 for candidate in _apply(rule, frame, resolve, typer, home):
                     yield replace(candidate, words=text, former=frame.former)
 

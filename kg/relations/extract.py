@@ -196,6 +196,7 @@ def extract_relations(
             relations.extend(_brand_fans(chunk, sent, at, context, brands))
     relations.extend(_derived(relations, entities))
     anchors = {c.document.id: c.document.date for c in chunks}
+    relations = [r for r in relations if r.evidence.rule != "launch-by-person"]
     return _dedupe(_dated(_no_extra_roles(_dedupe(relations)), linked.entities, anchors)), (
         observations
     )

@@ -247,6 +247,11 @@ def _verb_roles(verb: Token, frame: Frame) -> None:
     for word, obj in prep_objects(verb):
         if word == "by" and passive:
             frame.add("agent", obj)
+        elif word == "with" and any(
+            c.lower_ == "as" and (c.head.i == obj.i or c.i == obj.right_edge.i + 1)
+            for c in [*obj.children, *verb.children]
+        ):
+            frame.add("prep:with as", obj)  # "set up a board with A as chairman": not a partner
         else:
             frame.add(f"prep:{word}", obj)
     for patient in frame.roles.get("patient", []):

@@ -53,6 +53,19 @@ def _derived(relations: Sequence[Relation], entities: dict[str, Entity]) -> Iter
     in Vietnam"); the evidence is the sentence that places the event. A component one company
     designs or owns and another fabricates makes the second the first's supplier ("designed
     by A but made by B"); the evidence is the sentence that names the fabricator."""
+    # "PERSON unveiled PRODUCT": the company the person holds a title at, in that document
+    employers: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in relations:
+        if r.predicate in ("kg:ceo", "kg:role", "schema:founder") and isinstance(r.object, str):
+            employers[(r.evidence.doc_id, r.object)].append(r.subject)
+        elif r.predicate == "schema:worksFor" and isinstance(r.object, str):
+            employers[(r.evidence.doc_id, r.subject)].append(r.object)
+    for r in relations:
+        if r.evidence.rule == "launch-by-person" and isinstance(r.object, str):
+            found = sorted(set(employers.get((r.evidence.doc_id, r.subject), [])))
+            if len(found) == 1:
+                evidence = replace(r.evidence, rule="launch-by-employee")
+                yield Relation(found[0], "kg:launched", r.object, evidence, r.qualifiers)
     makers: dict[str, list[Relation]] = defaultdict(list)
     for r in relations:
         if r.predicate == "schema:manufacturer" and isinstance(r.object, str):
