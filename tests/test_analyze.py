@@ -185,7 +185,7 @@ def test_stats_agree_with_sparql(runner: CliRunner, seed_out: Path, seed_graph: 
     assert found["density"] == pytest.approx(relations / (entities * (entities - 1)), abs=1e-6)
     degree = found["degree"]
     assert sum(degree["histogram"].values()) == entities
-    assert degree["histogram"]["0"] == found["components"]["isolated"] == 39
+    assert degree["histogram"]["0"] == found["components"]["isolated"] == 41
     assert degree["max"] == 47  # Xiaomi's relations, as `kg rank --by degree` says
     assert degree["mean"] == pytest.approx(2 * relations / entities, abs=1e-6)
     # every component but the isolated entities and the largest one has 2 to 86 entities
@@ -199,8 +199,8 @@ def test_stats_table_and_csv(runner: CliRunner, seed_out: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "documents: 5"
     assert "  kg:operatesIn                11" in lines
-    assert any(line.startswith("components: 42 (largest 89 entities") for line in lines)
-    assert "degree: min 0, median 1, mean 1.98, max 47" in lines
+    assert any(line.startswith("components: 44 (largest 89 entities") for line in lines)
+    assert "degree: min 0, median 1, mean 1.94, max 47" in lines
     rows = _csv(runner, seed_out, "stats")
     table = {(r["section"], r["name"]): r["value"] for r in rows}
     assert table["documents", ""] == "5"
@@ -540,10 +540,10 @@ def test_communities_table(runner: CliRunner, seed_out: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["community", "size", "top", "members", "(relations)"]
-    assert lines[2].split()[:4] == ["1", "23", "Xiaomi", "(47),"]
-    assert lines[2].endswith(" and 21 more")
+    assert lines[2].split()[:4] == ["1", "22", "Xiaomi", "(47),"]
+    assert lines[2].endswith(" and 20 more")
     assert lines[-1] == (
-        "+ 39 entities without relations, a community each (--format json lists every member)"
+        "+ 41 entities without relations, a community each (--format json lists every member)"
     )
 
 
