@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import RuleFileError
@@ -498,7 +497,3 @@ def engine_lexicon(lexicons: dict[str, list[str]]) -> Lexicon:
         planning=frozenset(w.lower() for w in lexicons.get("planning", [])),
         light=frozenset(w.lower() for w in lexicons.get("light", [])),
     )
-
-
-def rule_origin(path: Path | str) -> str:
-    return str(path)

@@ -315,9 +315,6 @@ def _remember(
         refs.add(*entry)
 
 
-_GENERIC_HEADS = {"Product", "Organization"}
-
-
 def _frame_relations(
     chunk: Chunk,
     sent: Span,

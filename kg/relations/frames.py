@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Token
 
 __all__ = ["Frame", "frame_of", "expand", "prep_objects", "Lexicon"]
 
@@ -341,8 +341,3 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
                 frame.add("subject", child)  # "its customers include A and B"
         for word, obj in prep_objects(head):
             frame.add(f"prep:{word}", obj)  # "its head office is in C"
-
-
-def sentence_frames(sent: Span, triggers: set[int], lexicon: Lexicon) -> dict[int, Frame]:
-    """Frames of the trigger tokens (indices into the doc) of one sentence."""
-    return {i: frame_of(sent.doc[i], lexicon) for i in sorted(triggers)}
