@@ -344,8 +344,8 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
         ("Orbitron", "kg:supplier", "Globex"),
     ),
     "event-date-day": Example(
-        "The Robo Expo 2021 ran from 4 to 7 June at a hall in Oslo.",
-        ("Robo Expo 2021", "schema:startDate", Literal("2021-06-04", "xsd:date")),
+        "The Robo Expo 2021 was held from 12 to 15 March at a hall in Oslo.",
+        ("Robo Expo 2021", "schema:startDate", Literal("2021-03-12", "xsd:date")),
     ),
     "event-date-sentence": Example(
         "The Robo Expo was held in Oslo on May 3, 2019.",

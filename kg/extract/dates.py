@@ -102,11 +102,11 @@ _PARTIAL = [
 
 
 def partial_dates(text: str, year: int) -> list[DateValue]:
-    """Days written without a year ("on 19 September", "from 4 to 7 June"), in ``year``: the
+    """Days written without a year ("on 23 October", "held 12 to 15 March"), in ``year``: the
     first day of a range.
 
-    >>> [d.value for d in partial_dates("It ran from 4 to 7 June, and again on May 2.", 2024)]
-    ['2024-06-04', '2024-05-02']
+    >>> [d.value for d in partial_dates("Held 12 to 15 March, and again on May 2.", 2031)]
+    ['2031-03-12', '2031-05-02']
     """
     found: list[DateValue] = []
     for pattern in _PARTIAL:

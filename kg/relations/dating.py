@@ -64,7 +64,7 @@ def _dated(
             own = parse_date(entity.name)
             text = mention.sentence.text
             stated = _sentence_dates(text, anchors.get(mention.doc_id))
-            # "Expo 2024, which ran from 4 to 7 June": the day, in the year the name or the
+            # "Fair 2031, held 12 to 15 March": the day, in the year the name or the
             # sentence gives
             years = [int(d.value[:4]) for d in [*own, *stated] if d.datatype == "xsd:gYear"]
             days = partial_dates(text, years[0]) if len(set(years)) == 1 else []
