@@ -315,9 +315,15 @@ class RuleSet:
         return [w.lower() for w in self.lexicons.get(lexicon, [])]
 
     def candidates(
-        self, sent: Span, resolve: Resolver, typer: Typer, home: str = ""
+        self,
+        sent: Span,
+        resolve: Resolver,
+        typer: Typer,
+        home: str = "",
+        frames: dict[int, Frame] | None = None,
     ) -> Iterator[Candidate]:
-        """Every relation the rules find in one sentence."""
+        """Every relation the rules find in one sentence; the frames it reads are left in
+        ``frames`` (token index -> frame) for the caller to reuse."""
         allowed: dict[str, set[int]] = {}
         if self.matcher is not None:
             strings = sent.doc.vocab.strings
@@ -326,7 +332,7 @@ class RuleSet:
             for match_id, tokens in self._matched[1]:
                 if sent.start <= tokens[0] < sent.end:
                     allowed.setdefault(strings[match_id], set()).add(tokens[0])
-        frames: dict[int, Frame] = {}
+        frames = {} if frames is None else frames
         for token in sent:
             keys = trigger_keys(token, self.last_words)
             if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":

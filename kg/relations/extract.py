@@ -31,7 +31,7 @@ from kg.relations.engine import (
     RuleSet,
     engine_lexicon,
 )
-from kg.relations.frames import expand, frame_of, prep_objects
+from kg.relations.frames import Frame, expand, frame_of, prep_objects
 from kg.relations.lists import (
     _competitor_lists,
     _demonym_people,
@@ -275,7 +275,7 @@ def _components(
 
 
 def _typer(entities: dict[str, Entity], components: set[str]) -> Any:
-    from kg.extract.ner import countries
+    from kg.mentions.places import countries
 
     def typer(key: str) -> tuple[str, str]:
         entity = entities[key]
@@ -421,7 +421,10 @@ def _frame_relations(
     seen: set[tuple[str, str]] = set(related) | {(o, s) for s, o in related}
     yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
     yield from _ticker_listings(chunk, sent, at, typer)
-    candidates = [c for c in rules.candidates(sent, resolve, typer, refs.home) if not c.negated]
+    frames: dict[int, Frame] = {}
+    candidates = [
+        c for c in rules.candidates(sent, resolve, typer, refs.home, frames) if not c.negated
+    ]
     typed = {(c.subject, c.object) for c in candidates if not c.rule.fallback}
     typed |= {(o, s) for s, o in typed}
     for candidate in candidates:
@@ -434,7 +437,7 @@ def _frame_relations(
     for token in sent:
         if token.pos_ != "VERB":
             continue
-        frame = frame_of(token, rules.lexicon)
+        frame = frames.get(token.i) or frame_of(token, rules.lexicon)
         if frame.negated:
             continue
         agents = [k for t in frame.roles.get("agent", []) for k, r in resolve(t) if not r]
@@ -516,7 +519,7 @@ def _demonym_relations(
 ) -> Iterator[Relation]:
     """ "a Dutch maker", "Pegatron, another Taiwanese firm", "the Kenyan operator": a
     nationality on a company says where it operates, on a person where they are based."""
-    from kg.extract.ner import demonym_country
+    from kg.mentions.places import demonym_country
 
     people = {"fan", "user", "customer", "student", "founder", "engineer", "writer", "executive"}
     for token in sent:
