@@ -1,4 +1,4 @@
-"""Mention finding (kg/extract/ner.py) and linking (kg/link.py), one rule at a time.
+"""Mention finding (kg/mentions/) and linking (kg/link.py), one rule at a time.
 
 Each test runs the real build (:func:`kg.pipeline.extract`, real spaCy model, no default
 gazetteer) on a few sentences about invented companies and people, and checks the entities

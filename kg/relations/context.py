@@ -34,7 +34,7 @@ _CONTINENT_WORDS = ("asia", "europe", "america", "africa", "oceania", "middle ea
 
 def _is_large_place(entity: Entity) -> bool:
     """A country or a region of the world: never inside another market in a list."""
-    from kg.extract.ner import countries
+    from kg.mentions.places import countries
 
     name = entity.name.lower()
     return (

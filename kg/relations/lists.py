@@ -102,7 +102,7 @@ def _demonym_people(
 ) -> Iterator[Relation]:
     """ "Indonesian Mi Fan Fajar Yogas", "The five Spanish Mi Fans are: Alazne, ...": the
     demonym says where the person is from."""
-    from kg.extract.ner import demonym_country
+    from kg.mentions.places import demonym_country
 
     by_name = {e.name: e for e in context.entities.values() if e.type == "Market"}
     doc = sent.doc
