@@ -13,9 +13,21 @@ from kg.errors import RuleFileError
 __all__ = ["data_text", "read_jsonl", "read_json", "read_lines", "queries_dir"]
 
 
+@cache
 def data_text(name: str) -> str:
-    """The text of ``kg/data/<name>``."""
+    """The text of ``kg/data/<name>``, read once per process (package data does not change
+    while it runs; a long-running process or a later build need not reach the files again)."""
     return files("kg").joinpath("data", *name.split("/")).read_text(encoding="utf-8")
+
+
+def _file_text(path: Path) -> str:
+    """A file's text; a file of the package's own data (a packaged pack) through
+    :func:`data_text`, so that it too is read once."""
+    data = Path(str(files("kg").joinpath("data"))).resolve()
+    try:
+        return data_text(path.resolve().relative_to(data).as_posix())
+    except ValueError:
+        return path.read_text(encoding="utf-8")
 
 
 def _parse_jsonl(text: str, origin: str) -> list[dict[str, Any]]:
@@ -37,7 +49,7 @@ def read_jsonl(source: str | Path) -> list[dict[str, Any]]:
     """Rows of a JSONL file: a package data name (``str``) or a user file (``Path``)."""
     if isinstance(source, Path):
         try:
-            return _parse_jsonl(source.read_text(encoding="utf-8"), str(source))
+            return _parse_jsonl(_file_text(source), str(source))
         except OSError as exc:
             raise RuleFileError(f"{source}: {exc.strerror}") from None
     return _parse_jsonl(data_text(source), source)
@@ -47,7 +59,7 @@ def read_json(source: str | Path) -> Any:
     """A JSON document: a package data name (``str``) or a user file (``Path``)."""
     origin = str(source)
     try:
-        text = source.read_text(encoding="utf-8") if isinstance(source, Path) else data_text(source)
+        text = _file_text(source) if isinstance(source, Path) else data_text(source)
         return json.loads(text)
     except OSError as exc:
         raise RuleFileError(f"{origin}: {exc.strerror}") from None
