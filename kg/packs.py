@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -34,8 +35,21 @@ def _packaged() -> Path:
 
 def available_packs() -> list[str]:
     """The names of the packaged packs, sorted."""
+    return list(_packaged_names())
+
+
+@cache
+def _packaged_names() -> tuple[str, ...]:
+    # the package's own folders do not change while it runs: listed once per process
     root = _packaged()
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    return tuple(
+        sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    )
+
+
+@cache
+def _packaged_files(name: str, pattern: str) -> tuple[Path, ...]:
+    return tuple(sorted(p for p in (_packaged() / name).glob(pattern) if p.is_file()))
 
 
 def locate_pack(pack: str | Path) -> Path:
@@ -66,5 +80,9 @@ def pack_files(packs: Sequence[str | Path], pattern: str) -> list[Path]:
     """
     found: list[Path] = []
     for pack in packs:
-        found.extend(sorted(p for p in locate_pack(pack).glob(pattern) if p.is_file()))
+        folder = locate_pack(pack)
+        if folder == _packaged() / str(pack):
+            found.extend(_packaged_files(str(pack), pattern))
+        else:
+            found.extend(sorted(p for p in folder.glob(pattern) if p.is_file()))
     return found
