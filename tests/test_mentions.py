@@ -178,11 +178,36 @@ def test_an_event_name_holds_no_other_mention(names: Callable[..., Names]) -> No
         ("Shares of Orbo Cloud rose after Orbo Cloud said profits doubled.", "Orbo Cloud"),
     ],
 )
-def test_organizations_from_their_cues(
-    names: Callable[..., Names], text: str, name: str
-) -> None:
+def test_organizations_from_their_cues(names: Callable[..., Names], text: str, name: str) -> None:
     found = names(text)
     assert _type(found, name) == "Organization", found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Rivals launched their own wallet, Quickpay, in 2021.", "Quickpay"),
+        (
+            "It is the first phone to run Orion Nano, the smallest of Vantel's Orion models.",
+            "Orion Nano",
+        ),
+        ("Zapcash, the phone-based payment app, has millions of users.", "Zapcash"),
+    ],
+)
+def test_products_from_their_descriptions(
+    names: Callable[..., Names], text: str, name: str
+) -> None:
+    """An apposition names what a name is, after it or before it; "phone-based" is no place."""
+    found = names(text)
+    assert _type(found, name) == "Product", found
+
+
+def test_a_web_address_does_not_make_a_name_a_common_word(names: Callable[..., Names]) -> None:
+    found = names(
+        "Zorvik, the Danish maker of e-bikes, today announced the Zorvik 2. It is sold through"
+        " zorvik.com and selected shops."
+    )
+    assert _type(found, "Zorvik") == "Organization", found
 
 
 def test_the_longest_name_wins_over_a_known_name_inside_it(
@@ -272,9 +297,7 @@ def test_a_small_place_needs_a_place_role() -> None:
 def test_the_consumer_electronics_pack_is_packaged_and_on_by_default() -> None:
     assert "consumer-electronics" in available_packs()
     assert BuildOptions().packs == ("consumer-electronics",)
-    assert [p.name for p in pack_files(("consumer-electronics",), "*.jsonl")] == [
-        "patterns.jsonl"
-    ]
+    assert [p.name for p in pack_files(("consumer-electronics",), "*.jsonl")] == ["patterns.jsonl"]
 
 
 def test_an_unknown_pack_is_a_clear_error(tmp_path: Path) -> None:

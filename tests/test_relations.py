@@ -615,6 +615,10 @@ FRAME_EXAMPLES: dict[str, Example] = {
         "Globex (Norway) makes robots.",
         ("Globex", "kg:operatesIn", "Norway"),
     ),
+    "org-noun-in": Example(
+        "Kestrel Motors bought Vanta Auto, a struggling carmaker in Lyon, in 2003.",
+        ("Vanta Auto", "kg:operatesIn", "Lyon"),
+    ),
     "from-product": Example(
         "Zen Cloud, an app from Acme Robotics, is free.",
         ("Acme Robotics", "kg:launched", "Zen Cloud"),
@@ -1072,3 +1076,49 @@ def test_with_someone_as_a_title_is_no_co_founder(found: Callable[..., Found]) -
     """'set up X with A as chairman': A chairs X, A did not found it with the company."""
     got = found("In 2019 Acme Robotics set up its research unit with Jane Doe as chairman.")
     assert not {t for t in got if t[1] in ("kg:coFounder", "schema:founder")}
+
+
+def _triples(found: Callable[..., Found], text: str) -> set[tuple[str, str, Any]]:
+    return {(s, p, o) for s, p, o, _ in found(text)}
+
+
+def test_a_possessive_may_stand_for_the_subject_of_its_clause(found: Callable[..., Found]) -> None:
+    """'A is a maker of X with its headquarters in C': "its" is A's ("A said B would buy it"
+    keeps B from being "it")."""
+    got = _triples(found, "Orbis Labs is a maker of routers with its headquarters in Lyon.")
+    assert ("Orbis Labs", "kg:operatesIn", "Lyon") in got
+
+
+def test_a_description_inside_an_apposition_is_its_own_reference(
+    found: Callable[..., Found],
+) -> None:
+    """'Jane Roe, the chairman of the Lyon-based group': the group is in Lyon, not Jane Roe."""
+    text = (
+        "Zorbix Industries makes batteries. Jane Roe, the chairman of the Lyon-based group,"
+        " said sales rose."
+    )
+    got = _triples(found, text)
+    assert ("Zorbix Industries", "kg:operatesIn", "Lyon") in got
+    assert not {t for t in got if t[0] == "Jane Roe" and t[2] == "Lyon"}
+
+
+def test_a_description_prefers_the_subject_of_its_sentence(found: Callable[..., Found]) -> None:
+    """The nearest name is not always the antecedent: the sentence's subject comes first."""
+    text = (
+        "Vantor Semiconductor raised its share, according to Pellam Research, as orders"
+        " pushed the Lyon-based chipmaker further ahead."
+    )
+    got = _triples(found, text)
+    assert ("Vantor Semiconductor", "kg:operatesIn", "Lyon") in got
+    assert ("Pellam Research", "kg:operatesIn", "Lyon") not in got
+
+
+def test_an_organization_described_in_a_phrase_is_not_placed_by_its_verb(
+    found: Callable[..., Found],
+) -> None:
+    """'Zento invested in a startup in Berlin': the startup is in Berlin, not Zento."""
+    assert not {
+        t
+        for t in found("Zento Capital invested in a startup in Berlin.")
+        if t[1] == "kg:operatesIn"
+    }

@@ -64,6 +64,7 @@ ROLES = (
     "patient:poss",
     "attr",
     "subject",
+    "described",
     "appos",
     "modifier",
     "home",

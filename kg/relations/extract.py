@@ -388,21 +388,29 @@ def _frame_relations(
                 clause = clause.head
             if clause.dep_ in ("relcl", "acl") and clause.head.i in at:
                 return [(at[clause.head.i], "")]  # "A, whose chips ...": the noun it modifies
-        # "A, the family of models built by B": the noun an apposition describes
+        reference = reference_of(token, referring)
+        # "A, the family of models built by B": the noun an apposition describes (but "A,
+        # the head of the Lyon-based group": a description of its own is not A)
         up = token
         while up.dep_ == "pobj" and up.head.lower_ == "of" and up.head.head.i != up.head.i:
+            if reference is not None and not reference.pronoun:
+                break
             up = up.head.head
         if (up.dep_ == "appos" or _appositive_conjunct(up)) and up.head.i in at:
             return [(at[up.head.i], "")]
-        reference = reference_of(token, referring)
         if reference is not None:
             clause = token
             while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
                 clause = clause.head
             left, right = clause.left_edge, clause.right_edge
-            # not the subject of its own clause: "A said B would buy it" is not A buying A
+            # not the subject of its own clause: "A said B would buy it" is not A buying A;
+            # a possessive may be: "A raised its prices"
             own = next((c for c in clause.children if c.dep_ == "nsubj"), None)
-            avoid = at.get(own.i, "") if own is not None and own.i != token.i else ""
+            avoid = (
+                at.get(own.i, "")
+                if own is not None and own.i != token.i and token.dep_ != "poss"
+                else ""
+            )
             found = []
             for type_ in reference.types:  # "it" may be a company or a product: the rule picks
                 key = refs.resolve(

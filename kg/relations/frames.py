@@ -311,11 +311,13 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
         frame.add("subject", head)  # "chief executive A", "supplier B"
     elif top.dep_ == "appos":
         frame.add("subject", head)  # "A, a supplier to B"
+        frame.add("described", head)
     elif top.dep_ in ("attr", "oprd"):
         # "A is a supplier to B", "A became chief executive", "A was named chief"
         direct = _child(head, _OBJECTS)
         subject, _ = _grammatical_subject(head)
         frame.add("subject", direct if direct is not None and top.dep_ == "oprd" else subject)
+        frame.add("described", direct if direct is not None and top.dep_ == "oprd" else subject)
     elif top.dep_ == "dobj" and head.lemma_.lower() in lexicon.light:
         subject, passive = _grammatical_subject(head)
         if not passive:

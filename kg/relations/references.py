@@ -118,8 +118,8 @@ class References:
         """The entity ``reference`` at ``offset`` stands for, or "".
 
         A pronoun takes the subject before it in its own sentence, else the nearest name
-        before it there; a description ("the firm") takes the nearest name before it in its
-        sentence outside its own clause (``clause``: offsets), else looks back. Then
+        before it there; a description ("the firm") does the same outside its own clause
+        (``clause``: offsets), else looks back. Then
         the subject of the nearest earlier sentence wins over other mentions, and the
         nearest mention over the document's organization.
         """
@@ -140,6 +140,7 @@ class References:
                         same_subject = same_subject or (key if subject else "")
                     elif not clause[0] <= start < clause[1]:
                         same = same or key
+                        same_subject = same_subject or (key if subject else "")
                     continue
                 best = best or key
                 if subject:
