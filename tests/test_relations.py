@@ -615,6 +615,14 @@ FRAME_EXAMPLES: dict[str, Example] = {
         "Globex (Norway) makes robots.",
         ("Globex", "kg:operatesIn", "Norway"),
     ),
+    "sell-org": Example(
+        "Orbis Systems agreed to sell its Nimbus Devices division to Vexa Holdings.",
+        ("Nimbus Devices", "schema:parentOrganization", "Vexa Holdings"),
+    ),
+    "sold-org": Example(
+        "Orbis Systems agreed to sell its Nimbus Devices division to Vexa Holdings.",
+        ("Nimbus Devices", "schema:parentOrganization", "Orbis Systems"),
+    ),
     "org-noun-in": Example(
         "Kestrel Motors bought Vanta Auto, a struggling carmaker in Lyon, in 2003.",
         ("Vanta Auto", "kg:operatesIn", "Lyon"),
@@ -1122,3 +1130,46 @@ def test_an_organization_described_in_a_phrase_is_not_placed_by_its_verb(
         for t in found("Zento Capital invested in a startup in Berlin.")
         if t[1] == "kg:operatesIn"
     }
+
+
+def test_a_supply_with_no_customer_named_is_the_documents_company(
+    found: Callable[..., Found],
+) -> None:
+    """'Sensors are supplied by B': the customer is the company the document is about."""
+    text = (
+        "Orbo Systems sells tablets. Orbo Systems designs them in Lyon. Camera sensors are"
+        " supplied by Vexa Corp, and the screens come from Kivo Display."
+    )
+    got = _triples(found, text)
+    assert ("Orbo Systems", "kg:supplier", "Vexa Corp") in got
+    assert ("Orbo Systems", "kg:supplier", "Kivo Display") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        (
+            "In 2007 Orbo Systems went public on the Nasdaq.",
+            ("Orbo Systems", "kg:listedOn", "Nasdaq"),
+        ),
+        (
+            "Orbis Systems, which is majority-owned by Vexa Holdings, grew.",
+            ("Orbis Systems", "schema:parentOrganization", "Vexa Holdings"),
+        ),
+        (
+            "Most phones run on the Zen 9, a processor developed by Orbis Systems.",
+            ("Zen 9", "schema:manufacturer", "Orbis Systems"),
+        ),
+        (
+            "Orbis Systems sold Nimbus Devices to Vexa Holdings in 2014.",
+            ("Nimbus Devices", "schema:parentOrganization", "Vexa Holdings"),
+        ),
+    ],
+    ids=["go-public", "majority-owned", "misattached-apposition", "misparsed-to"],
+)
+def test_verb_forms_and_misparses(
+    found: Callable[..., Found], text: str, triple: tuple[str, str, str]
+) -> None:
+    """"went public", an adjectival participle, an apposition the parser hangs on the verb,
+    "to" parsed as an infinitive marker: the facts still come out."""
+    assert triple in _triples(found, text)

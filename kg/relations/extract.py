@@ -267,6 +267,10 @@ def _components(
                 linked_nouns.append(root.head)  # "the Quark 9 chip"
             if root.dep_ == "attr" and root.head.lemma_ == "be":
                 linked_nouns += [c for c in root.head.children if c.dep_ == "nsubj"]
+            following = doc[span.end + 1 : span.end + 8]  # "Quark 9, a processor ...", misparsed
+            linked_nouns += [
+                t for t in following if _misattached_apposition(t, {span.end - 1: ""}) is not None
+            ][:1]
             if any(component(t) for t in linked_nouns):
                 key = linked.entity_of.get(mention)
                 if key:
@@ -344,7 +348,9 @@ def _frame_relations(
         if token.pos_ == "NOUN" and token.tag_ not in ("NNS", "NNPS"):
             # "the Quark 9 chip", "the Zen 2 smart lamp": a common noun named by the product
             # before it ("the Acme kiosk" is not Acme, unless the noun is a company word)
-            generic = token.lower_ in referring or token.lower_ in partitive
+            generic = token.lower_ in referring or token.lower_ in partitive or (
+                token.lower_ in org_parts  # "its Nimbus division": the division is Nimbus
+            )
             for child in token.children:
                 if child.dep_ in ("compound", "nmod") and child.i in at:
                     if generic or typer(at[child.i])[0] == "Product":
@@ -398,6 +404,9 @@ def _frame_relations(
             up = up.head.head
         if (up.dep_ == "appos" or _appositive_conjunct(up)) and up.head.i in at:
             return [(at[up.head.i], "")]
+        named = _misattached_apposition(up, at)
+        if named is not None:
+            return [(at[named], "")]
         if reference is not None:
             clause = token
             while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
@@ -514,6 +523,22 @@ def _appositive_conjunct(token: Token) -> bool:
         and not any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between)
         and any(c.dep_ in ("det", "poss") for c in token.children)
     )
+
+
+def _misattached_apposition(token: Token, at: dict[int, str]) -> int | None:
+    """ "they run on the Zen 9, a processor made by B" with "processor" parsed as the verb's
+    object (or an apposition of another noun): a common noun whose phrase opens with "a"/"the"
+    right after a comma that follows a name describes that name. The index of the name's last
+    token, or None."""
+    if token.pos_ != "NOUN" or token.dep_ == "conj":
+        return None
+    first = token.left_edge
+    if first.lower_ not in ("a", "an", "the") or first.i < 2:
+        return None
+    comma, name = token.doc[first.i - 1], first.i - 2
+    if comma.text != "," or name not in at or token.head.i == name:
+        return None
+    return name
 
 
 def _demonym_relations(
