@@ -319,8 +319,8 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
             else:
                 frame.add(f"prep:{word}", obj)
     head = top.head
-    if top.dep_ == "compound" and head.pos_ == "PROPN":
-        frame.add("subject", head)  # "chief executive A", "supplier B"
+    if top.dep_ in ("compound", "amod") and head.pos_ == "PROPN":
+        frame.add("subject", head)  # "chief executive A", "supplier B", "rival B"
     elif top.dep_ == "appos":
         frame.add("subject", head)  # "A, a supplier to B"
         frame.add("described", head)
