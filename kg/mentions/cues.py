@@ -147,6 +147,12 @@ def cue_type(span: Span) -> str:
         described = _noun_type(root.head.lemma_.lower())
         if described:
             return described  # "its own wallet, NAME,", "a retailer, NAME,"
+    if root.dep_ == "nsubj" and root.head.lemma_ in ("be", "become", "remain"):
+        attr = next((c for c in root.head.children if c.dep_ == "attr"), None)
+        if attr is not None and attr.pos_ == "NOUN" and attr.i > end:
+            described = _noun_type(attr.lemma_.lower())
+            if described:
+                return described  # "NAME is the country's largest carrier", "NAME is an app"
     if root.dep_ in ("dobj", "nsubjpass", "oprd") and root.head.lemma_ in table["launch_verbs"]:
         return "Product"  # "Acme launched NAME", "NAME was introduced", "renamed NAME"
     i = start - 1
