@@ -84,6 +84,16 @@ def test_a_known_product_name_grows_by_a_capitalized_word(
     assert _type(found, "Zentra Wallet") == "Product", found
 
 
+def test_models_listed_after_a_found_one_are_products(names: Callable[..., Names]) -> None:
+    """ "the Zen 5, Zen 5+ and Zen 5 Ultra": the model finds the first, the line finds the rest."""
+    found = names("Vexa Mobile unveiled the Zen 5, Zen 5+ and Zen 5 Ultra on Monday.")
+    assert {n for n, (t, _) in found.items() if t == "Product"} >= {
+        "Zen 5",
+        "Zen 5+",
+        "Zen 5 Ultra",
+    }
+
+
 def test_a_lone_model_suffix_is_no_name(names: Callable[..., Names]) -> None:
     found = names("Kestrel sells the Zentra S9 Ultra. The Ultra is priced at $999.")
     assert "Ultra" not in found

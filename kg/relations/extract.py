@@ -298,6 +298,7 @@ def _remember(
     """Add the sentence's named mentions to what later references resolve against, and its
     subject pronouns as mentions of what they resolve to ("It ... . Its first phone")."""
     sentence_start = chunk.base + sent.start_char
+    refs.sentence(sentence_start)
     found: list[tuple[int, int, str, bool]] = []
     previous = ""
     for token in sent:
@@ -317,6 +318,19 @@ def _remember(
         previous = key
     for entry in found:
         refs.add(*entry)
+    lists: dict[int, list[str]] = defaultdict(list)  # "A, B and C": by the first conjunct
+    for token in sent:
+        key = at.get(token.i, "")
+        if not key or (token.head.i in at and at[token.head.i] == key and token.head.i != token.i):
+            continue  # not the head of its name
+        top = token
+        while top.dep_ == "conj" and top.head.i != top.i:
+            top = top.head
+        if key not in lists[top.i]:
+            lists[top.i].append(key)
+    for first, keys in sorted(lists.items()):
+        if len(keys) >= 2:
+            refs.lists.append((chunk.base + sent.doc[first].idx, keys))
 
 
 def _frame_relations(
@@ -373,6 +387,10 @@ def _frame_relations(
             found = [pair for member in listed for pair in resolve(member)]
             if found:
                 return found
+        plural = _plural_reference(token, referring)
+        if plural is not None:  # "the three models", "both companies"
+            type_, count = plural
+            return [(key, token.text) for key in refs.group(type_, chunk.base + token.idx, count)]
         if token.dep_ == "attr" and token.head.lemma_ == "be":  # "A is a Y-based writer"
             subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject.i in at:
@@ -523,6 +541,23 @@ def _appositive_conjunct(token: Token) -> bool:
         and not any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between)
         and any(c.dep_ in ("det", "poss") for c in token.children)
     )
+
+
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
+
+
+def _plural_reference(token: Token, referring: dict[str, str]) -> tuple[str, int] | None:
+    """(type, count) of a plural description that refers back: "the three models", "these
+    phones", "both companies" (count 0 when no number is given); None for anything else."""
+    if token.tag_ != "NNS" or token.lemma_.lower() not in referring:
+        return None
+    words = [c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet")]
+    if not any(w in ("the", "these", "those", "both") for w in words):
+        return None
+    if any(c.dep_ in ("compound", "prep", "relcl", "acl") for c in token.children):
+        return None  # "the Zen phones", "the models of 2020", "the phones it sold"
+    count = next((_COUNTS[w] for w in words if w in _COUNTS), 0)
+    return referring[token.lemma_.lower()], count
 
 
 def _misattached_apposition(token: Token, at: dict[int, str]) -> int | None:

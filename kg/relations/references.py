@@ -100,7 +100,40 @@ class References:
     home: str = ""
     mentions: list[tuple[int, int, str, bool]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # entity key -> name, for hints
+    sentences: list[int] = field(default_factory=list)  # sentence start offsets
+    lists: list[tuple[int, list[str]]] = field(default_factory=list)  # coordinated names
     _starts: list[int] = field(default_factory=list, repr=False)
+
+    def sentence(self, start: int) -> None:
+        """Record that a sentence starts at offset ``start``; sentences come in order."""
+        if not self.sentences or self.sentences[-1] < start:
+            self.sentences.append(start)
+
+    def group(self, type_: str, offset: int, count: int = 0) -> list[str]:
+        """What a plural description at ``offset`` stands for ("the three models", "both
+        companies"): the entities of ``type_`` named in the nearest sentence (its own, before
+        it, or one of the two before) that names two or more; with a ``count``, exactly that
+        many, else nothing."""
+        here = bisect_left(self.sentences, offset + 1) - 1
+        earliest = self.sentences[max(0, here - 2)] if self.sentences else 0
+        for at, keys in reversed(self.lists):  # a list of names first: "A, B and C"
+            if at < earliest:
+                break
+            kept = [k for k in keys if self.types.get(k) == type_]
+            if at < offset and len(kept) >= 2 and (not count or count == len(kept)):
+                return kept
+        for index in range(here, max(-1, here - 3), -1):
+            start = self.sentences[index] if index >= 0 else 0
+            stop = self.sentences[index + 1] if index + 1 < len(self.sentences) else offset
+            named: list[str] = []
+            for begin, _end, key, _subject in self.mentions[bisect_left(self._starts, start) :]:
+                if begin >= min(stop, offset):
+                    break
+                if self.types.get(key) == type_ and key not in named:
+                    named.append(key)
+            if len(named) >= 2:
+                return named if not count or count == len(named) else []
+        return []
 
     def add(self, start: int, end: int, key: str, subject: bool) -> None:
         """Record a named mention; mentions are added in document order."""
