@@ -169,7 +169,7 @@ def test_reference_of_a_definite_description() -> None:
         ]
     )
     assert reference_of(doc[3], NOUNS) == Reference(
-        "The Bergen-based phone maker", ("Organization",)
+        "The Bergen-based phone maker", ("Organization",), kind="phone maker"
     )
     doc = _doc(
         [("the", "DET", "DT", "det", 1), ("firm", "NOUN", "NN", "nsubj", 2)]

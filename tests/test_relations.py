@@ -1170,6 +1170,28 @@ def test_a_supply_with_no_customer_named_is_the_documents_company(
 def test_verb_forms_and_misparses(
     found: Callable[..., Found], text: str, triple: tuple[str, str, str]
 ) -> None:
-    """"went public", an adjectival participle, an apposition the parser hangs on the verb,
+    """ "went public", an adjectival participle, an apposition the parser hangs on the verb,
     "to" parsed as an infinitive marker: the facts still come out."""
     assert triple in _triples(found, text)
+
+
+def test_a_description_with_a_kind_takes_the_entity_of_that_kind(
+    found: Callable[..., Found],
+) -> None:
+    """'the Lyon-based research firm said': the research firm named before, not the subject."""
+    text = (
+        "Vexa Research ranked the foundries. Orbo Semiconductor gained share, the Lyon-based"
+        " research firm said."
+    )
+    got = _triples(found, text)
+    assert ("Vexa Research", "kg:operatesIn", "Lyon") in got
+    assert ("Orbo Semiconductor", "kg:operatesIn", "Lyon") not in got
+
+
+def test_an_apposition_names_a_noun_before_its_modifier_does(found: Callable[..., Found]) -> None:
+    """'A's first Android smartphone, the Zen 6, went on sale in C': the Zen 6, not Android."""
+    got = _triples(
+        found, "Orbo Mobile's first Android smartphone, the Zen 6, went on sale in France."
+    )
+    assert ("Zen 6", "kg:soldIn", "France") in got
+    assert ("Android", "kg:soldIn", "France") not in got

@@ -139,6 +139,7 @@ def extract_relations(
             {k: e.type for k, e in entities.items()},
             _subject_home(doc_chunks, linked, entities) or context.home,
             names={k: e.name for k, e in entities.items()},
+            kinds={k: e.kind for k, e in entities.items() if e.kind},
         )
         signer, signed_at = _signer(doc_chunks, context)
         author = ""
@@ -358,7 +359,9 @@ def _frame_relations(
                     (at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at
                 ]
             return found
-        found = []
+        found = [(at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at]
+        if found:  # "its first Android phone, the Zen 6": the apposition names it
+            return found
         if token.pos_ == "NOUN" and token.tag_ not in ("NNS", "NNPS"):
             # "the Quark 9 chip", "the Zen 2 smart lamp": a common noun named by the product
             # before it ("the Acme kiosk" is not Acme, unless the noun is a company word)

@@ -50,6 +50,7 @@ class Reference:
     pronoun: bool = False
     generic: bool = False  # "the company", "the firm": may stand for the document's subject
     hint: str = ""  # a name word in the description: "the Pro model" wants a name with "Pro"
+    kind: str = ""  # "the research firm": an entity of that kind comes first
 
 
 def reference_of(token: Token, nouns: dict[str, str]) -> Reference | None:
@@ -77,11 +78,13 @@ def reference_of(token: Token, nouns: dict[str, str]) -> Reference | None:
                 ),
                 "",
             )
+            modifiers = [c.lower_ for c in token.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
             return Reference(
                 token.doc[start : token.i + 1].text,
                 (nouns[lower],),
                 generic=lower in GENERIC and not hint,
                 hint=hint,
+                kind=" ".join([*modifiers, lower]) if modifiers else "",
             )
     return None
 
@@ -100,6 +103,7 @@ class References:
     home: str = ""
     mentions: list[tuple[int, int, str, bool]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # entity key -> name, for hints
+    kinds: dict[str, str] = field(default_factory=dict)  # entity key -> kind ("research firm")
     sentences: list[int] = field(default_factory=list)  # sentence start offsets
     lists: list[tuple[int, list[str]]] = field(default_factory=list)  # coordinated names
     _starts: list[int] = field(default_factory=list, repr=False)
@@ -157,6 +161,14 @@ class References:
         nearest mention over the document's organization.
         """
         end = bisect_left(self._starts, offset)
+        if reference.kind:  # "the research firm": the nearest one of that kind, if any
+            for i in range(end - 1, -1, -1):
+                start, stop, key, _subject = self.mentions[i]
+                if offset - stop > WINDOW:
+                    break
+                if stop <= offset and key != avoid and self.kinds.get(key) == reference.kind:
+                    if not clause[0] <= start < clause[1]:
+                        return key
         for type_ in reference.types:
             same, same_subject, best, best_subject = "", "", "", ""
             for i in range(end - 1, -1, -1):
