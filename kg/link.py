@@ -240,8 +240,8 @@ def _merge_category_suffixes(groups: dict[str, list[Mention]]) -> None:
             if key.endswith(suffix) and len(key) > len(suffix) + 1:
                 stem = key[: -len(suffix)].rstrip()
                 joined = not key[: -len(suffix)].endswith(" ")
-                if joined and suffix != "phone":
-                    continue  # only the camel-case "POCOPhone" joins without a space
+                if joined != (suffix == "phone"):
+                    continue  # "POCOPhone" joins POCO; "Orbo Phone" is a product of its own
                 if stem in groups and stem != key:
                     groups[stem].extend(groups.pop(key))
                     break

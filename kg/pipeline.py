@@ -12,7 +12,14 @@ from rdflib import Graph
 from kg.corpus import read_documents
 from kg.graph import build_graph
 from kg.link import link
-from kg.mentions import echo_mentions, find_mentions, is_heading, known_names, split_lines
+from kg.mentions import (
+    echo_mentions,
+    find_mentions,
+    is_heading,
+    join_subsidiaries,
+    known_names,
+    split_lines,
+)
 from kg.nlp import load_pipeline
 from kg.packs import DEFAULT_PACKS
 from kg.records import Chunk, Document, Entity, Observation, Relation, Skipped
@@ -106,9 +113,11 @@ def extract(
             progress(len(doc.text))
     known = known_names(m for c in chunks for m in c.mentions)
     for chunk in chunks:
-        chunk.mentions += echo_mentions(
+        echoed = echo_mentions(
             chunk.doc, chunk.document, chunk.base, chunk.heading, chunk.mentions, known
         )
+        if echoed:  # a repeated name may open a longer one: "Acme" + "Kenya" is Acme Kenya
+            chunk.mentions = join_subsidiaries(chunk.document, chunk.mentions + echoed)
     linked = link(m for c in chunks for m in c.mentions)
     relations, observations = extract_relations(chunks, linked, rules)
     return linked.entities, relations, observations

@@ -222,6 +222,16 @@ def test_a_web_address_does_not_make_a_name_a_common_word(names: Callable[..., N
     assert _type(found, "Zorvik") == "Organization", found
 
 
+def test_a_repeated_name_before_a_country_names_the_local_arm(names: Callable[..., Names]) -> None:
+    """The model finds "Zentel" once; where it is found again by repetition, "Zentel
+    Ethiopia" is still one organization, not Zentel followed by Ethiopia."""
+    found = names(
+        "Zentel grew fast in Kenya. Zentel's local subsidiary, Zentel Ethiopia, switched on its"
+        " network in 2022."
+    )
+    assert _type(found, "Zentel Ethiopia") == "Organization", found
+
+
 def test_the_longest_name_wins_over_a_known_name_inside_it(
     names: Callable[..., Names], tmp_path: Path
 ) -> None:
