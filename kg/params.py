@@ -312,17 +312,19 @@ def suggest(catalog: Catalog, kind: str, prefix: str, *, limit: int = 10) -> lis
         wanted = fold(prefix)
         if not wanted:
             return []
-        best: dict[Entity, tuple[int, bool, str]] = {}
+        typed = prefix.strip().lower()
+        best: dict[Entity, tuple[int, bool, bool, int, str]] = {}
         for key, names in catalog.names.by_key.items():
             rank = _entity_rank(key, wanted)
             if rank is None:
                 continue
             for entity, written, is_label in names:
-                score = (rank, not is_label, written)
+                literal = written.lower().startswith(typed)  # as typed, honorifics and all
+                score = (rank, not is_label, not literal, len(written), written)
                 if entity not in best or score < best[entity]:
                     best[entity] = score
         ordered = sorted(best, key=lambda e: (best[e][:2], len(e.label), e.label, e.iri))
-        return [Suggestion(e.label, e, best[e][2] if best[e][1] else None) for e in ordered[:limit]]
+        return [Suggestion(e.label, e, best[e][4] if best[e][1] else None) for e in ordered[:limit]]
     values = {"year": catalog.years, "period": catalog.periods, "flag": ["1"]}.get(kind, [])
     start = prefix.strip().lower()
     return [Suggestion(v) for v in values if v.lower().startswith(start)][:limit]
