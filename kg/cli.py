@@ -352,7 +352,6 @@ def query(
     SERVICE, FROM, LOAD and updates are refused before anything runs, and so is a query
     too large to parse safely. A query past --timeout or --max-memory is stopped.
     """
-    from kg.params import resolve_params
     from kg.query import check_query, format_result, resolve_query, run_query
     from kg.store import open_oxigraph
 
@@ -362,9 +361,12 @@ def query(
         text, _origin = resolve_query(query)
         update = check_query(text, allow_update=allow_update) == "update"
         graph = _writable_store(graph_path) if update else open_oxigraph(graph_path)
-        bindings, notes = resolve_params(graph, text, bindings)
-        for note in notes:
-            click.echo(f"note: {note}", err=True)
+        if bindings:
+            from kg.params import resolve_params
+
+            bindings, notes = resolve_params(graph, text, bindings)
+            for note in notes:
+                click.echo(f"note: {note}", err=True)
         result = run_query(
             graph,
             text,

@@ -25,7 +25,6 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from kg.link import fold
 from kg.namespaces import ENTITY_TYPES, KG
 
 __all__ = [
@@ -123,6 +122,13 @@ _DATES = """SELECT DISTINCT ?d WHERE {
   { ?s schema:startDate ?d } UNION { ?s kg:date ?d } UNION { ?s schema:foundingDate ?d }
 }"""
 _PERIODS = "SELECT DISTINCT ?p WHERE { ?f kg:period ?p }"
+
+
+def fold(name: str) -> str:
+    """:func:`kg.link.fold`, imported when first needed (``kg.link`` reads word lists)."""
+    from kg.link import fold as link_fold
+
+    return link_fold(name)
 
 
 def _type(iri: Any) -> str:

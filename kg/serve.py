@@ -1099,9 +1099,8 @@ def _graph_page(graph: Path) -> Path | None:
 
 
 def _page(has_graph_page: bool) -> bytes:
-    """The page, with the type colours of the graph page and whether to link to it."""
+    """The page, told whether to link to the graph page."""
     from kg.resources import data_text
-    from kg.visualize import COLORS
 
-    settings = json.dumps({"colours": COLORS, "graphPage": has_graph_page})
+    settings = json.dumps({"graphPage": has_graph_page})
     return data_text("templates/serve.html").replace("{/*SETTINGS*/}", settings).encode("utf-8")

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import time
 import urllib.parse
@@ -163,6 +164,13 @@ def test_names_follow_a_new_build(tmp_path: Path) -> None:
         assert ["Jane Roe-Smith", "CEO", "", "", "Orbo Labs"] in rows(reply)
     finally:
         stop_server(running)
+
+
+def test_the_page_colours_types_as_the_graph_page_does() -> None:
+    from kg.resources import data_text
+
+    found = re.search(r"const COLOURS = (\{.*?\});", data_text("templates/serve.html"))
+    assert found and json.loads(found.group(1)) == COLORS
 
 
 # ------------------------------------------------------------------ in Chromium
