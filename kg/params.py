@@ -234,6 +234,7 @@ def _resolve(catalog: Catalog, name: str, value: Any) -> _Resolution:
             return _Resolution(None, f"?{name}: no entity <{value}>")
         return _Resolution(entity.label, None)
     text = str(value)
+    shown = _shown(text)
     hits = catalog.exact(text)
     if hits and hits[0][1]:  # a canonical name as written
         return _Resolution(text, None)
@@ -243,13 +244,21 @@ def _resolve(catalog: Catalog, name: str, value: Any) -> _Resolution:
             key=lambda hit: (not hit[1], hit[0].label, hit[0].iri),
         )
     if not hits:
-        return _Resolution(None, f'?{name}: no entity named "{text}"{_closest(catalog, text)}')
+        return _Resolution(None, f'?{name}: no entity named "{shown}"{_closest(catalog, text)}')
     labels = list(dict.fromkeys(e.label for e, _ in hits))
     first = next(e for e, _ in hits if e.label == labels[0])
     if len(labels) == 1:
-        return _Resolution(labels[0], f'?{name}: "{text}" is {first.label} ({first.type})')
+        return _Resolution(labels[0], f'?{name}: "{shown}" is {first.label} ({first.type})')
     named = ", ".join(f"{e.label} ({e.type})" for e in dict.fromkeys(e for e, _ in hits))
-    return _Resolution(labels[0], f'?{name}: "{text}" names {named}; using {labels[0]}')
+    return _Resolution(labels[0], f'?{name}: "{shown}" names {named}; using {labels[0]}')
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """A value as a note shows it: on one line, invisible characters written out, cut."""
+    from kg.link import visible
+
+    text = visible(" ".join(text.split()))
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _closest(catalog: Catalog, text: str) -> str:

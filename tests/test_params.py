@@ -194,3 +194,10 @@ def test_resolution_does_not_touch_an_rdflib_graph_in_memory() -> None:
     before = len(graph)
     resolve_params(graph, ONE, {"who": Literal("roe")})
     assert len(graph) == before
+
+
+def test_a_note_is_one_line_whatever_the_value(graph: Any) -> None:
+    value = "two\nlines \u202e" + "x" * 100
+    _, notes = resolve_params(graph, ONE, {"who": Literal(value)})
+    assert len(notes) == 1 and "\n" not in notes[0] and "\u202e" not in notes[0]
+    assert notes[0].startswith('?who: no entity named "two lines ⟨U+202E⟩xxx') and "…" in notes[0]
