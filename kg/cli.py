@@ -361,6 +361,12 @@ def query(
         text, _origin = resolve_query(query)
         update = check_query(text, allow_update=allow_update) == "update"
         graph = _writable_store(graph_path) if update else open_oxigraph(graph_path)
+        if bindings:
+            from kg.params import resolve_params
+
+            bindings, notes = resolve_params(graph, text, bindings)
+            for note in notes:
+                click.echo(f"note: {note}", err=True)
         result = run_query(
             graph,
             text,

@@ -522,13 +522,15 @@ _REQUIRES = re.compile(r"^#\s*requires:\s*(.+)$", re.MULTILINE | re.IGNORECASE)
 
 
 def required_params(text: str) -> list[str]:
-    """Parameters a query declares it needs, in a ``# requires: a, b`` header line.
+    """Parameters a query declares it needs, in a ``# requires: a, b`` header line (each may
+    name its kind in parentheses: see :mod:`kg.params`).
 
-    >>> required_params("# How are two things linked?\\n# requires: a, b\\nSELECT ...")
+    >>> required_params("# How are two things linked?\\n# requires: a (entity), b\\nSELECT ...")
     ['a', 'b']
     """
     found = _REQUIRES.search(text)
-    return [n for n in re.split(r"[\s,]+", found.group(1).strip()) if n] if found else []
+    names = re.sub(r"\([^)]*\)", " ", found.group(1)) if found else ""
+    return [n for n in re.split(r"[\s,]+", names.strip()) if n]
 
 
 def run_query(
