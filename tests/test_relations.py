@@ -1195,3 +1195,9 @@ def test_an_apposition_names_a_noun_before_its_modifier_does(found: Callable[...
     )
     assert ("Zen 6", "kg:soldIn", "France") in got
     assert ("Android", "kg:soldIn", "France") not in got
+
+
+def test_the_state_of_a_place_is_that_place(found: Callable[..., Found]) -> None:
+    """'born in the southern city of Tainan': the city is Tainan."""
+    got = _triples(found, "Jane Roe, who was born in the southern city of Lyon, spoke.")
+    assert ("Jane Roe", "kg:basedIn", "Lyon") in got

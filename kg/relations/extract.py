@@ -349,6 +349,7 @@ def _frame_relations(
     no typed rule connects."""
     partitive = set(rules.words("partitive"))
     org_parts = set(rules.words("org_part"))
+    place_parts = set(rules.words("place_part"))
 
     def resolve(token: Token) -> list[tuple[str, str]]:
         key = at.get(token.i, "")
@@ -398,6 +399,10 @@ def _frame_relations(
             subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject.i in at:
                 return [(at[subject.i], "")]
+        if token.lower_ in place_parts and token.tag_ == "NN":  # "the state of Ruritania"
+            for word, obj in prep_objects(token):
+                if word == "of":
+                    return resolve(obj)
         if token.lower_ in partitive:  # "a version of the Quark 9", "the Quark family"
             for word, obj in prep_objects(token):
                 if word == "of":
