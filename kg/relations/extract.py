@@ -351,7 +351,7 @@ def _frame_relations(
     org_parts = set(rules.words("org_part"))
     place_parts = set(rules.words("place_part"))
 
-    def resolve(token: Token) -> list[tuple[str, str]]:
+    def resolve_once(token: Token) -> list[tuple[str, str]]:
         key = at.get(token.i, "")
         if key:
             found = [(key, "" if token._.kg_name else token.text)]
@@ -460,6 +460,15 @@ def _frame_relations(
             if found:
                 return found
         return []
+
+    memo: dict[int, list[tuple[str, str]]] = {}
+
+    def resolve(token: Token) -> list[tuple[str, str]]:
+        """What a token stands for: each token of the sentence is read once."""
+        found = memo.get(token.i)
+        if found is None:
+            found = memo[token.i] = resolve_once(token)
+        return found
 
     seen: set[tuple[str, str]] = set(related) | {(o, s) for s, o in related}
     yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
