@@ -399,6 +399,10 @@ def _frame_relations(
             subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject.i in at:
                 return [(at[subject.i], "")]
+        if token.pos_ == "NUM" or token.lower_ in ("million", "billion", "percent", "%"):
+            for child in token.children:  # "edging past B's 22 million": B's figure is B
+                if child.dep_ == "poss":
+                    return resolve(child)
         if token.lower_ in place_parts and token.tag_ == "NN":  # "the state of Ruritania"
             for word, obj in prep_objects(token):
                 if word == "of":
