@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
-from rdflib import Graph
+from rdflib import Graph, Literal
 from test_visualize import _tags
 
 from kg.cli import cli
@@ -486,3 +486,19 @@ def test_kg_query_does_not_import_spacy(seed_graph_file: Path) -> None:
     imported = re.findall(r"^import time:.*\|\s+(\S+)$", done.stderr, re.MULTILINE)
     assert "rdflib" in imported  # the import log is really there
     assert not [m for m in imported if m == "spacy" or m.startswith("spacy.")]
+
+
+def test_build_iris_transliterate_accents_the_same_in_every_build(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Issue 13: "Zoë Núñez" is ``person/zoe-nunez`` (not ``zo-n-ez``), build after build."""
+    source = tmp_path / "news.txt"
+    source.write_text("Zoë Núñez founded Brixo Labs in 2019.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    iris = []
+    for _ in range(2):
+        result = runner.invoke(cli, ["build", str(source), "--out", str(out), "--no-html"])
+        assert result.exit_code == 0, result.output
+        graph = Graph().parse(out / "graph.ttl")
+        iris.append({str(s) for s in graph.subjects(RDFS.label, Literal("Zoë Núñez"))})
+    assert iris[0] == iris[1] == {"https://w3id.org/kg/id/person/zoe-nunez"}
