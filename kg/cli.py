@@ -576,7 +576,8 @@ def serve(
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback either
+        click.echo(f"Stopped serving {graph_path}", err=True)
     finally:
         server.server_close()
 

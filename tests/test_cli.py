@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import networkx as nx
@@ -502,3 +503,72 @@ def test_build_iris_transliterate_accents_the_same_in_every_build(
         graph = Graph().parse(out / "graph.ttl")
         iris.append({str(s) for s in graph.subjects(RDFS.label, Literal("Zoë Núñez"))})
     assert iris[0] == iris[1] == {"https://w3id.org/kg/id/person/zoe-nunez"}
+
+
+# ------------------------------------------------------------------ kg serve
+
+
+def test_serve_ctrl_c_stops_with_one_line(seed_out: Path) -> None:
+    """Issue 13: Ctrl-C in a terminal (SIGINT to the whole process group, workers included),
+    with queries running, ends ``kg serve`` with one line and no worker traceback."""
+    import os
+    import signal
+    import threading
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--graph", str(seed_out), "--port", "0"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert process.stderr is not None
+    banner = process.stderr.readline()
+    found = re.search(r"at (http://[\d.]+:\d+/) ", banner)
+    assert found, banner + process.stderr.read()
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    url = f"{found.group(1)}sparql?query={urllib.parse.quote(endless)}"
+
+    def ask() -> None:
+        try:
+            urllib.request.urlopen(url, timeout=30).read()
+        except (urllib.error.URLError, ConnectionError):
+            pass  # the server stopped under it
+
+    clients = [threading.Thread(target=ask) for _ in range(4)]
+    for client in clients:
+        client.start()
+    time.sleep(1.0)  # the queries reach their workers (the slow lane too)
+    os.killpg(process.pid, signal.SIGINT)
+    try:  # the end of stderr: when no worker is left holding it
+        _, rest = process.communicate(timeout=30)
+        for _ in range(50):  # the forkserver and resource tracker end just after the server
+            leftover = _running_in_group(process.pid)
+            if not leftover:
+                break
+            time.sleep(0.1)
+    finally:
+        if _running_in_group(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)  # a worker left over would run for ever
+    for client in clients:
+        client.join()
+    assert rest == f"Stopped serving {seed_out}\n"
+    assert process.returncode == 0
+    assert not leftover
+
+
+def _running_in_group(group: int) -> list[str]:
+    """The command lines of the live (not zombie) processes of a process group."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[2]) == group:
+                found.append((stat.parent / "cmdline").read_text().replace("\0", " "))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
