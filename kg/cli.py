@@ -35,8 +35,63 @@ def graph_option(func: F) -> F:
     )(func)
 
 
-def _fail(exc: KGError) -> click.ClickException:
-    return click.ClickException(str(exc))
+#: Exit status of the library's errors, by class (the first class in the mapping that the
+#: error is an instance of); every other ``KGError`` exits with status 1.
+EXIT_STATUS: dict[type[KGError], int] = {QuerySyntaxError: 2}
+
+
+def _click_error(exc: KGError) -> click.ClickException:
+    """The one ``Error: ...`` message and exit status of a library error."""
+    error = click.ClickException(
+        f"malformed query, {exc.pointer()}" if isinstance(exc, QuerySyntaxError) else str(exc)
+    )
+    error.exit_code = next((s for c, s in EXIT_STATUS.items() if isinstance(exc, c)), 1)
+    return error
+
+
+class _UsageError(click.UsageError):
+    """A usage error in one line: the message and where to look, without click's usage
+    block (``Usage: ...``, ``Try ...``, a blank line)."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message(), error.ctx)
+
+    def show(self, file: Any = None) -> None:
+        path = self.ctx.command_path if self.ctx is not None else "kg"
+        message = " ".join(self.message.split())
+        end = "" if message.endswith((".", "?", "!", ")")) else "."
+        click.echo(f"Error: {message}{end} Try '{path} --help'.", file=file, err=file is None)
+
+
+#: ``kg`` alone prints the help (click 8.2 raises this usage error to do so); left as it is.
+_HELP: tuple[type[Exception], ...] = tuple(
+    getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",)
+    if hasattr(click.exceptions, name)
+)
+
+
+class KGGroup(click.Group):
+    """The ``kg`` group: where library errors become messages. A ``KGError`` from any command
+    is one ``Error:`` line on stderr with its exit status (:data:`EXIT_STATUS`), and a usage
+    error is one line too (exit status 2)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            if isinstance(exc, _HELP):
+                raise
+            raise _UsageError(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            raise _click_error(exc) from None
+        except click.UsageError as exc:
+            if isinstance(exc, _HELP):
+                raise
+            raise _UsageError(exc) from None
 
 
 def max_nodes_option(func: F) -> F:
@@ -56,7 +111,7 @@ def _page_max_nodes(max_nodes: int | None) -> dict[str, Any]:
     return {} if max_nodes is None else {"max_nodes": max_nodes or None}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("kg", cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
     """Build a knowledge graph of people, organizations, products, markets and events from
@@ -187,20 +242,15 @@ def build(
             on_documents=on_documents,
             on_skip=on_skip,
         )
-    except KGError as exc:
-        raise _fail(exc) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
     from kg.buildfolder import write
 
-    try:
-        written = [
-            str(p)
-            for p in write(result, out_dir, html=not no_html, page=_page_max_nodes(max_nodes))
-        ]
-    except KGError as exc:
-        raise _fail(exc) from None
+    written = [
+        str(p)
+        for p in write(result, out_dir, html=not no_html, page=_page_max_nodes(max_nodes))
+    ]
     summary = result.summary()
     width = max([20, *(len(n) for group in summary.values() for n in group)])
     counts = {
@@ -372,11 +422,6 @@ def query(
         if more:
             result.bindings = result.bindings[:limit]
         output = format_result(result, fmt)
-    except QuerySyntaxError as exc:
-        click.echo(f"Error: malformed query, {exc.pointer()}", err=True)
-        sys.exit(2)
-    except KGError as exc:
-        raise _fail(exc) from None
     finally:
         if watchdog is not None:
             watchdog.set()
@@ -454,11 +499,8 @@ def load(files: tuple[Path, ...], store_dir: Path) -> None:
 
     started = time.perf_counter()
     total = sum(f.stat().st_size for f in files if f.is_file())
-    try:
-        with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
-            size = load_store(list(files), store_dir, progress=bar.update)
-    except KGError as exc:
-        raise _fail(exc) from None
+    with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
+        size = load_store(list(files), store_dir, progress=bar.update)
     seconds = time.perf_counter() - started
     click.echo(f"{store_dir}: {size} triples ({len(files)} file(s) in {seconds:.1f} s)")
 
@@ -559,8 +601,6 @@ def serve(
     )
     try:
         server = make_server(options)
-    except KGError as exc:
-        raise _fail(exc) from None
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
@@ -684,11 +724,8 @@ def export(
         raise click.UsageError(f"{flags}: only for --format html")
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
-    try:
-        graph = load_graph(graph_path)
-        written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
-    except KGError as exc:
-        raise _fail(exc) from None
+    graph = load_graph(graph_path)
+    written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
     click.echo(f"wrote {', '.join(map(str, written))}")
 
 
@@ -716,10 +753,7 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
     from kg.eval import format_report
     from kg.query import load_graph
 
-    try:
-        report = run_eval(load_graph(graph_path), gold)
-    except KGError as exc:
-        raise _fail(exc) from None
+    report = run_eval(load_graph(graph_path), gold)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -744,10 +778,7 @@ def validate(graph_path: Path, limit: int) -> None:
     from kg.query import load_graph
     from kg.validate import format_report, validate_graph
 
-    try:
-        report = validate_graph(load_graph(graph_path))
-    except KGError as exc:
-        raise _fail(exc) from None
+    report = validate_graph(load_graph(graph_path))
     click.echo(format_report(report, limit=limit or None), nl=False)
     if not report.conforms:
         sys.exit(1)
@@ -763,10 +794,7 @@ def show(name: str, graph_path: Path, limit: int) -> None:
     """Print the entity NAME (any alias): type, aliases, mentions, sentences and relations."""
     from kg.show import show as run_show
 
-    try:
-        text, notes = run_show(graph_path, name, limit=limit)
-    except KGError as exc:
-        raise _fail(exc) from None
+    text, notes = run_show(graph_path, name, limit=limit)
     for note in notes:
         click.echo(note, err=True)
     click.echo(text, nl=False)
@@ -800,10 +828,7 @@ def graph_stats(graph_path: Path, fmt: str) -> None:
     from kg.analyze import format_stats, stats
     from kg.query import load_graph
 
-    try:
-        output = format_stats(stats(load_graph(graph_path)), fmt)
-    except KGError as exc:
-        raise _fail(exc) from None
+    output = format_stats(stats(load_graph(graph_path)), fmt)
     click.echo(output, nl=False)
 
 
@@ -838,11 +863,8 @@ def rank_entities(graph_path: Path, by: str, type_: str | None, limit: int, fmt:
     from kg.analyze import format_ranking, rank, to_networkx
     from kg.query import load_graph
 
-    try:
-        ranked = rank(to_networkx(load_graph(graph_path)), by=by, type=type_, limit=limit)
-        output = format_ranking(ranked, fmt, by=by)
-    except KGError as exc:
-        raise _fail(exc) from None
+    ranked = rank(to_networkx(load_graph(graph_path)), by=by, type=type_, limit=limit)
+    output = format_ranking(ranked, fmt, by=by)
     click.echo(output, nl=False)
 
 
@@ -866,11 +888,8 @@ def shortest_path(source: str, target: str, graph_path: Path, limit: int, fmt: s
     from kg.analyze import format_paths, shortest_paths
     from kg.query import load_graph
 
-    try:
-        found = shortest_paths(load_graph(graph_path), source, target, limit=limit)
-        output = format_paths(found, fmt)
-    except KGError as exc:
-        raise _fail(exc) from None
+    found = shortest_paths(load_graph(graph_path), source, target, limit=limit)
+    output = format_paths(found, fmt)
     click.echo(output, nl=False)
     if not found.chains and fmt != "table":
         click.echo(f"no path between {found.source.label} and {found.target.label}", err=True)
@@ -895,10 +914,7 @@ def list_neighbors(name: str, graph_path: Path, depth: int, fmt: str) -> None:
     from kg.analyze import format_neighborhood, neighbors
     from kg.query import load_graph
 
-    try:
-        output = format_neighborhood(neighbors(load_graph(graph_path), name, depth=depth), fmt)
-    except KGError as exc:
-        raise _fail(exc) from None
+    output = format_neighborhood(neighbors(load_graph(graph_path), name, depth=depth), fmt)
     click.echo(output, nl=False)
 
 
@@ -918,11 +934,8 @@ def list_communities(graph_path: Path, top: int, fmt: str) -> None:
     from kg.analyze import communities, format_communities, to_networkx
     from kg.query import load_graph
 
-    try:
-        found = communities(to_networkx(load_graph(graph_path)))
-        output = format_communities(found, fmt, top=top)
-    except KGError as exc:
-        raise _fail(exc) from None
+    found = communities(to_networkx(load_graph(graph_path)))
+    output = format_communities(found, fmt, top=top)
     click.echo(output, nl=False)
 
 

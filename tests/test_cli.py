@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
@@ -465,6 +466,63 @@ def test_version_and_help(runner: CliRunner) -> None:
     assert version.exit_code == 0 and re.search(r"kg, version \d+\.\d+", version.stdout)
     short = runner.invoke(cli, ["-h"])
     assert short.exit_code == 0 and "Usage:" in short.stdout
+
+
+def test_kg_alone_prints_the_help(runner: CliRunner) -> None:
+    result = runner.invoke(cli, [])
+    assert "Usage: kg [OPTIONS] COMMAND" in result.output and "Error" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["query"], "Error: Missing argument 'QUERY'. Try 'kg query --help'."),
+        (["qurey", "founders"], "Error: No such command 'qurey'. Did you mean 'query'?"),
+        (["query", "founders", "--limt", "3"], "Error: No such option '--limt'."),
+        (["--bogus"], "Error: No such option '--bogus'. Try 'kg --help'."),
+        (["query", "founders", "--format", "xx"], "Error: Invalid value for '--format'"),
+        (["build", "--pack", "a", "--no-pack"], "Error: --pack and --no-pack exclude each other."),
+        (["export", "--depth", "2"], "Error: --depth needs --focus. Try 'kg export --help'."),
+    ],
+)
+def test_usage_errors_are_one_line(runner: CliRunner, args: list[str], expected: str) -> None:
+    """Issue 13: a usage error is one line (click prints four: usage, hint, blank, error)."""
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(expected), result.stderr
+    assert re.search(r" Try 'kg( \w+)? --help'\.$", result.stderr.rstrip("\n")), result.stderr
+
+
+def test_library_errors_map_to_exit_status_in_the_group(runner: CliRunner) -> None:
+    """Issue 13: one place (the click group) turns a ``KGError`` raised by any command into
+    one ``Error:`` line and its exit status; a command has no ``except KGError`` of its own."""
+    from kg.cli import EXIT_STATUS, KGGroup
+    from kg.errors import GraphLoadError, KGError, QuerySyntaxError
+
+    group = KGGroup()
+    raised: dict[str, KGError] = {
+        "load": GraphLoadError("g.ttl: no such file"),
+        "parse": QuerySyntaxError("Expected SelectQuery", "SELECT ?x WHERE { ?x }", 1, 21),
+    }
+    for name, error in raised.items():
+
+        def fail(error: KGError = error) -> None:
+            raise error
+
+        group.add_command(click.Command(name, callback=fail))
+    load = runner.invoke(group, ["load"])
+    assert (load.exit_code, load.stderr) == (1, "Error: g.ttl: no such file\n")
+    parse = runner.invoke(group, ["parse"])
+    assert parse.exit_code == EXIT_STATUS[QuerySyntaxError] == 2
+    assert parse.stderr.splitlines() == [
+        "Error: malformed query, line 1, column 21: Expected SelectQuery",
+        "  SELECT ?x WHERE { ?x }",
+        "                      ^",
+    ]
+    source = (Path(__file__).parent.parent / "kg" / "cli.py").read_text(encoding="utf-8")
+    assert source.count("except KGError") == 1  # the group's
 
 
 # ------------------------------------------------------------------ start-up cost
