@@ -315,6 +315,53 @@ def test_query_malformed_file_reports_its_line(
     assert match and int(match.group(1)) in (3, 4), result.stderr
 
 
+@pytest.mark.parametrize("graph_kind", ["store", "turtle"])  # Oxigraph's parser, rdflib's
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("SELECT * WHERE { ?s foo:bar ?o }", "unknown prefix 'foo:' (declare it with PREFIX", 21),
+        (
+            "PREFIX ex: <http://example.org/>\nSELECT * WHERE { ?s ex:a ?o ; shema:name ?n }",
+            "unknown prefix 'shema:' (did you mean 'schema:'?)",
+            31,
+        ),
+        ("SELECT * WHERE { ?s ?p ?o", "'{' is never closed", 16),
+        ('SELECT * WHERE { ?s rdfs:label "Acme }', "this string is never closed", 32),
+        ("SELECT * WHERE { ?s ?p ?o ) }", "')' where '}' was expected", 27),
+        ("SELECT * WHERE { ?s ?p ?o } LIMT 3", "unexpected 'LIMT' (did you mean LIMIT?)", 29),
+    ],
+)
+def test_query_errors_name_the_problem(
+    runner: CliRunner, seed_out: Path, graph_kind: str, text: str, message: str, column: int
+) -> None:
+    """Issue 13: a malformed query's error line names the problem (which prefix is unknown,
+    which bracket is open), not the parser's list of expected characters."""
+    graph = seed_out if graph_kind == "store" else seed_out / "graph.ttl"
+    result = runner.invoke(cli, ["query", text, "--graph", str(graph)])
+    assert result.exit_code == 2
+    first, shown, caret = result.stderr.splitlines()
+    line = text.count("\n") + 1  # the problem is on the last line
+    assert first.startswith(f"Error: malformed query, line {line}, column {column}: {message}")
+    assert "expected one of" not in first and "\\u{" not in first
+    assert len(caret) - 2 == column  # under the problem
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("foundrs", "no query file or named query 'foundrs'; did you mean founders?"),
+        ("Timline", "did you mean timeline?"),
+        ("SELEC * WHERE { ?s ?p ?o }", "is no SPARQL query (did you mean SELECT?)"),
+    ],
+)
+def test_query_mistyped_name_gets_did_you_mean(
+    runner: CliRunner, seed_graph_file: Path, query: str, expected: str
+) -> None:
+    result = runner.invoke(cli, ["query", query, "--graph", str(seed_graph_file)])
+    assert result.exit_code == 1
+    assert expected in one_line_error(result)
+
+
 def test_query_param_binds_year(runner: CliRunner, seed_graph_file: Path) -> None:
     graph = str(seed_graph_file)
     every = runner.invoke(cli, ["query", "timeline", "--graph", graph, "--format", "json"])
