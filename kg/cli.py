@@ -218,39 +218,27 @@ def build(
         strict=strict,
     )
     started = time.perf_counter()
-    bar: Any = None
-
-    def on_documents(documents: list[Any]) -> None:
-        nonlocal bar
-        total = sum(len(d.text) for d in documents)
-        plural = "s" if len(documents) != 1 else ""
-        label = f"Reading {len(documents)} document{plural}"
-        if sys.stderr.isatty():
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
-        else:
-            bar = _LineProgress(total, label)
-        bar.__enter__()
+    progress = _BuildProgress()
 
     def on_skip(item: Any) -> None:
         click.echo(f"warning: skipped {_printable(item.path)}: {item.reason}", err=True)
+
+    from kg.buildfolder import write
 
     try:
         result = run_build(
             sources,
             options,
-            progress=lambda n: bar.update(n),
-            on_documents=on_documents,
+            progress=progress.update,
+            on_documents=progress.documents,
             on_skip=on_skip,
+            on_phase=progress.phase,
         )
+        page = _page_max_nodes(max_nodes)
+        outputs = write(result, out_dir, html=not no_html, page=page, on_phase=progress.phase)
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    from kg.buildfolder import write
-
-    written = [
-        str(p)
-        for p in write(result, out_dir, html=not no_html, page=_page_max_nodes(max_nodes))
-    ]
+        progress.close()
+    written = [str(p) for p in outputs]
     summary = result.summary()
     width = max([20, *(len(n) for group in summary.values() for n in group)])
     counts = {
@@ -286,6 +274,61 @@ def _printable(text: str) -> str:
     )
 
 
+#: What ``kg build`` says on stderr as each phase of the build starts (``read`` has a bar).
+PHASE_LABELS = {
+    "model": "Loading the spaCy model and rules",
+    "relations": "Linking entities, finding relations and figures",
+    "graph": "Making the RDF graph",
+    "turtle": "Writing graph.ttl",
+    "store": "Writing the store",
+    "page": "Writing graph.html",
+}
+
+
+class _BuildProgress:
+    """``kg build``'s progress on stderr: a line as each phase starts, and while the documents
+    are read, a bar (a plain line every few seconds off a terminal). The bar starts when the
+    reading does, after the model is loaded, so that its estimate of the time left counts
+    reading only."""
+
+    def __init__(self) -> None:
+        self.total, self.label = 0, "Reading"
+        self.bar: Any = None
+
+    def documents(self, documents: list[Any]) -> None:
+        self.total = sum(len(d.text) for d in documents)
+        plural = "s" if len(documents) != 1 else ""
+        self.label = f"Reading {len(documents)} document{plural}"
+
+    def phase(self, name: str) -> None:
+        self.close(done=True)
+        if name == "read":
+            if sys.stderr.isatty():
+                self.bar = click.progressbar(
+                    length=self.total, label=self.label, file=sys.stderr, show_eta=True
+                )
+            else:
+                self.bar = _LineProgress(self.total, self.label)
+            self.bar.__enter__()
+        else:
+            click.echo(f"{PHASE_LABELS.get(name, name)} ...", err=True)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self, *, done: bool = False) -> None:
+        """End the bar, at 100% when its phase is ``done`` (the lines the model reads leave
+        out the line breaks that the total counts)."""
+        if self.bar is not None:
+            if done and isinstance(self.bar, _LineProgress):
+                self.bar.done = self.bar.total
+            elif done and self.bar.length is not None and self.bar.pos < self.bar.length:
+                self.bar.update(self.bar.length - self.bar.pos)
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 class _LineProgress:
     """Progress off a terminal (a log, a pipe): a plain line every few seconds on stderr, with
     the share done and an estimate of the time left, and no control characters."""
@@ -318,7 +361,6 @@ class _LineProgress:
 
     def __exit__(self, *exc: object) -> None:
         if self.done and exc[0] is None:
-            self.done = self.total
             self._line(time.monotonic())
 
 

@@ -18,7 +18,13 @@ from kg.packs import DEFAULT_PACKS
 from kg.records import Chunk, Document, Entity, Observation, Relation, Skipped
 from kg.relations import extract_relations, load_rules, register_extensions
 
-__all__ = ["BuildOptions", "BuildResult", "build", "extract"]
+__all__ = ["BuildOptions", "BuildResult", "build", "extract", "PHASES"]
+
+#: The phases of a build, in order, as ``on_phase`` names them when each starts: loading the
+#: model and rules, reading the documents with it (the part ``progress`` counts), linking and
+#: finding relations and figures, making the RDF graph. :func:`kg.buildfolder.write` goes on
+#: with its own (:data:`kg.buildfolder.PHASES`).
+PHASES = ("model", "read", "relations", "graph")
 
 
 @dataclass(frozen=True)
@@ -73,14 +79,19 @@ def extract(
     documents: Sequence[Document],
     options: BuildOptions = BuildOptions(),
     progress: Callable[[int], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> tuple[list[Entity], list[Relation], list[Observation]]:
     """Entities, relations and reported figures of ``documents``.
 
     Args:
         documents: the documents to read.
         options: model, gazetteers, patterns and rules.
-        progress: called with the number of characters done after each line.
+        progress: called with the number of characters read, a batch of lines at a time
+            (the model reads a batch whole before the first of its lines comes out).
+        on_phase: called with the name of each phase (:data:`PHASES`) as it starts.
     """
+    phase = on_phase or (lambda name: None)
+    phase("model")
     rules = load_rules(options.rules, options.packs)
     nlp = load_pipeline(
         options.model,
@@ -96,14 +107,17 @@ def extract(
         for start, text in split_lines(document.text)
     ]
     chunks: list[Chunk] = []
-    for doc, (document, start, heading) in nlp.pipe(
-        lines, as_tuples=True, batch_size=options.batch_size
+    phase("read")  # after the model is loaded: a progress bar's estimate counts reading only
+    size = options.batch_size
+    for index, (doc, (document, start, heading)) in enumerate(
+        nlp.pipe(lines, as_tuples=True, batch_size=size)
     ):
+        if progress and index % size == 0:  # the model has read this batch: count it whole
+            progress(sum(len(text) for text, _ in lines[index : index + size]))
         chunk = Chunk(doc, document, start, heading)
         chunk.mentions = find_mentions(doc, document, start, heading)
         chunks.append(chunk)
-        if progress:
-            progress(len(doc.text))
+    phase("relations")
     known = known_names(m for c in chunks for m in c.mentions)
     for chunk in chunks:
         chunk.mentions += echo_mentions(
@@ -120,6 +134,7 @@ def build(
     progress: Callable[[int], None] | None = None,
     on_documents: Callable[[list[Document]], None] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Read ``sources`` and build the knowledge graph.
 
@@ -128,6 +143,7 @@ def build(
         options: see :class:`BuildOptions`.
         progress: called with characters done, for a progress bar.
         on_documents: called once with the documents read, before the slow part.
+        on_phase: called with the name of each phase (:data:`PHASES`) as it starts.
         on_skip: called with each source file or folder that cannot be read, as it is
             skipped (the result lists them too).
 
@@ -144,7 +160,9 @@ def build(
     documents = read_documents(sources, strict=options.strict, on_skip=skip)
     if on_documents:
         on_documents(documents)
-    entities, relations, observations = extract(documents, options, progress)
+    entities, relations, observations = extract(documents, options, progress, on_phase)
+    if on_phase:
+        on_phase("graph")
     graph = build_graph(documents, entities, relations, observations)
     return BuildResult(
         documents, entities, relations, observations, graph, skipped, tuple(sources)

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from rdflib import Graph, Literal
 from test_visualize import _tags
 
-from kg.cli import cli
+from kg.cli import PHASE_LABELS, cli
 from kg.namespaces import KG, RDF, RDFS
 from kg.query import named_queries
 
@@ -48,8 +48,10 @@ def one_line_error(result: Result) -> str:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    # The progress bar's label ("Reading N documents") is the only other thing allowed.
-    lines = [ln for ln in lines if not ln.startswith("Reading ")]
+    # The build's progress (the bar's label "Reading N documents", a line per phase) is the
+    # only other thing allowed.
+    phases = tuple(f"{label} ..." for label in PHASE_LABELS.values())
+    lines = [ln for ln in lines if not ln.startswith("Reading ") and ln not in phases]
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Error: ")
     assert result.stdout == ""
@@ -97,6 +99,50 @@ def test_build_file_no_html_with_gazetteer(runner: CliRunner, acme: Path, tmp_pa
         if str(graph.value(s, RDFS.label)) == "Zorblax Q7"
     }
     assert kinds == {"hoverboard"}  # ... and the kind
+
+
+def test_build_progress_starts_after_the_model_and_labels_each_phase(
+    runner: CliRunner, acme: Path, tmp_path: Path
+) -> None:
+    """Issue 13: the bar (here its plain lines, off a terminal) starts once the model is
+    loaded, so its estimate counts reading only; it ends at 100%, and each later phase,
+    writing included, has a line of its own."""
+    result = runner.invoke(cli, ["build", str(acme), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    reading = [i for i, line in enumerate(lines) if line.startswith("Reading 1 document: ")]
+    assert reading and lines[: reading[0]] == ["Loading the spaCy model and rules ..."]
+    assert lines[reading[0]].startswith("Reading 1 document: 0 of ")
+    assert "(100%)" in lines[reading[-1]]
+    assert lines[reading[-1] + 1 :] == [
+        "Linking entities, finding relations and figures ...",
+        "Making the RDF graph ...",
+        "Writing graph.ttl ...",
+        "Writing the store ...",
+        "Writing graph.html ...",
+    ]
+
+
+def test_build_reports_phases_and_progress_in_order(acme: Path, tmp_path: Path) -> None:
+    """The library side of the above: ``on_phase`` names each phase as it starts, and the
+    characters read are counted only between ``read`` and ``relations``."""
+    from kg.buildfolder import write
+    from kg.pipeline import build
+
+    events: list[str] = []
+    done: list[int] = []
+
+    def progress(n: int) -> None:
+        done.append(n)
+        if events[-1] != "progress":
+            events.append("progress")
+
+    result = build([acme], progress=progress, on_phase=events.append)
+    write(result, tmp_path / "out", on_phase=events.append)
+    assert events == [
+        "model", "read", "progress", "relations", "graph", "turtle", "store", "page"
+    ]
+    assert sum(done) == sum(len(line) for line in ACME.splitlines())
 
 
 def test_build_writes_html_by_default(seed_out: Path) -> None:
