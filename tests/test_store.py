@@ -225,7 +225,9 @@ def test_build_refuses_to_replace_a_store_folder_that_is_not_a_store(
     result = runner.invoke(cli, ["build", str(acme), "--out", str(out), "--no-html"])
     progress = tuple(f"{label} ..." for label in PHASE_LABELS.values())
     lines = [
-        ln for ln in result.stderr.splitlines() if not ln.startswith("Reading ") and ln not in progress
+        ln
+        for ln in result.stderr.splitlines()
+        if not ln.startswith("Reading ") and ln not in progress
     ]
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "not a store" in lines[0]
