@@ -242,16 +242,17 @@ def build(
     summary = result.summary()
     width = max([20, *(len(n) for group in summary.values() for n in group)])
     counts = {
-        "documents": len(result.documents),
-        "entities": len(result.entities),
-        "relations": len(result.relations),
-        "figures": len(result.observations),
+        "documents": f"{len(result.documents)}",
+        "entities": f"{len(result.entities)}",
+        "statements": f"{len(result.relations)} (a fact as one sentence states it)",
+        "relations": f"{result.relation_count()} (distinct links between two entities,"
+        " open relations aside: kg stats counts these)",
+        "figures": f"{len(result.observations)}",
     }
     for section, total in counts.items():
         click.echo(f"{section}: {total}")
-        if section != "documents":
-            for name, count in summary[section].items():
-                click.echo(f"  {name:<{width}} {count:>5}")
+        for name, count in summary.get(section, {}).items() if section != "documents" else ():
+            click.echo(f"  {name:<{width}} {count:>5}")
     click.echo(f"triples: {len(result.graph)}")
     if result.skipped:
         click.echo(f"skipped: {len(result.skipped)}")
@@ -832,11 +833,15 @@ def validate(graph_path: Path, limit: int) -> None:
 @click.option(
     "--limit", default=5, show_default=True, help="Mentions shown per document.", type=int
 )
-def show(name: str, graph_path: Path, limit: int) -> None:
-    """Print the entity NAME (any alias): type, aliases, mentions, sentences and relations."""
+@click.option(
+    "--sentences", is_flag=True, help="List under each relation the sentences that state it."
+)
+def show(name: str, graph_path: Path, limit: int, sentences: bool) -> None:
+    """Print the entity NAME (any alias): type, aliases, mentions, each relation once with the
+    number of sentences that state it (--sentences: the sentences), and figures."""
     from kg.show import show as run_show
 
-    text, notes = run_show(graph_path, name, limit=limit)
+    text, notes = run_show(graph_path, name, limit=limit, sentences=sentences)
     for note in notes:
         click.echo(note, err=True)
     click.echo(text, nl=False)

@@ -53,6 +53,11 @@ class BuildOptions:
     strict: bool = False
 
 
+#: The predicate of open relations (a verb no typed rule covers), left out of the relations
+#: counted by :meth:`BuildResult.relation_count`, as the page and the analytics leave them out.
+OPEN_RELATION = "kg:relatedTo"
+
+
 @dataclass
 class BuildResult:
     """What a build produced, and from which ``sources`` (as given)."""
@@ -66,13 +71,31 @@ class BuildResult:
     sources: tuple[Path, ...] = ()
 
     def summary(self) -> dict[str, dict[str, int]]:
-        """Counts: documents, entities per type, relations per predicate."""
+        """Counts: documents, entities per type, statements per predicate, figures per metric.
+
+        A *statement* is a fact as one sentence states it (an ``rdf:Statement`` of the
+        graph, each of :attr:`relations`); see :meth:`relation_count` for *relations*.
+        """
         return {
             "documents": {"documents": len(self.documents)},
             "entities": dict(sorted(Counter(e.type for e in self.entities).items())),
-            "relations": dict(sorted(Counter(r.predicate for r in self.relations).items())),
+            "statements": dict(sorted(Counter(r.predicate for r in self.relations).items())),
             "figures": dict(sorted(Counter(o.metric for o in self.observations).items())),
         }
+
+    def relation_count(self) -> int:
+        """The number of *relations*: distinct (subject, predicate, object) links between two
+        entities that one or more statements support, open relations (``kg:relatedTo``)
+        aside. ``kg stats``, the page and the exports count the same
+        (:func:`kg.analyze.to_networkx`)."""
+        keys = {e.key for e in self.entities}
+        return len(
+            {
+                (r.subject, r.predicate, r.object)
+                for r in self.relations
+                if r.predicate != OPEN_RELATION and r.subject in keys and r.object in keys
+            }
+        )
 
 
 def extract(

@@ -145,6 +145,25 @@ def test_build_reports_phases_and_progress_in_order(acme: Path, tmp_path: Path) 
     assert sum(done) == sum(len(line) for line in ACME.splitlines())
 
 
+def test_build_and_stats_count_relations_alike(
+    runner: CliRunner, acme: Path, tmp_path: Path
+) -> None:
+    """Issue 13: ``kg build`` counts statements (a fact as one sentence states it) and
+    relations (distinct links between two entities); ``kg stats`` counts the same relations."""
+    out = tmp_path / "out"
+    built = runner.invoke(cli, ["build", str(acme), "--out", str(out), "--no-html"])
+    assert built.exit_code == 0, built.output
+    statements = re.search(r"^statements: (\d+) \(a fact as one sentence states it\)$",
+                           built.stdout, re.MULTILINE)
+    relations = re.search(r"^relations: (\d+) \(distinct links between two entities",
+                          built.stdout, re.MULTILINE)
+    assert statements and relations, built.stdout
+    assert int(statements[1]) > int(relations[1]) > 0  # a founding date is no relation
+    stats = runner.invoke(cli, ["stats", "--graph", str(out)])
+    assert stats.exit_code == 0, stats.output
+    assert f"\nrelations: {relations[1]}\n" in stats.stdout
+
+
 def test_build_writes_html_by_default(seed_out: Path) -> None:
     names = ["current", "gen-000001", "graph.html", "graph.ttl", "store"]
     assert sorted(p.name for p in seed_out.iterdir()) == names
