@@ -427,7 +427,8 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
 @click.option(
     "--allow-update",
     is_flag=True,
-    help="Run SPARQL Update (INSERT, DELETE ...) on a local store; refused otherwise.",
+    help="Run SPARQL Update (INSERT, DELETE ...) on a store made by kg load (not a build"
+    " folder's: its graph.ttl and page would go stale); refused otherwise.",
 )
 def query(
     query: str,
@@ -510,13 +511,21 @@ def _watchdog(seconds: float, megabytes: int) -> Any:
 
 
 def _writable_store(path: Path) -> Any:
+    from kg.buildfolder import MANIFEST
     from kg.errors import GraphLoadError
     from kg.store import is_store, locate, open_store
 
     found = locate(path)
+    if is_store(found) and (found.parent / MANIFEST).is_file():  # the store of a build
+        ttl = path / "graph.ttl" if (path / "graph.ttl").exists() else path.parent / "graph.ttl"
+        raise GraphLoadError(
+            f"{path}: a build folder's store is not updated, or its graph.ttl and page would no"
+            f" longer match it; update a store of your own: kg load {ttl} --store my.store,"
+            " then --graph my.store"
+        )
     if is_store(found):
         return open_store(found, writable=True)
-    raise GraphLoadError(f"{path}: --allow-update needs a store (a store or build folder)")
+    raise GraphLoadError(f"{path}: --allow-update needs a store (made by kg load)")
 
 
 @cli.command()

@@ -376,16 +376,23 @@ def test_allow_update_in_process_runs_the_update(runner: CliRunner, store_copy: 
     assert result.stdout == "" and result.stderr == f"updated {store_copy}\n"
 
 
-def test_allow_update_on_a_build_folder_writes_its_store(
-    runner: CliRunner, seed_out: Path, tmp_path: Path
+@pytest.mark.parametrize("where", [".", STORE_DIR])
+def test_allow_update_on_a_build_folder_is_refused_with_a_hint(
+    runner: CliRunner, seed_out: Path, tmp_path: Path, where: str
 ) -> None:
+    """Issue 13: an update would leave the build's graph.ttl and page silently stale."""
     out = tmp_path / "out"
-    shutil.copytree(seed_out, out)
-    done = kg(
-        "query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--graph", str(out), "--allow-update"
-    )
-    assert done.returncode == 0, done.stderr
-    assert query(runner, out / STORE_DIR, "ASK { <urn:a> <urn:b> <urn:c> }").stdout == "true\n"
+    shutil.copytree(seed_out, out, symlinks=True)
+    insert = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    error = one_line_error(query(runner, out / where, insert, "--allow-update"))
+    assert "a build folder's store is not updated" in error
+    assert f"kg load {out / 'graph.ttl'} --store my.store, then --graph my.store" in error
+    assert query(runner, out, "ASK { <urn:a> <urn:b> <urn:c> }").stdout == "false\n"
+    # ... and the hint works: the store of one's own takes the update
+    mine = tmp_path / "my.store"
+    assert runner.invoke(cli, ["load", str(out / "graph.ttl"), "--store", str(mine)]).exit_code == 0
+    assert query(runner, mine, insert, "--allow-update").exit_code == 0
+    assert query(runner, mine, "ASK { <urn:a> <urn:b> <urn:c> }").stdout == "true\n"
 
 
 @pytest.mark.parametrize("graph", ["graph.ttl", "ttl-only"])
