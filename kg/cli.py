@@ -669,7 +669,8 @@ def serve(
         server.serve_forever()
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback either
-        click.echo(f"Stopped serving {graph_path}", err=True)
+        after_echo = "\n" if sys.stderr.isatty() else ""  # a terminal shows ^C: a line of its own
+        click.echo(f"{after_echo}Stopped serving {graph_path}", err=True)
     finally:
         server.server_close()
 
