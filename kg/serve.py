@@ -31,6 +31,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 import socket
 import threading
 import time
@@ -186,7 +187,10 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
     """Hold the graph open and answer ``(query, accept, wanted)`` jobs until the pipe closes.
 
     A build folder is reopened when a new build has been switched in since the last job.
+    Ctrl-C (SIGINT, sent to the whole process group by a terminal) is ignored: the server
+    stops its workers itself, and a worker has nothing to say about it.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from kg.query import load_graph
     from kg.store import locate
 
@@ -200,7 +204,7 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the server closed the pipe or is gone: stop
             return
         try:
             latest = locate(Path(graph_path))
@@ -212,7 +216,10 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
             answer = _answer(graph, max_rows, *job)
         except Exception as exc:  # a bug must cost one request, not the worker
             answer = _text(500, f"internal error: {type(exc).__name__}: {exc}")
-        conn.send(answer)
+        try:
+            conn.send(answer)
+        except OSError:  # the server stopped waiting (a timeout) or is gone
+            return
 
 
 def _answer(
@@ -308,6 +315,7 @@ class _Pool:
         self._known_slow: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
+        self.closed = False
         try:
             for _ in range(options.workers):
                 self._idle.put(self._start())
@@ -320,8 +328,11 @@ class _Pool:
     def _start(self) -> _Worker:
         worker = _Worker(self._context, self.options.graph, self.options.max_rows)
         with self._lock:
-            self._all.append(worker)
-        return worker
+            if not self.closed:
+                self._all.append(worker)
+                return worker
+        worker.stop()  # started while the server stopped: it would outlive it
+        raise KGError("the server is stopping")
 
     def _add(self) -> None:
         """Give the fast lane a worker in place of one gone: a spare at once, if there is one,
@@ -335,9 +346,12 @@ class _Pool:
 
     def _spawn(self, into: queue.Queue[_Worker]) -> None:
         try:
-            into.put(self._start())
-        except KGError as exc:  # e.g. the graph was deleted while serving
-            logging.getLogger(__name__).error("cannot start a worker: %s", exc)
+            worker = self._start()
+        except (KGError, OSError, EOFError) as exc:  # e.g. the graph was deleted while serving
+            if not self.closed:  # else the server is stopping: its workers are going
+                logging.getLogger(__name__).error("cannot start a worker: %s", exc)
+            return
+        into.put(worker)
 
     def _spare(self) -> _Worker:
         """A spare worker for the slow lane, or a new one; a new spare is started.
@@ -556,6 +570,7 @@ class _Pool:
 
     def close(self) -> None:
         with self._lock:
+            self.closed = True
             workers, self._all = self._all, []
         for worker in workers:
             worker.stop()
@@ -637,6 +652,11 @@ class SparqlServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self.pool.close()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A request cut short because the server is stopping is no error to report."""
+        if not self.pool.closed:
+            super().handle_error(request, client_address)
 
 
 def make_server(options: ServeOptions) -> SparqlServer:
