@@ -347,6 +347,10 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
         "The Robo Expo 2021 was held from 12 to 15 March at a hall in Oslo.",
         ("Robo Expo 2021", "schema:startDate", Literal("2021-03-12", "xsd:date")),
     ),
+    "event-date-month": Example(
+        "Orbo Mobile showed the phone at the Lyon Tech Summit 2024 in January.",
+        ("Lyon Tech Summit 2024", "schema:startDate", Literal("2024-01", "xsd:gYearMonth")),
+    ),
     "event-date-sentence": Example(
         "The Robo Expo was held in Oslo on May 3, 2019.",
         ("Robo Expo", "schema:startDate", Literal("2019-05-03", "xsd:date")),
