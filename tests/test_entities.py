@@ -466,10 +466,10 @@ def _linked(surfaces: list[tuple[str, str, str]]) -> dict[str, str]:
 
 
 def test_the_models_places_that_no_place_list_knows_weigh_little() -> None:
-    """The model tags "Zentrix's" as a country three times, a cue once calls it a company:
+    """The model tags "Zentrix's" as a country five times, a cue once calls it a company:
     a company. "Lyon", on the place lists, stays a place whatever the votes."""
     found = _linked(
-        [("Zentrix", "Market", "ner")] * 3
+        [("Zentrix", "Market", "ner")] * 5
         + [("Zentrix", "Organization", "cue")]
         + [("Lyon", "Market", "ner")] * 3
         + [("Lyon", "Organization", "ner")]
