@@ -352,11 +352,17 @@ class RuleSet:
             words = {r: k for r, k in words.items() if _term_length(k) in (0, longest)}
             if longest:  # a word some rule knows: the catch-all rules of its shape stand back
                 words = {r: k for r, k in words.items() if not r.fallback}
+            named: bool | None = None  # whether the token itself stands for an entity
             for rule, key in words.items():
                 if rule.pos and token.pos_ not in rule.pos:
                     continue
                 if rule.pattern and token.i not in allowed.get(rule.id, set()):
                     continue
+                if any(e.roles == ("self",) and not e.part_of for e in (rule.subject, rule.object)):
+                    if named is None:
+                        named = bool(resolve(token))
+                    if not named:
+                        continue  # "the trigger itself" is no entity: nothing to find
                 frame = frames.get(token.i)
                 if frame is None:
                     frame = frames[token.i] = frame_of(token, self.lexicon)
