@@ -627,6 +627,10 @@ FRAME_EXAMPLES: dict[str, Example] = {
         "Orbis Systems agreed to sell its Nimbus Devices division to Vexa Holdings.",
         ("Nimbus Devices", "schema:parentOrganization", "Orbis Systems"),
     ),
+    "talk-at-event": Example(
+        "Jane Roe runs Orbo. Her keynote at the Lyon Tech Summit drew crowds.",
+        ("Jane Roe", "kg:attended", "Lyon Tech Summit"),
+    ),
     "org-noun-in": Example(
         "Kestrel Motors bought Vanta Auto, a struggling carmaker in Lyon, in 2003.",
         ("Vanta Auto", "kg:operatesIn", "Lyon"),
@@ -1206,3 +1210,36 @@ def test_the_state_of_a_place_is_that_place(found: Callable[..., Found]) -> None
     """'born in the southern city of Tainan': the city is Tainan."""
     got = _triples(found, "Jane Roe, who was born in the southern city of Lyon, spoke.")
     assert ("Jane Roe", "kg:basedIn", "Lyon") in got
+
+
+SUMMIT = (
+    "The Lyon Tech Summit opened on Monday. Crowds filled the Lyon Tech Summit. Orbo showed"
+    " robots at the Lyon Tech Summit. "
+)
+
+
+def test_in_a_report_on_an_event_a_keynote_or_a_launch_is_at_it(
+    found: Callable[..., Found],
+) -> None:
+    """An event named in three sentences, more than any other, is what the document reports
+    on: a keynote or a launch with no event in its sentence is at it; one dated another year
+    is not."""
+    got = _triples(
+        found,
+        SUMMIT + "Jane Roe, Orbo's chief executive, spent her keynote on robots. Vexa Labs also"
+        " announced the Vexa X2 phone. In 2019 Vexa Labs announced the Vexa X1 phone.",
+    )
+    assert ("Jane Roe", "kg:attended", "Lyon Tech Summit") in got
+    assert ("Vexa X2", "kg:launchedAt", "Lyon Tech Summit") in got
+    assert ("Vexa X1", "kg:launchedAt", "Lyon Tech Summit") not in got
+
+
+def test_an_event_named_twice_is_not_what_the_document_is_about(
+    found: Callable[..., Found],
+) -> None:
+    got = _triples(
+        found,
+        "The Lyon Tech Summit opened on Monday. Orbo showed robots at the Lyon Tech Summit."
+        " Vexa Labs also announced the Vexa X2 phone.",
+    )
+    assert not {t for t in got if t[1] == "kg:launchedAt"}

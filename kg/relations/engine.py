@@ -57,6 +57,8 @@ RULE_KEYS = frozenset(
 )
 END_KEYS = frozenset({"role", "type", "kind", "kind_not", "part_of", "comment"})
 TRIGGER_KEYS = frozenset({"lexicon", "words", "pos", "shape", "comment"})
+_HOME_WORDS = {"Organization": "organization", "Event": "event"}
+
 ROLES = (
     "agent",
     "patient",
@@ -341,7 +343,7 @@ class RuleSet:
         sent: Span,
         resolve: Resolver,
         typer: Typer,
-        home: str = "",
+        home: Sequence[str] = (),
         frames: dict[int, Frame] | None = None,
     ) -> Iterator[Candidate]:
         """Every relation the rules find in one sentence; the frames it reads are left in
@@ -393,10 +395,10 @@ class RuleSet:
 
 
 def _fill(
-    frame: Frame, end: End, resolve: Resolver, typer: Typer, home: str = ""
+    frame: Frame, end: End, resolve: Resolver, typer: Typer, home: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
     """Entity keys for one end: the first role that yields an entity of the right type;
-    ``home`` stands for the organization the document is about."""
+    ``home`` holds what the document is about (its organization, its event)."""
     for index, role in enumerate(end.roles):
         if role == "home":
             # only when no other slot of this end names something: "X's chief" is X's, of
@@ -407,8 +409,10 @@ def _fill(
                 if r != "self"
                 for token in frame.roles.get(r, [])
             )
-            if home and not named and typer(home)[0] == end.type:
-                return [(home, "(the document's organization)")]
+            for key in () if named else home:
+                type_ = typer(key)[0]
+                if type_ == end.type:
+                    return [(key, f"(the document's {_HOME_WORDS.get(type_, 'subject')})")]
             continue
         found: list[tuple[str, str]] = []
         for token in frame.roles.get(role, []) if role != "self" else [frame.trigger]:
@@ -451,7 +455,7 @@ def _whole(token: Token) -> Token:
 
 
 def _apply(
-    rule: FrameRule, frame: Frame, resolve: Resolver, typer: Typer, home: str
+    rule: FrameRule, frame: Frame, resolve: Resolver, typer: Typer, home: Sequence[str]
 ) -> Iterator[Candidate]:
     subjects = _fill(frame, rule.subject, resolve, typer, home)
     if rule.symmetric and not subjects and not rule.fallback and _reciprocal(rule):

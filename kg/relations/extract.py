@@ -4,6 +4,7 @@ steps of the other modules over each sentence, then dates and duplicates.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -140,6 +141,7 @@ def extract_relations(
             _subject_home(doc_chunks, linked, entities) or context.home,
             names={k: e.name for k, e in entities.items()},
             kinds={k: e.kind for k, e in entities.items() if e.kind},
+            event=_event_home(doc_chunks, linked, entities),
         )
         signer, signed_at = _signer(doc_chunks, context)
         author = ""
@@ -236,6 +238,33 @@ def _subject_home(chunks: Sequence[Chunk], linked: Linked, entities: dict[str, E
         return ""
     key = min(counts, key=lambda k: (-counts[k], first[k]))
     return key if counts[key] >= 2 else ""
+
+
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _same_year(sentence: str, event: str) -> bool:
+    """Whether a sentence is about the time of an event: it names no year, or only the
+    year in the event's name."""
+    years = set(_YEARS.findall(sentence))
+    return not years or years <= set(_YEARS.findall(event))
+
+
+def _event_home(chunks: Sequence[Chunk], linked: Linked, entities: dict[str, Entity]) -> str:
+    """The event a document reports on: named in three sentences at least, and in more than
+    any other event ("the show", a keynote or a launch with no event named is at it)."""
+    sentences: dict[str, set[int]] = defaultdict(set)
+    for chunk in chunks:
+        for mention in chunk.mentions:
+            key = linked.entity_of.get(mention)
+            if key and entities[key].type == "Event":
+                sentences[key].add(mention.sentence.start)
+    ranked = sorted(sentences, key=lambda k: (-len(sentences[k]), k))
+    if not ranked or len(sentences[ranked[0]]) < 3:
+        return ""
+    if len(ranked) > 1 and len(sentences[ranked[1]]) == len(sentences[ranked[0]]):
+        return ""
+    return ranked[0]
 
 
 def _components(
@@ -478,12 +507,19 @@ def _frame_relations(
     yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
     yield from _ticker_listings(chunk, sent, at, typer)
     frames: dict[int, Frame] = {}
+    homes = tuple(k for k in (refs.home, refs.event) if k)
     candidates = [
-        c for c in rules.candidates(sent, resolve, typer, refs.home, frames) if not c.negated
+        c
+        for c in rules.candidates(sent, resolve, typer, homes, frames)
+        if not c.negated
     ]
     typed = {(c.subject, c.object) for c in candidates if not c.rule.fallback}
     typed |= {(o, s) for s, o in typed}
     for candidate in candidates:
+        if candidate.resolved == "(the document's event)" and not _same_year(
+            sent.text, refs.names.get(refs.event, "")
+        ):
+            continue  # "In 2011 we announced X", in a report on a later launch event
         pair = (candidate.subject, candidate.object)
         if candidate.rule.fallback and pair in typed:
             continue  # "A competes with B" is not also a partnership

@@ -101,6 +101,7 @@ class References:
 
     types: dict[str, str]
     home: str = ""
+    event: str = ""  # the event the document reports on, if one stands out
     mentions: list[tuple[int, int, str, bool]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # entity key -> name, for hints
     kinds: dict[str, str] = field(default_factory=dict)  # entity key -> kind ("research firm")
