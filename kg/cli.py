@@ -667,7 +667,7 @@ def export(
     order, to --format html only."""
     from kg.export import default_path
     from kg.export import export as run_export
-    from kg.query import load_graph
+    from kg.store import open_graph
 
     page: dict[str, Any] = {
         "focus": focus,
@@ -684,7 +684,7 @@ def export(
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
     try:
-        graph = load_graph(graph_path)
+        graph = open_graph(graph_path)
         written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
     except KGError as exc:
         raise _fail(exc) from None
@@ -709,20 +709,15 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
     Prints precision, recall and F1 per entity type and per relation predicate, then the
     duplicates, misses and false positives by name.
     """
-    import json
-
     from kg.eval import evaluate as run_eval
     from kg.eval import format_report
-    from kg.query import load_graph
+    from kg.store import open_graph
 
     try:
-        report = run_eval(load_graph(graph_path), gold)
+        report = run_eval(open_graph(graph_path), gold)
     except KGError as exc:
         raise _fail(exc) from None
-    if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(format_report(report, details=not brief), nl=False)
+    click.echo(format_report(report, details=not brief, fmt=fmt), nl=False)
 
 
 @cli.command()
@@ -740,11 +735,11 @@ def validate(graph_path: Path, limit: int) -> None:
     Prints one line per violation (node, property, what the contract asks, the value) and a
     count; exit status 1 when there is any.
     """
-    from kg.query import load_graph
+    from kg.store import open_graph
     from kg.validate import format_report, validate_graph
 
     try:
-        report = validate_graph(load_graph(graph_path))
+        report = validate_graph(open_graph(graph_path))
     except KGError as exc:
         raise _fail(exc) from None
     click.echo(format_report(report, limit=limit or None), nl=False)
@@ -796,11 +791,12 @@ def analysis_format_option(func: F) -> F:
 def graph_stats(graph_path: Path, fmt: str) -> None:
     """Count the graph: documents, entities per type, relations per predicate, connected
     components, density and the degree distribution (relations per entity)."""
-    from kg.analyze import format_stats, stats
-    from kg.query import load_graph
+    from kg.analyze import stats
+    from kg.report import format_stats
+    from kg.store import open_graph
 
     try:
-        output = format_stats(stats(load_graph(graph_path)), fmt)
+        output = format_stats(stats(open_graph(graph_path)), fmt)
     except KGError as exc:
         raise _fail(exc) from None
     click.echo(output, nl=False)
@@ -834,11 +830,13 @@ def graph_stats(graph_path: Path, fmt: str) -> None:
 @analysis_format_option
 def rank_entities(graph_path: Path, by: str, type_: str | None, limit: int, fmt: str) -> None:
     """List the most central entities with their score, type and name."""
-    from kg.analyze import format_ranking, rank, to_networkx
-    from kg.query import load_graph
+    from kg.analyze import rank
+    from kg.report import format_ranking
+    from kg.store import open_graph
+    from kg.view import to_networkx
 
     try:
-        ranked = rank(to_networkx(load_graph(graph_path)), by=by, type=type_, limit=limit)
+        ranked = rank(to_networkx(open_graph(graph_path)), by=by, type=type_, limit=limit)
         output = format_ranking(ranked, fmt, by=by)
     except KGError as exc:
         raise _fail(exc) from None
@@ -862,11 +860,12 @@ def shortest_path(source: str, target: str, graph_path: Path, limit: int, fmt: s
     """Print the shortest chains of relations between SOURCE and TARGET (names, aliases or
     IRIs), following relations in either direction: each hop with its predicate, its direction
     and the sentences and documents that state it."""
-    from kg.analyze import format_paths, shortest_paths
-    from kg.query import load_graph
+    from kg.analyze import shortest_paths
+    from kg.report import format_paths
+    from kg.store import open_graph
 
     try:
-        found = shortest_paths(load_graph(graph_path), source, target, limit=limit)
+        found = shortest_paths(open_graph(graph_path), source, target, limit=limit)
         output = format_paths(found, fmt)
     except KGError as exc:
         raise _fail(exc) from None
@@ -891,11 +890,12 @@ def shortest_path(source: str, target: str, graph_path: Path, limit: int, fmt: s
 def list_neighbors(name: str, graph_path: Path, depth: int, fmt: str) -> None:
     """List the entities within --depth relations of NAME (any alias), nearest first, with the
     relation and its direction that lead to each."""
-    from kg.analyze import format_neighborhood, neighbors
-    from kg.query import load_graph
+    from kg.analyze import neighbors
+    from kg.report import format_neighborhood
+    from kg.store import open_graph
 
     try:
-        output = format_neighborhood(neighbors(load_graph(graph_path), name, depth=depth), fmt)
+        output = format_neighborhood(neighbors(open_graph(graph_path), name, depth=depth), fmt)
     except KGError as exc:
         raise _fail(exc) from None
     click.echo(output, nl=False)
@@ -914,11 +914,13 @@ def list_neighbors(name: str, graph_path: Path, depth: int, fmt: str) -> None:
 def list_communities(graph_path: Path, top: int, fmt: str) -> None:
     """Group the entities into communities (networkx's Louvain method, fixed seed), largest
     first, each with its most connected members."""
-    from kg.analyze import communities, format_communities, to_networkx
-    from kg.query import load_graph
+    from kg.analyze import communities
+    from kg.report import format_communities
+    from kg.store import open_graph
+    from kg.view import to_networkx
 
     try:
-        found = communities(to_networkx(load_graph(graph_path)))
+        found = communities(to_networkx(open_graph(graph_path)))
         output = format_communities(found, fmt, top=top)
     except KGError as exc:
         raise _fail(exc) from None
