@@ -8,7 +8,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 import threading
+import types
 from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
@@ -550,3 +552,18 @@ def format_result(result: Result, fmt: str) -> str:
         raise QueryError(f"a SELECT result is a table: use --format {', '.join(FORMATS)}")
     return FORMATS[fmt](result)
 
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as the Python API's ``kg.query(...)`` (:func:`kg.api.query`).
+
+    A package cannot hold a function and a submodule of one name: importing ``kg.query`` would
+    replace a function ``kg.query`` with this module. So the module itself is the function.
+    """
+
+    def __call__(self, query: str, graph: Any = "exports", params: Any = None) -> Any:
+        from kg.api import query as run
+
+        return run(query, graph, params)
+
+
+sys.modules[__name__].__class__ = _CallableModule
