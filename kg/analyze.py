@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 from kg.errors import AmbiguousEntityError, AnalysisError
 from kg.namespaces import ENTITY_TYPES, curie
 from kg.ontology import label as term_label
-from kg.view import to_networkx
+from kg.view import OPEN_RELATION, to_networkx
 
 __all__ = [
     "MEASURES",
@@ -45,7 +45,9 @@ __all__ = [
     "shortest_paths",
     "neighbors",
     "communities",
+    # kg.view's, for the readers of the analytics: they take the view
     "to_networkx",
+    "OPEN_RELATION",
 ]
 
 # ---------------------------------------------------------------------------- analytics

@@ -1,6 +1,6 @@
 """Render a knowledge graph as one self-contained, offline, interactive HTML page.
 
-The page draws the networkx view of :func:`kg.view.to_networkx`, the one the analytics and
+The page draws the networkx view of :func:`kg.analyze.to_networkx`, the one the analytics and
 the GraphML/GEXF/Neo4j exports read, so all of them agree: a node per entity (coloured by type,
 sized by PageRank), an edge per stated relation (labelled with its predicate; its evidence
 sentences, documents and rules are the edge's attributes).
@@ -36,7 +36,7 @@ from rdflib import Graph
 from kg.errors import AnalysisError
 from kg.link import visible
 from kg.namespaces import ENTITY_TYPES
-from kg.ontology import label as predicate_label
+from kg.ontology import label as _predicate_label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -113,7 +113,7 @@ def render_html(
 ) -> str:
     """Render the entities and relations of ``graph`` as an interactive HTML page.
 
-    The page shows the :func:`kg.view.to_networkx` view: nodes coloured by type (with a
+    The page shows the :func:`kg.analyze.to_networkx` view: nodes coloured by type (with a
     legend and a show/hide checkbox per type) and sized by PageRank, edges labelled with their
     predicate. Hovering shows an entity's type, aliases and evidence sentences; a search box
     finds an entity by any name or alias; clicking one lists its relations with their sentences
@@ -125,7 +125,7 @@ def render_html(
 
     Args:
         graph: a graph built by ``kg``.
-        view: its :func:`kg.view.to_networkx` view, when already made.
+        view: its :func:`kg.analyze.to_networkx` view, when already made.
         title: the page title and heading.
         focus: show only the neighbourhood of this entity (a name or alias, as ``kg show``
             finds it, or an IRI).
@@ -150,8 +150,7 @@ def render_html(
     >>> page.startswith("<!DOCTYPE html>") and "<title>empty</title>" in page
     True
     """
-    from kg.analyze import rank
-    from kg.view import to_networkx
+    from kg.analyze import rank, to_networkx
 
     wanted = _check(types, depth, min_degree, max_nodes)
     view = to_networkx(graph, open_relations=open_relations) if view is None else view
@@ -314,7 +313,7 @@ def _edge(index: int, s: str, o: str, data: dict[str, Any]) -> dict[str, Any]:
         "id": index,
         "from": s,
         "to": o,
-        "label": predicate_label(predicate),
+        "label": _predicate_label(predicate),
         "predicate": predicate,
         # invisible characters of a sentence are written out (⟨U+202E⟩), never obeyed
         "evidence": [visible(s) for s in _split(str(data.get("evidence", "")), "\n")],
