@@ -60,6 +60,7 @@ def build(
     >>> result = kg.build(folder, out=folder / "out", html=False)
     >>> len(result.documents), (folder / "out" / "graph.ttl").is_file()
     (1, True)
+    >>> import shutil; shutil.rmtree(folder)
     """
     from kg.pipeline import BuildOptions
     from kg.pipeline import build as run_build
