@@ -64,6 +64,7 @@ ROLES = (
     "patient:poss",
     "attr",
     "subject",
+    "described",
     "appos",
     "modifier",
     "home",
@@ -380,8 +381,14 @@ def _fill(
     ``home`` stands for the organization the document is about."""
     for index, role in enumerate(end.roles):
         if role == "home":
-            # only when the sentence names no other slot: "X's chief" is X's, found or not
-            named = any(frame.roles.get(r) for r in end.roles[:index] if r != "self")
+            # only when no other slot of this end names something: "X's chief" is X's, of
+            # whatever type; "sensors are supplied by B" names no customer
+            named = any(
+                resolve(token)
+                for r in end.roles[:index]
+                if r != "self"
+                for token in frame.roles.get(r, [])
+            )
             if home and not named and typer(home)[0] == end.type:
                 return [(home, "(the document's organization)")]
             continue

@@ -176,6 +176,13 @@ def _resolve(
 def _pattern_relations(
     chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, engine: _Engine
 ) -> Iterator[Relation]:
+    ends = sum(
+        1
+        for t in sent
+        if (t.i in at and at.get(t.i - 1) != at[t.i]) or t.lower_ in _PRONOUNS
+    )
+    if ends < 2:
+        return  # a rule needs two names (or pronouns) in the sentence: no match is possible
     for rule, subj_token, obj_token in engine.matches(sent):
         subject = _resolve(subj_token, at, context, chunk, rule.subject, rule.subject_kind)
         obj = _resolve(obj_token, at, context, chunk, rule.object, rule.object_kind)
