@@ -1168,8 +1168,9 @@ def test_a_supply_with_no_customer_named_is_the_documents_company(
             "Orbis Systems sold Nimbus Devices to Vexa Holdings in 2014.",
             ("Nimbus Devices", "schema:parentOrganization", "Vexa Holdings"),
         ),
+        ("Orbo Telecom dominates Kenya.", ("Orbo Telecom", "kg:operatesIn", "Kenya")),
     ],
-    ids=["go-public", "majority-owned", "misattached-apposition", "misparsed-to"],
+    ids=["go-public", "majority-owned", "misattached-apposition", "misparsed-to", "dominate"],
 )
 def test_verb_forms_and_misparses(
     found: Callable[..., Found], text: str, triple: tuple[str, str, str]
