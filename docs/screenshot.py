@@ -30,11 +30,11 @@ def screenshot(graph: Path, out: Path, *, query: str, width: int, height: int) -
     """Render the page of ``graph``, open it, search for ``query`` and save a PNG at ``out``."""
     from playwright.sync_api import sync_playwright
 
-    from kg.query import load_graph
+    from kg.store import open_graph
     from kg.visualize import write_html
 
     with tempfile.TemporaryDirectory() as folder:
-        page_path = write_html(load_graph(graph), Path(folder) / "graph.html", title="kg: seeds")
+        page_path = write_html(open_graph(graph), Path(folder) / "graph.html", title="kg: seeds")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": width, "height": height})

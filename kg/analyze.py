@@ -1,33 +1,31 @@
-"""The networkx view of a knowledge graph, derived from the RDF in one place.
+"""Analytics on the networkx view (:mod:`kg.view`): counts, centrality, paths, neighbours
+and communities, as small frozen records.
 
-The page (:mod:`kg.visualize`), the analytics below and the GraphML/GEXF exports all read
-this one view, made by two SPARQL queries, so they agree with what SPARQL answers.
+Their text, JSON and CSV forms are in :mod:`kg.report`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from itertools import islice, pairwise
 from statistics import median
 from typing import Any
 
 import networkx as nx
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
 
 from kg.errors import AmbiguousEntityError, AnalysisError
-from kg.namespaces import ENTITY_TYPES, KG, PREFIXES
+from kg.namespaces import ENTITY_TYPES, curie
+from kg.ontology import label as term_label
+from kg.view import OPEN_RELATION, to_networkx
 
 __all__ = [
-    "to_networkx",
     "MEASURES",
     "BETWEENNESS_SOURCES",
-    "FORMATS",
+    "TABLE_EVIDENCE",
     "EntityRef",
     "Evidence",
     "Link",
@@ -43,112 +41,14 @@ __all__ = [
     "resolve",
     "stats",
     "rank",
+    "pagerank",
     "shortest_paths",
     "neighbors",
     "communities",
-    "format_stats",
-    "format_ranking",
-    "format_paths",
-    "format_neighborhood",
-    "format_communities",
+    # kg.view's, for the readers of the analytics: they take the view
+    "to_networkx",
+    "OPEN_RELATION",
 ]
-
-_ENTITIES = """
-SELECT ?entity ?class ?label ?kind
-       (GROUP_CONCAT(DISTINCT STR(?alias); separator="\\u001f") AS ?aliases)
-WHERE {
-  VALUES ?class { kg:Person kg:Organization kg:Product kg:Market kg:Event }
-  ?entity a ?class ; rdfs:label ?label .
-  OPTIONAL { ?entity kg:kind ?kind }
-  OPTIONAL { ?entity skos:altLabel ?alias }
-}
-GROUP BY ?entity ?class ?label ?kind
-"""
-# Stated relations only: a super-property added for querying (kg:partner for a kg:supplier)
-# has no statement of its own and would draw a second, evidence-less edge.
-_RELATIONS = """
-SELECT ?s ?p ?o ?sentence ?document ?rule ?confidence WHERE {
-  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  ?s ?p ?o .
-  OPTIONAL { ?st kg:sentence ?sentence }
-  OPTIONAL { ?st prov:wasDerivedFrom ?doc . OPTIONAL { ?doc kg:path ?path } }
-  BIND(COALESCE(?path, ?doc) AS ?document)
-  OPTIONAL { ?st kg:rule ?rule }
-  OPTIONAL { ?st kg:confidence ?confidence }
-}
-"""
-
-
-#: The predicate of open relations, left out of the view unless asked for.
-OPEN_RELATION = str(KG.relatedTo)
-
-
-def _text(term: Any) -> str:
-    return "" if term is None else str(term)
-
-
-def _confidence(term: Any) -> float:
-    """A confidence as a float; 0.0 when missing or not a number."""
-    try:
-        return float(str(term)) if term is not None else 0.0
-    except ValueError:
-        return 0.0
-
-
-def to_networkx(graph: Graph, *, open_relations: bool = False) -> nx.MultiDiGraph:
-    """Entities as nodes, entity-to-entity relations as edges.
-
-    Only relations with a statement (evidence) become edges, one per (subject, predicate,
-    object), keyed by the predicate IRI. Open relations (``kg:relatedTo``: a verb no typed
-    rule covers) only with ``open_relations``.
-
-    Node attributes: ``label``, ``type``, ``kind``, ``aliases`` (joined with ``|``).
-    Edge attributes: ``predicate`` (IRI), ``evidence`` (sentences joined with ``\\n``),
-    ``documents``, ``rules`` (joined with ``|``), ``confidence`` (the highest) and
-    ``citations`` (JSON: a ``[sentence, document]`` pair per statement, so each sentence keeps
-    its document). Values are strings and floats so the graph writes to GraphML and GEXF as
-    it is.
-    """
-    from kg.query import run_query
-
-    view = nx.MultiDiGraph()
-    names = {t: t for t in ENTITY_TYPES}
-    for row in run_query(graph, _ENTITIES):
-        entity, cls, label, kind, aliases = (row[i] for i in range(5))  # type: ignore[index]
-        view.add_node(
-            str(entity),
-            label=str(label),
-            type=names.get(str(cls).rpartition("#")[2], str(cls)),
-            kind=_text(kind),
-            aliases="|".join(sorted(a for a in _text(aliases).split("\x1f") if a)),
-        )
-    found: dict[tuple[str, str, str], list[tuple[str, str, str, float]]] = defaultdict(list)
-    for row in run_query(graph, _RELATIONS):
-        s, p, o, sentence, document, rule, confidence = (row[i] for i in range(7))  # type: ignore[index]
-        key = (str(s), str(p), str(o))
-        if key[1] == OPEN_RELATION and not open_relations:
-            continue
-        if key[0] in view and key[2] in view:
-            found[key].append(
-                (_text(sentence), _text(document), _text(rule), _confidence(confidence))
-            )
-    for (s, p, o), evidence in sorted(found.items()):
-        view.add_edge(
-            s,
-            o,
-            key=p,
-            predicate=p,
-            evidence="\n".join(sorted({e[0] for e in evidence if e[0]})),
-            documents="|".join(sorted({e[1] for e in evidence if e[1]})),
-            rules="|".join(sorted({e[2] for e in evidence if e[2]})),
-            confidence=max(e[3] for e in evidence),
-            # which document says which sentence: a JSON list of [sentence, document] pairs
-            citations=json.dumps(
-                sorted({(e[0], e[1]) for e in evidence if e[0]}), ensure_ascii=False
-            ),
-        )
-    return view
-
 
 # ---------------------------------------------------------------------------- analytics
 #
@@ -165,8 +65,6 @@ MEASURES: dict[str, str] = {
 #: Past this many entities, betweenness is estimated from this many sampled sources (fixed
 #: seed): the exact measure takes minutes on 10,000 entities.
 BETWEENNESS_SOURCES = 500
-#: The output formats of the analytics: ``table`` for people, ``json`` and ``csv`` for tools.
-FORMATS: tuple[str, ...] = ("table", "json", "csv")
 #: Sentences per relation a table shows (JSON and CSV give them all).
 TABLE_EVIDENCE = 3
 
@@ -357,13 +255,6 @@ def _ref(view: nx.MultiDiGraph, node: str) -> EntityRef:
     return EntityRef(node, str(data.get("label", node)), str(data.get("type", "")))
 
 
-def _curie(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)) :]}"
-    return iri
-
-
 def _undirected(view: nx.MultiDiGraph) -> nx.Graph:
     """The view as a simple undirected graph, nodes and edges in sorted order so that results
     do not depend on the order a store returned them in; ``weight`` counts the relations
@@ -407,6 +298,17 @@ def _pagerank(
         if done:
             break
     return dict(zip(nodes, rank, strict=True))
+
+
+def pagerank(view: nx.MultiDiGraph) -> dict[str, float]:
+    """The PageRank of every entity of the view, relations counted in both directions (the
+    score ``rank(view, by="pagerank")`` ranks by).
+
+    >>> view = nx.MultiDiGraph([("a", "b"), ("a", "c")])
+    >>> {node: round(score, 3) for node, score in pagerank(view).items()}
+    {'a': 0.486, 'b': 0.257, 'c': 0.257}
+    """
+    return _pagerank(_undirected(view))
 
 
 def _scores(view: nx.MultiDiGraph, by: str) -> dict[str, float]:
@@ -491,7 +393,7 @@ def stats(graph: Graph, *, view: nx.MultiDiGraph | None = None) -> Stats:
     rows = list(run_query(graph, _DOCUMENTS))
     documents = int(str(rows[0][0])) if rows else 0  # type: ignore[index]
     entities = Counter(str(t) for _, t in view.nodes(data="type"))
-    relations = Counter(_curie(str(p)) for *_, p in view.edges(data="predicate"))
+    relations = Counter(curie(str(p)) or str(p) for *_, p in view.edges(data="predicate"))
     components = [len(c) for c in nx.weakly_connected_components(view)]
     degrees = sorted(d for _, d in view.degree())
     return Stats(
@@ -534,26 +436,18 @@ def resolve(graph: Graph, view: nx.MultiDiGraph, name: str) -> str:
     raise AmbiguousEntityError(f"{name!r} names {len(found)} entities: {choices}; give its IRI")
 
 
-class _Labels(dict[str, str]):
-    """Predicate IRI -> short name, read from the graph (the ontology's ``rdfs:label``)."""
-
-    def __init__(self, graph: Graph) -> None:
-        super().__init__()
-        self.graph = graph
-
-    def __missing__(self, predicate: str) -> str:
-        label = self.graph.value(URIRef(predicate), RDFS.label)
-        self[predicate] = str(label) if label is not None else re.split(r"[/#]", predicate)[-1]
-        return self[predicate]
+def _labels(graph: Graph) -> Callable[[str], str]:
+    """Predicate IRI -> its label in ``graph`` (a built graph holds the ontology), read once."""
+    return cache(lambda predicate: term_label(predicate, graph))
 
 
 def _links(
-    view: nx.MultiDiGraph, labels: _Labels, source: str, target: str
+    view: nx.MultiDiGraph, labels: Callable[[str], str], source: str, target: str
 ) -> list[tuple[str, str, str]]:
     """The relations between two entities as (subject, predicate, object), sorted by label."""
     found = [(source, p, target) for p in view.get_edge_data(source, target, default={})]
     found += [(target, p, source) for p in view.get_edge_data(target, source, default={})]
-    return sorted(found, key=lambda t: (labels[t[1]], t[0] != source, t[1]))
+    return sorted(found, key=lambda t: (labels(t[1]), t[0] != source, t[1]))
 
 
 def _evidence(graph: Graph, s: str, p: str, o: str) -> tuple[Evidence, ...]:
@@ -596,7 +490,7 @@ def shortest_paths(
         found = list(islice(nx.all_shortest_paths(_undirected(view), a, b), limit + 1))
     except nx.NetworkXNoPath:
         return Paths(start, end, ())
-    labels = _Labels(graph)
+    labels = _labels(graph)
     evidence: dict[tuple[str, str, str], tuple[Evidence, ...]] = {}
     chains = []
     for nodes in sorted(found[:limit], key=lambda ns: [_ref(view, n).label for n in ns]):
@@ -607,7 +501,7 @@ def shortest_paths(
                 if (s, p, o) not in evidence:
                     evidence[s, p, o] = _evidence(graph, s, p, o)
                 links.append(
-                    Link(_ref(view, u), _ref(view, v), p, labels[p], s == u, evidence[s, p, o])
+                    Link(_ref(view, u), _ref(view, v), p, labels(p), s == u, evidence[s, p, o])
                 )
             steps.append(Step(_ref(view, u), _ref(view, v), tuple(links)))
         chains.append(tuple(steps))
@@ -631,7 +525,7 @@ def neighbors(
     view = to_networkx(graph) if view is None else view
     center = resolve(graph, view, name)
     distance = nx.single_source_shortest_path_length(_undirected(view), center, cutoff=depth)
-    labels = _Labels(graph)
+    labels = _labels(graph)
     found = []
     for node, hops in distance.items():
         if node == center:
@@ -640,7 +534,8 @@ def neighbors(
         for via in sorted(set(view.predecessors(node)) | set(view.successors(node))):
             if distance.get(via) == hops - 1:
                 for s, p, _ in _links(view, labels, via, node):
-                    links.append(Link(_ref(view, via), _ref(view, node), p, labels[p], s == via))
+                    link = Link(_ref(view, via), _ref(view, node), p, labels(p), s == via)
+                    links.append(link)
         links.sort(key=lambda link: (link.source.label.casefold(), link.label))
         found.append(Neighbor(_ref(view, node), hops, tuple(links)))
     found.sort(key=lambda n: (n.depth, n.entity.label.casefold(), n.entity.iri))
@@ -671,302 +566,3 @@ def communities(view: nx.MultiDiGraph, *, seed: int = 0) -> list[Community]:
     ]
     groups.sort(key=lambda g: (-len(g), g[0].entity.label.casefold(), g[0].entity.iri))
     return [Community(i, tuple(g)) for i, g in enumerate(groups, start=1)]
-
-
-# ---------------------------------------------------------------------------- formatting
-
-
-def _number(value: float) -> float:
-    return round(value, 6)
-
-
-def _fit(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    """Aligned columns; a cell past 60 characters is cut, except in the last column."""
-    widths = [min(60, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(headers)]
-    widths[-1] = max([len(headers[-1])] + [len(r[-1]) for r in rows])
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(_fit(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-        for r in rows
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _csv(headers: list[str], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise AnalysisError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-
-
-def format_stats(found: Stats, fmt: str = "table") -> str:
-    """``found`` as text: ``table``, ``json`` or ``csv`` (rows of section, name, value).
-
-    Raises:
-        AnalysisError: an unknown format.
-    """
-    _check_format(fmt)
-    data = found.as_dict()
-    if fmt == "json":
-        data["density"] = _number(found.density)
-        data["degree"]["mean"] = _number(found.degrees.mean)
-        return _json(data)
-    degree = found.degrees
-    if fmt == "csv":
-        rows: list[list[Any]] = [["documents", "", found.documents]]
-        for section, counts in (("entities", found.entities), ("relations", found.relations)):
-            rows.append([section, "total", sum(counts.values())])
-            rows += [[section, name, count] for name, count in counts.items()]
-        rows += [["components", key, value] for key, value in data["components"].items()]
-        rows.append(["density", "", _number(found.density)])
-        rows += [
-            ["degree", "min", degree.min],
-            ["degree", "median", degree.median],
-            ["degree", "mean", _number(degree.mean)],
-            ["degree", "max", degree.max],
-        ]
-        rows += [["degree histogram", name, count] for name, count in degree.histogram]
-        return _csv(["section", "name", "value"], rows)
-    width = max([20, *(len(n) for n in [*found.entities, *found.relations])])
-    lines = [f"documents: {found.documents}"]
-    for section, counts in (("entities", found.entities), ("relations", found.relations)):
-        lines.append(f"{section}: {sum(counts.values())}")
-        lines += [f"  {name:<{width}} {count:>5}" for name, count in counts.items()]
-    lines.append(
-        f"components: {found.components} (largest {found.largest_component} entities;"
-        f" {found.isolated} entities without relations)"
-    )
-    lines.append(f"density: {found.density:.4f}")
-    lines.append(
-        f"degree: min {degree.min}, median {degree.median:g}, mean {degree.mean:.2f},"
-        f" max {degree.max}"
-    )
-    most = max((count for _, count in degree.histogram), default=0)
-    for name, count in degree.histogram:
-        bar = "#" * (round(40 * count / most) if most else 0)
-        lines.append(f"  {name:<9} {count:>5}  {bar}".rstrip())
-    return "\n".join(lines) + "\n"
-
-
-def format_ranking(found: list[Ranked], fmt: str = "table", *, by: str = "pagerank") -> str:
-    """A ranking as text: ``table``, ``json`` or ``csv``; ``by`` names the score column.
-
-    Raises:
-        AnalysisError: an unknown format.
-    """
-    _check_format(fmt)
-    if fmt == "json":
-        return _json(
-            [{"rank": r.rank, **r.entity.as_dict(), "score": _number(r.score)} for r in found]
-        )
-    if fmt == "csv":
-        rows = [
-            [r.rank, r.entity.label, r.entity.type, _number(r.score), r.entity.iri] for r in found
-        ]
-        return _csv(["rank", "label", "type", "score", "iri"], rows)
-    if not found:
-        return "no entities\n"
-    score = "{:.0f}" if by == "degree" else "{:.4f}"
-    return _table(
-        ["rank", "entity", "type", by],
-        [[str(r.rank), r.entity.label, r.entity.type, score.format(r.score)] for r in found],
-    )
-
-
-def _link_dict(link: Link) -> dict[str, Any]:
-    subject, object_ = (link.source, link.target) if link.forward else (link.target, link.source)
-    return {
-        "predicate": link.predicate,
-        "label": link.label,
-        "direction": "forward" if link.forward else "backward",
-        "subject": subject.iri,
-        "object": object_.iri,
-        "evidence": [{"sentence": e.sentence, "document": e.document} for e in link.evidence],
-    }
-
-
-def format_paths(found: Paths, fmt: str = "table") -> str:
-    """Chains as text: ``table``, ``json`` or ``csv`` (a row per relation and sentence).
-
-    Raises:
-        AnalysisError: an unknown format.
-    """
-    _check_format(fmt)
-    if fmt == "json":
-        return _json(
-            {
-                "from": found.source.as_dict(),
-                "to": found.target.as_dict(),
-                "hops": found.hops,
-                "more": found.more,
-                "chains": [
-                    {
-                        "entities": [chain[0].source.as_dict()]
-                        + [step.target.as_dict() for step in chain],
-                        "steps": [
-                            {
-                                "from": step.source.iri,
-                                "to": step.target.iri,
-                                "relations": [_link_dict(link) for link in step.links],
-                            }
-                            for step in chain
-                        ],
-                    }
-                    for chain in found.chains
-                ],
-            }
-        )
-    if fmt == "csv":
-        rows: list[list[Any]] = []
-        for number, chain in enumerate(found.chains, start=1):
-            for hop, step in enumerate(chain, start=1):
-                for link in step.links:
-                    start = [number, hop, link.source.label, link.source.iri]
-                    middle = ["forward" if link.forward else "backward", link.predicate, link.label]
-                    end = [link.target.label, link.target.iri]
-                    for e in link.evidence or (Evidence("", ""),):
-                        rows.append(start + middle + end + [e.sentence, e.document])
-        headers = ["chain", "step", "from", "from_iri", "direction", "predicate", "label", "to"]
-        return _csv(headers + ["to_iri", "sentence", "document"], rows)
-    names = f"{found.source.label} and {found.target.label}"
-    if not found.chains:
-        return f"no path between {names}: they are not connected\n"
-    hops = found.hops or 0
-    count = len(found.chains)
-    lines = [
-        f"{count}{'+' if found.more else ''} shortest chain{'s' if count != 1 else ''}"
-        f" of {hops} hop{'s' if hops != 1 else ''} between {names}"
-    ]
-    for number, chain in enumerate(found.chains, start=1):
-        labels = [chain[0].source.label] + [step.target.label for step in chain]
-        lines.append(f"{number}. {' · '.join(labels)}")
-        for step in chain:
-            for link in step.links:
-                lines.append(f"   {link.source.label} {link.arrow} {link.target.label}")
-                for e in link.evidence[:TABLE_EVIDENCE]:
-                    lines.append(f"     “{e.sentence}” ({e.document})")
-                if len(link.evidence) > TABLE_EVIDENCE:
-                    left = len(link.evidence) - TABLE_EVIDENCE
-                    lines.append(f"     … {left} more (--format json lists every sentence)")
-    return "\n".join(lines) + "\n"
-
-
-def format_neighborhood(found: Neighborhood, fmt: str = "table") -> str:
-    """Neighbours as text: ``table``, ``json`` or ``csv`` (a row per relation).
-
-    Raises:
-        AnalysisError: an unknown format.
-    """
-    _check_format(fmt)
-    if fmt == "json":
-        return _json(
-            {
-                "entity": found.entity.as_dict(),
-                "depth": found.depth,
-                "neighbors": [
-                    {
-                        **n.entity.as_dict(),
-                        "depth": n.depth,
-                        "relations": [
-                            {
-                                "from": link.source.iri,
-                                "predicate": link.predicate,
-                                "label": link.label,
-                                "direction": "forward" if link.forward else "backward",
-                            }
-                            for link in n.links
-                        ],
-                    }
-                    for n in found.neighbors
-                ],
-            }
-        )
-    links = [(n, link) for n in found.neighbors for link in n.links]
-    if fmt == "csv":
-        headers = ["depth", "from", "from_iri", "direction", "predicate", "label"]
-        rows = [
-            [n.depth, link.source.label, link.source.iri, "forward" if link.forward else "backward"]
-            + [link.predicate, link.label, n.entity.label, n.entity.type, n.entity.iri]
-            for n, link in links
-        ]
-        return _csv(headers + ["entity", "type", "iri"], rows)
-    center = f"{found.entity.label} ({found.entity.type})"
-    count = len(found.neighbors)
-    within = f"within {found.depth} hop{'s' if found.depth != 1 else ''}"
-    head = f"{center}: {count} entit{'ies' if count != 1 else 'y'} {within}\n"
-    if not links:
-        return head
-    return head + _table(
-        ["depth", "from", "relation", "entity", "type"],
-        [
-            [str(n.depth), link.source.label, link.arrow, n.entity.label, n.entity.type]
-            for n, link in links
-        ],
-    )
-
-
-def format_communities(found: list[Community], fmt: str = "table", *, top: int = 5) -> str:
-    """Communities as text: ``table`` (the ``top`` members of each), ``json`` or ``csv`` (every
-    member).
-
-    Raises:
-        AnalysisError: an unknown format.
-    """
-    _check_format(fmt)
-
-    def member(m: Member) -> dict[str, Any]:
-        return {**m.entity.as_dict(), "degree": m.degree, "pagerank": _number(m.pagerank)}
-
-    if fmt == "json":
-        return _json(
-            [
-                {
-                    "community": c.number,
-                    "size": len(c.members),
-                    "members": list(map(member, c.members)),
-                }
-                for c in found
-            ]
-        )
-    if fmt == "csv":
-        rows = [
-            [c.number, len(c.members), m.entity.label, m.entity.type, m.degree]
-            + [_number(m.pagerank), m.entity.iri]
-            for c in found
-            for m in c.members
-        ]
-        return _csv(["community", "size", "label", "type", "degree", "pagerank", "iri"], rows)
-    if not found:
-        return "no entities\n"
-    alone = [c for c in found if len(c.members) == 1 and c.members[0].degree == 0]
-    shown = [c for c in found if c not in alone]
-    rows_ = []
-    for c in shown:
-        names = ", ".join(f"{m.entity.label} ({m.degree})" for m in c.members[:top])
-        more = len(c.members) - top
-        rows_.append(
-            [str(c.number), str(len(c.members)), names + (f" and {more} more" if more > 0 else "")]
-        )
-    text = _table(["community", "size", "top members (relations)"], rows_) if shown else ""
-    if alone:
-        text += (
-            f"+ {len(alone)} entit{'ies' if len(alone) != 1 else 'y'} without relations,"
-            " a community each (--format json lists every member)\n"
-        )
-    return text

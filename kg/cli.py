@@ -767,7 +767,7 @@ def export(
     order, to --format html only."""
     from kg.export import default_path
     from kg.export import export as run_export
-    from kg.query import load_graph
+    from kg.store import open_graph
 
     page: dict[str, Any] = {
         "focus": focus,
@@ -783,7 +783,7 @@ def export(
         raise click.UsageError(f"{flags}: only for --format html")
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
-    graph = load_graph(graph_path)
+    graph = open_graph(graph_path)
     written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
     click.echo(f"wrote {', '.join(map(str, written))}")
 
@@ -806,17 +806,12 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
     Prints precision, recall and F1 per entity type and per relation predicate, then the
     duplicates, misses and false positives by name.
     """
-    import json
-
     from kg.eval import evaluate as run_eval
     from kg.eval import format_report
-    from kg.query import load_graph
+    from kg.store import open_graph
 
-    report = run_eval(load_graph(graph_path), gold)
-    if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(format_report(report, details=not brief), nl=False)
+    report = run_eval(open_graph(graph_path), gold)
+    click.echo(format_report(report, details=not brief, fmt=fmt), nl=False)
 
 
 @cli.command()
@@ -834,10 +829,10 @@ def validate(graph_path: Path, limit: int) -> None:
     Prints one line per violation (node, property, what the contract asks, the value) and a
     count; exit status 1 when there is any.
     """
-    from kg.query import load_graph
+    from kg.store import open_graph
     from kg.validate import format_report, validate_graph
 
-    report = validate_graph(load_graph(graph_path))
+    report = validate_graph(open_graph(graph_path))
     click.echo(format_report(report, limit=limit or None), nl=False)
     if not report.conforms:
         sys.exit(1)
@@ -888,10 +883,11 @@ def analysis_format_option(func: F) -> F:
 def graph_stats(graph_path: Path, fmt: str) -> None:
     """Count the graph: documents, entities per type, relations per predicate, connected
     components, density and the degree distribution (relations per entity)."""
-    from kg.analyze import format_stats, stats
-    from kg.query import load_graph
+    from kg.analyze import stats
+    from kg.report import format_stats
+    from kg.store import open_graph
 
-    output = format_stats(stats(load_graph(graph_path)), fmt)
+    output = format_stats(stats(open_graph(graph_path)), fmt)
     click.echo(output, nl=False)
 
 
@@ -923,10 +919,12 @@ def graph_stats(graph_path: Path, fmt: str) -> None:
 @analysis_format_option
 def rank_entities(graph_path: Path, by: str, type_: str | None, limit: int, fmt: str) -> None:
     """List the most central entities with their score, type and name."""
-    from kg.analyze import format_ranking, rank, to_networkx
-    from kg.query import load_graph
+    from kg.analyze import rank
+    from kg.report import format_ranking
+    from kg.store import open_graph
+    from kg.view import to_networkx
 
-    ranked = rank(to_networkx(load_graph(graph_path)), by=by, type=type_, limit=limit)
+    ranked = rank(to_networkx(open_graph(graph_path)), by=by, type=type_, limit=limit)
     output = format_ranking(ranked, fmt, by=by)
     click.echo(output, nl=False)
 
@@ -948,10 +946,11 @@ def shortest_path(source: str, target: str, graph_path: Path, limit: int, fmt: s
     """Print the shortest chains of relations between SOURCE and TARGET (names, aliases or
     IRIs), following relations in either direction: each hop with its predicate, its direction
     and the sentences and documents that state it."""
-    from kg.analyze import format_paths, shortest_paths
-    from kg.query import load_graph
+    from kg.analyze import shortest_paths
+    from kg.report import format_paths
+    from kg.store import open_graph
 
-    found = shortest_paths(load_graph(graph_path), source, target, limit=limit)
+    found = shortest_paths(open_graph(graph_path), source, target, limit=limit)
     output = format_paths(found, fmt)
     click.echo(output, nl=False)
     if not found.chains and fmt != "table":
@@ -974,10 +973,11 @@ def shortest_path(source: str, target: str, graph_path: Path, limit: int, fmt: s
 def list_neighbors(name: str, graph_path: Path, depth: int, fmt: str) -> None:
     """List the entities within --depth relations of NAME (any alias), nearest first, with the
     relation and its direction that lead to each."""
-    from kg.analyze import format_neighborhood, neighbors
-    from kg.query import load_graph
+    from kg.analyze import neighbors
+    from kg.report import format_neighborhood
+    from kg.store import open_graph
 
-    output = format_neighborhood(neighbors(load_graph(graph_path), name, depth=depth), fmt)
+    output = format_neighborhood(neighbors(open_graph(graph_path), name, depth=depth), fmt)
     click.echo(output, nl=False)
 
 
@@ -994,10 +994,12 @@ def list_neighbors(name: str, graph_path: Path, depth: int, fmt: str) -> None:
 def list_communities(graph_path: Path, top: int, fmt: str) -> None:
     """Group the entities into communities (networkx's Louvain method, fixed seed), largest
     first, each with its most connected members."""
-    from kg.analyze import communities, format_communities, to_networkx
-    from kg.query import load_graph
+    from kg.analyze import communities
+    from kg.report import format_communities
+    from kg.store import open_graph
+    from kg.view import to_networkx
 
-    found = communities(to_networkx(load_graph(graph_path)))
+    found = communities(to_networkx(open_graph(graph_path)))
     output = format_communities(found, fmt, top=top)
     click.echo(output, nl=False)
 

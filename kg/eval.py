@@ -40,7 +40,8 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.errors import KGError
 from kg.link import fold
-from kg.namespaces import ENTITY_TYPES, KG, PREFIXES, SDO
+from kg.namespaces import ENTITY_TYPES, KG, SDO, curie
+from kg.tables import json_text, table
 
 __all__ = ["GoldError", "Score", "Report", "load_gold", "evaluate", "format_report"]
 
@@ -203,15 +204,6 @@ def _value_key(value: object) -> str:
     return format(number.normalize(), "f")
 
 
-def _curie(term: URIRef) -> str:
-    text = str(term)
-    for prefix in ("kg", "schema"):
-        ns = str(PREFIXES[prefix])
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns) :]}"
-    return text
-
-
 def _graph_entities(graph: Graph) -> dict[URIRef, tuple[str, str, set[str]]]:
     """Entity IRI -> (type, label, folded names)."""
     found: dict[URIRef, tuple[str, str, set[str]]] = {}
@@ -276,7 +268,7 @@ def evaluate(graph: Graph, gold_path: Path) -> Report:
         s, p, o = (graph.value(statement, x) for x in (RDF.subject, RDF.predicate, RDF.object))
         if not isinstance(p, URIRef):
             continue
-        subject, predicate = name(s), _curie(p)
+        subject, predicate = name(s), curie(str(p)) or str(p)
         if not subject or predicate in OPEN:
             continue
         if p == SDO.offers:
@@ -317,20 +309,30 @@ def evaluate(graph: Graph, gold_path: Path) -> Report:
 
 def _table(title: str, scores: dict[str, Score], total: Score) -> list[str]:
     width = max([len(title), 3, *(len(k) for k in scores)])
-    lines = [f"{title:<{width}}  precision  recall     f1    tp    fp    fn"]
     rows: Iterable[tuple[str, Score]] = [*sorted(scores.items()), ("all", total)]
-    for key, s in rows:
-        if key != "all" and not (s.tp or s.fp or s.fn):
-            continue
-        lines.append(
-            f"{key:<{width}}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}"
-            f"  {s.tp:4d}  {s.fp:4d}  {s.fn:4d}"
-        )
-    return lines
+    cells = [
+        [key, *(f"{x:.3f}" for x in (s.precision, s.recall, s.f1)), *map(str, (s.tp, s.fp, s.fn))]
+        for key, s in rows
+        if key == "all" or s.tp or s.fp or s.fn
+    ]
+    headers = [title, "precision", "recall", "f1", "tp", "fp", "fn"]
+    text = table(
+        headers,
+        cells,
+        max_width=None,
+        right=range(1, 7),
+        min_widths=[width, 9, 6, 5, 4, 4, 4],
+        rule=False,
+    )
+    return text.splitlines()
 
 
-def format_report(report: Report, *, details: bool = True) -> str:
-    """The report as text: scores per type and per predicate, then what went wrong by name."""
+def format_report(report: Report, *, details: bool = True, fmt: str = "text") -> str:
+    """The report as text: scores per type and per predicate, then what went wrong by name;
+    with ``fmt="json"``, :meth:`Report.as_dict` as JSON (``details`` does not apply).
+    """
+    if fmt == "json":
+        return json_text(report.as_dict())
     lines = _table("entities", report.entities, report.total(report.entities))
     lines.append("")
     lines += _table("relations", report.relations, report.total(report.relations))

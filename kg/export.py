@@ -1,7 +1,7 @@
 """Exports of a graph, as a small registry: format name -> exporter.
 
 The RDF formats (Turtle, N-Triples, JSON-LD) carry every triple. GraphML, GEXF and the Neo4j
-CSV pair carry the networkx view of :func:`kg.analyze.to_networkx` (the entities, and the
+CSV pair carry the networkx view of :func:`kg.view.to_networkx` (the entities, and the
 entity-to-entity relations that have evidence), so they agree with each other, with the page
 and with SPARQL.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import math
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.atomic import TMP_TAG, fsync_dir, remove_leftovers, replace_file, temp_name
 from kg.errors import ExportError
+from kg.namespaces import local_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -58,8 +60,10 @@ NEO4J_RELATIONSHIP_HEADER = (
 )
 #: Separates the elements of a ``string[]`` field: neo4j-admin's default ``--array-delimiter``.
 ARRAY_DELIMITER = ";"
-# The view joins aliases, documents and rules with "|" (see kg.analyze.to_networkx).
+# The view joins aliases, documents and rules with "|" (see kg.view.to_networkx).
 _VIEW_DELIMITER = "|"
+# The colour of an entity of no known type.
+_OTHER_COLOR = "#999999"
 # Characters XML 1.0 cannot hold at all, not even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -79,17 +83,6 @@ class Exporter:
     default_name: str
     folder: bool = False
     options: tuple[str, ...] = ()
-
-
-def local_name(iri: str) -> str:
-    """The part of ``iri`` after its last ``#`` or ``/``.
-
-    >>> local_name("https://w3id.org/kg/ontology#launchedAt")
-    'launchedAt'
-    >>> local_name("https://schema.org/founder")
-    'founder'
-    """
-    return re.split(r"[#/]", iri.rstrip("#/"))[-1]
 
 
 def relationship_type(predicate: str) -> str:
@@ -188,42 +181,87 @@ def _xml_safe(value: Any) -> Any:
     return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
 
 
-def _xml_view(graph: Graph, *, edge_ids: bool) -> nx.MultiDiGraph:
-    """The view with XML-safe strings, each edge labelled with its predicate's local name.
+def _xml_view(graph: Graph) -> nx.MultiDiGraph:
+    """The view, ready to open: XML-safe strings, and what a graph tool needs to draw it.
 
-    With ``edge_ids``, edges are keyed ``e0``, ``e1`` ... (GraphML writes the key as the edge
-    id, which must be unique); otherwise by predicate IRI, as in the view.
+    Each entity gets its ``pagerank`` (relations in both directions, as ``kg rank``), its
+    ``community`` (as ``kg communities``, 1 the largest), and the page's drawing of it: its
+    type's ``color`` (``#rrggbb``), a ``size`` by PageRank (8 to 40), and a position ``x``,
+    ``y`` from the page's force-directed layout (y up, as graph tools draw it). Each relation
+    is labelled with its predicate's local name and keyed ``e0``, ``e1`` ... (the edge id,
+    unique as GraphML and GEXF want it).
     """
     import networkx as nx
 
-    from kg.analyze import to_networkx
+    from kg.analyze import communities, pagerank
+    from kg.view import to_networkx
+    from kg.visualize import _MAX_SIZE, _MIN_SIZE, COLORS, _layout
 
     view = to_networkx(graph)
+    scores = pagerank(view)
+    top = max(scores.values(), default=0.0) or 1.0
+    community = {m.entity.iri: c.number for c in communities(view) for m in c.members}
+    nodes = list(view.nodes)
+    positions = dict(zip(nodes, _layout(view, nodes), strict=True))
     safe = nx.MultiDiGraph()
     for node, data in view.nodes(data=True):
-        safe.add_node(node, **{k: _xml_safe(v) for k, v in data.items()})
-    for i, (s, o, key, data) in enumerate(view.edges(keys=True, data=True)):
+        x, y = positions[node]
+        safe.add_node(
+            node,
+            **{k: _xml_safe(v) for k, v in data.items()},
+            pagerank=round(scores[node], 6),
+            community=community[node],
+            color=COLORS.get(str(data.get("type")), _OTHER_COLOR),
+            size=round(_MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * math.sqrt(scores[node] / top), 1),
+            x=float(x),
+            y=-float(y) + 0.0,  # the page's y grows downwards
+        )
+    for i, (s, o, data) in enumerate(view.edges(data=True)):
         attrs = {k: _xml_safe(v) for k, v in data.items()}
-        safe.add_edge(s, o, key=f"e{i}" if edge_ids else key, **attrs)
+        safe.add_edge(s, o, key=f"e{i}", label=local_name(data["predicate"]), **attrs)
     return safe
 
 
 def _graphml(graph: Graph, out: Path) -> list[Path]:
+    """GraphML: the attributes of :func:`_xml_view` as ``data`` of each node and edge (an
+    edge's ``label`` is its predicate's local name); edges are ``e0``, ``e1`` ..."""
     import networkx as nx
 
-    nx.write_graphml(_xml_view(graph, edge_ids=True), out)
+    nx.write_graphml(_xml_view(graph), out)
     return [out]
 
 
 def _gexf(graph: Graph, out: Path) -> list[Path]:
     """GEXF 1.2 for Gephi: node label = the entity's name, edge label = the predicate's local
-    name, attributes typed (``string``, ``double`` for confidence)."""
-    import networkx as nx
+    name, attributes typed (``string``, ``double`` for confidence and PageRank, ``long`` for
+    the community); each entity's colour, size and position as ``viz:color``, ``viz:size``
+    and ``viz:position``, so Gephi opens it drawn as the page is."""
+    from networkx.readwrite.gexf import GEXFWriter
 
-    view = _xml_view(graph, edge_ids=False)
-    for _, _, data in view.edges(data=True):
-        data["label"] = local_name(data["predicate"])
-    nx.write_gexf(view, out, version="1.2draft")
+    class Writer(GEXFWriter):  # type: ignore[misc]
+        """networkx's writer, without the ``networkx_key`` attribute it adds to every edge of
+        a multigraph (the key is already the edge's id)."""
+
+        def add_attributes(self, kind: str, element: Any, data: Any, default: Any) -> Any:
+            if kind == "edge":
+                data = {k: v for k, v in data.items() if k != "key"}
+            return super().add_attributes(kind, element, data, default)
+
+    view = _xml_view(graph)
+    for _, data in view.nodes(data=True):
+        color = data.pop("color")
+        red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+        data["viz"] = {
+            "color": {"r": red, "g": green, "b": blue, "a": 1.0},
+            "size": data.pop("size"),
+            "position": {"x": data.pop("x"), "y": data.pop("y"), "z": 0.0},
+        }
+    for *_, key, data in view.edges(keys=True, data=True):
+        data["id"] = key
+    writer = Writer(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(view)
+    with out.open("wb") as stream:
+        writer.write(stream)
     return [out]
 
 
@@ -240,7 +278,7 @@ def _neo4j(graph: Graph, out: Path) -> list[Path]:
     RFC 4180 CSV (fields holding commas, quotes or line breaks are quoted, quotes doubled),
     UTF-8 without a BOM; the IRI is each node's ``:ID`` and ``id`` property.
     """
-    from kg.analyze import to_networkx
+    from kg.view import to_networkx
 
     view = to_networkx(graph)
     out.mkdir(parents=True, exist_ok=True)

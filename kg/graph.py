@@ -18,8 +18,8 @@ from rdflib import Literal as RDFLiteral
 
 from kg.link import clean_name
 from kg.namespaces import KG, KGR, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes
+from kg.ontology import ontology
 from kg.records import Document, Entity, Evidence, Literal, Observation, Relation
-from kg.resources import data_text
 
 __all__ = ["build_graph", "expand", "entity_iri", "document_iri", "ontology"]
 
@@ -44,12 +44,6 @@ def entity_iri(key: str) -> URIRef:
 def document_iri(doc_id: str) -> URIRef:
     """The IRI of a document id."""
     return KGR[f"doc/{doc_id}"]
-
-
-@cache
-def ontology() -> Graph:
-    """The ontology shipped with the package (classes, properties, labels, comments)."""
-    return bind_prefixes(Graph()).parse(data=data_text("ontology.ttl"), format="turtle")
 
 
 @cache

@@ -9,8 +9,10 @@ import difflib
 import io
 import json
 import re
+import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import types
+from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,13 +20,15 @@ from typing import Any, TypeVar
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
+from kg import guard
 from kg.errors import QueryError, QueryNotFoundError, QueryRefusedError, QuerySyntaxError
-from kg.namespaces import PREFIXES, XSD, bind_prefixes
+from kg.guard import TOKENS, query_tokens
+from kg.namespaces import PREFIXES, XSD, bind_prefixes, curie
 from kg.resources import queries_dir
 from kg.store import oxigraph_store
+from kg.tables import json_text, table
 
 __all__ = [
-    "load_graph",
     "resolve_query",
     "named_queries",
     "run_query",
@@ -39,8 +43,6 @@ __all__ = [
     "query_tokens",
 ]
 
-#: Local names that a prefixed name can carry as they are (no "/", no final ".").
-_LOCAL_NAME = re.compile(r"^[A-Za-z_][\w\-.]*(?<!\.)$")
 _KEYWORDS = re.compile(
     r"^\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE"
     r"|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)",  # no \b: "LOADSILENT" too
@@ -61,17 +63,6 @@ def resident_bytes(pid: int | None = None) -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-def load_graph(path: Path) -> Graph:
-    """Read a graph: a store folder, a build folder, or an RDF file (see :mod:`kg.store`).
-
-    Raises:
-        GraphLoadError: no such file, unknown format, or unparsable content.
-    """
-    from kg.store import open_graph
-
-    return open_graph(Path(path))
 
 
 def named_queries() -> dict[str, Path]:
@@ -158,6 +149,7 @@ _GRAMMAR_WORDS = (
     " REPLACE SUBSTR ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC SAMETERM"
 ).split()
 _OPENING = {"{": "}", "(": ")", "[": "]"}
+_CLOSING = {close: open_ for open_, close in _OPENING.items()}
 
 
 def _at(text: str, offset: int) -> tuple[int, int]:
@@ -179,7 +171,7 @@ def _explain(error: QuerySyntaxError) -> QuerySyntaxError:
     "unexpected 'LIMT' (did you mean LIMIT?)"
     """
     text = error.query
-    tokens = [m for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
+    tokens = [m for m in TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
     declared = {
         token.group().split(":", 1)[0]
         for before, token in zip(tokens, tokens[1:], strict=False)
@@ -228,267 +220,45 @@ def _explain(error: QuerySyntaxError) -> QuerySyntaxError:
     return error
 
 
-# The terminals of the SPARQL 1.1 grammar that can hide a word: comments, strings, IRIs,
-# variables, prefixed names and language tags. Everything else is a word or a single character.
-_STRINGS = "|".join(
-    (
-        r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-        r'"""(?:[^"\\]|\\.|"(?!""))*"""',
-        r"'(?:[^'\\\r\n]|\\.)*'",
-        r'"(?:[^"\\\r\n]|\\.)*"',
-    )
-)
-_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-#: A local name's escapes (PLX): ``ex:a\#b`` is one name, and its ``#`` starts no comment.
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_TOKENS = re.compile(
-    r"(?P<space>\s+)"
-    r"|(?P<comment>#[^\r\n]*)"
-    rf"|(?P<string>{_STRINGS})"
-    rf'|(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)'
-    r"|(?P<var>[?$]\w+)"
-    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
-    rf"|(?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:]|{_PLX})*)"
-    r"|(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
-    r"|(?P<word>[^\W\d]\w*)"
-    r"|(?P<other>.)",
-    re.DOTALL,
-)
-_CLOSING = {")": "(", "}": "{", "]": "["}
-#: The longest query read, in characters: a longer one is refused before it is parsed.
-MAX_LENGTH = 100_000
-#: Triple patterns a query may hold, counted as the separators ``.``, ``;``, ``,`` between
-#: them plus one per ``{ }`` group: Oxigraph's planner takes seconds past a few hundred, and
-#: its parser overflowed its stack (a segfault) at 40,000.
-MAX_PATTERNS = 500
-#: Brackets of every kind (``( { [ <<``) nested deeper are refused: Oxigraph's parser
-#: overflows its stack near 5,000.
-MAX_DEPTH = 200
-#: The brackets that make a term (``[ ]`` blank nodes, ``( )`` collections, ``<< >>`` quoted
-#: triples) nested deeper are refused: Oxigraph parses them in time cubic in their depth
-#: (50 levels 0.3 s, 200 levels 24 s, 500 levels of ``<<`` minutes).
-MAX_TERM_DEPTH = 32
-#: Keywords that reach outside the graph: refused on every path, updates included.
-_OUTSIDE = {
-    "SERVICE": "SERVICE (a federated query) is refused: queries never reach the network",
-    "FROM": "FROM and FROM NAMED are refused: a query reads only the graph it is given",
-    "USING": "USING and USING NAMED are refused: an update reads only the graph it is given",
-    "LOAD": "LOAD is refused: nothing is fetched from the network or read from files",
-}
-#: Keywords that only SPARQL Update has.
-_UPDATE = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
+def check_query(text: str, *, allow_update: bool = False) -> str:
+    """:func:`kg.guard.check_query`: ``"query"`` or ``"update"``, or refused.
 
-def query_tokens(text: str) -> list[str]:
-    """The tokens of ``text``, as the SPARQL grammar reads them, without space and comments.
+    >>> check_query("ASK { ?s ?p ?o }")
+    'query'
 
-    >>> query_tokens('ASK { ?s  rdfs:label "a # b" } # done')
-    ['ASK', '{', '?s', 'rdfs:label', '"a # b"', '}']
+    Raises:
+        QueryRefusedError: the query holds SERVICE, FROM, LOAD or (unless ``allow_update``)
+            an update, or it is too large.
     """
-    return [m.group() for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
-
-
-def _words(text: str) -> Iterator[tuple[str, str]]:
-    """``("word", WORD)`` for each word and ``("pname", PREFIX)`` for each prefixed name.
-
-    A ``<`` is read two ways where it may be the less-than operator (inside parentheses) or
-    half of RDF-star's ``<<``: as an IRI, and as a single character followed by the tokens of
-    what looked like the IRI's text. That text holds no keyword either way, but on the second
-    reading a ``#`` in it starts a comment and a ``'`` a string that may run past the ``>``.
-    Every reading is followed, so a keyword the parser sees is found.
-    """
-    seen: set[tuple[int, tuple[str, ...], int]] = set()
-    todo: list[tuple[int, tuple[str, ...], int]] = [(0, (), 0)]
-    budget = 8 * len(text) + 1000
-    while todo:
-        pos, stack, quiet = todo.pop()
-        state = (pos, stack, quiet if pos < quiet else 0)
-        if state in seen:
-            continue
-        seen.add(state)
-        if len(seen) > budget:
-            raise QueryRefusedError("the query is too intricate to check for SERVICE, FROM, LOAD")
-        match = _TOKENS.match(text, pos)
-        if match is None:
-            continue
-        group, token = match.lastgroup, match.group()
-        if group == "word" and pos >= quiet:
-            yield "word", token.upper()
-        elif group == "pname" and pos >= quiet:
-            yield "pname", token.partition(":")[0].upper()
-        elif group == "iri" and (stack[-1:] == ("(",) or text[pos - 1 : pos] == "<"):
-            todo.append((pos + 1, stack, match.end()))  # "<" as less-than, or of "<<"
-        elif group == "other" and token in "([{":
-            stack = (*stack, token)
-            if len(stack) > MAX_DEPTH:
-                raise QueryRefusedError(
-                    f"the query nests brackets more than {MAX_DEPTH} levels deep"
-                )
-        elif group == "other" and token in _CLOSING and _CLOSING[token] in stack:
-            stack = stack[: len(stack) - 1 - stack[::-1].index(_CLOSING[token])]
-        todo.append((match.end(), stack, state[2]))
-
-
-def _expand_escapes(text: str) -> str | None:
-    """``text`` as rdflib's parser reads it, ``\\u`` escapes replaced anywhere; None if alike."""
-    if "\\u" not in text.lower():
-        return None
-    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
-
     try:
-        expanded = str(expandUnicodeEscapes(text))
-    except ValueError:  # rdflib cannot read it either
-        return None
-    return expanded if expanded != text else None
-
-
-def _near(text: str, pos: int) -> str:
-    """Where ``pos`` is in ``text``, quoting at most 60 characters from a little before it.
-
-    >>> _near("SELECT *\\nWHERE { ?s ?p ?o }", 15)
-    ' at line 2, column 7: “SELECT * WHERE { ?s ?p ?o }”'
-    """
-    line = text.count("\n", 0, pos) + 1
-    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return f" at line {line}, column {column:,}: {_quote(text, max(0, pos - 20))}"
-
-
-def _quote(text: str, start: int) -> str:
-    """At most 60 characters of ``text`` from ``start``, on one line, in quotes."""
-    words = " ".join(text[start : start + 200].split())
-    shown = "".join(c if c.isprintable() else "\ufffd" for c in words)
-    if start > 0:
-        shown = "…" + shown
-    if len(shown) > 60:
-        shown = shown[:59] + "…"
-    return f"“{shown}”"
+        return guard.check_query(text, allow_update=allow_update)
+    except guard.Refused as exc:
+        raise QueryRefusedError(str(exc)) from None
 
 
 def check_limits(text: str) -> None:
-    """Refuse a query too large to parse safely, before it is parsed.
-
-    Limits: :data:`MAX_LENGTH` characters, :data:`MAX_PATTERNS` triple patterns,
-    :data:`MAX_DEPTH` nested brackets of any kind, :data:`MAX_TERM_DEPTH` nested term brackets
-    (``[ ]``, collections, ``<< >>``). Each refusal is one line quoting at most 60 characters
-    of the query. The text is read once, token by token, so a refusal takes milliseconds.
-
-    >>> check_limits("SELECT * WHERE { " + "[ :p " * 40 + "] " * 40 + "}")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    kg.errors.QueryRefusedError: the query nests [ ], ( ) and << >> more than 32 levels deep...
+    """:func:`kg.guard.check_limits`.
 
     Raises:
-        QueryRefusedError: naming the limit and where the query passes it.
+        QueryRefusedError: the query is too large to parse safely.
     """
-    if len(text) > MAX_LENGTH:
-        raise QueryRefusedError(
-            f"the query is {len(text):,} characters long, more than the {MAX_LENGTH:,} allowed:"
-            f" {_quote(text, 0)}"
-        )
-    expanded = _expand_escapes(text)  # rdflib reads a \\u escape as the character it names
-    for source in (text,) if expanded is None else (text, expanded):
-        _measure(source)
+    try:
+        guard.check_limits(text)
+    except guard.Refused as exc:
+        raise QueryRefusedError(str(exc)) from None
 
 
-def _measure(text: str) -> None:
-    """:func:`check_limits` on one reading of ``text``; ``<<`` is a bracket of its own."""
-    stack: list[tuple[str, int]] = []  # (bracket, term brackets open with it)
-    patterns = 0
-    previous: tuple[str | None, str | None] = (None, None)  # kinds of the last two tokens
-    skip = -1
-    for match in _TOKENS.finditer(text):
-        group, token, at = match.lastgroup, match.group(), match.start()
-        if group in ("space", "comment") or at == skip:
-            continue
-        terms = stack[-1][1] if stack else 0
-        parent = stack[-1][0] if stack else ""
-        opened = ""
-        if group == "other":
-            following = text[match.end() : match.end() + 1]
-            if token == "<" and following == "<":
-                opened, skip = "<<", match.end()
-            elif token == ">" and following == ">" and any(b == "<<" for b, _ in stack):
-                skip = match.end()
-                del stack[max(i for i, (b, _) in enumerate(stack) if b == "<<") :]
-            elif token == "(":
-                # A collection where a term may stand: not after a keyword or a function name.
-                call = previous[0] == "word" or (
-                    previous[0] in ("pname", "iri") and previous[1] == "word"
-                )
-                opened = "c" if parent in ("{", "[", "<<", "c") and not call else "("
-            elif token in "{[":
-                opened = token
-            elif token in _CLOSING:
-                kinds = ("(", "c") if token == ")" else (_CLOSING[token],)
-                found = [i for i, (b, _) in enumerate(stack) if b in kinds]
-                if found:
-                    del stack[found[-1] :]
-            elif token in ".;," and parent in ("{", "["):
-                patterns += 1
-        if opened:
-            patterns += opened == "{"
-            if opened in ("[", "<<", "c"):
-                terms += 1
-            stack.append((opened, terms))
-            if len(stack) > MAX_DEPTH:
-                raise QueryRefusedError(
-                    f"the query nests brackets more than {MAX_DEPTH} levels deep"
-                    + _near(text, at)
-                )
-            if terms > MAX_TERM_DEPTH:
-                raise QueryRefusedError(
-                    f"the query nests [ ], ( ) and << >> more than {MAX_TERM_DEPTH} levels deep"
-                    + _near(text, at)
-                )
-        if patterns > MAX_PATTERNS:
-            raise QueryRefusedError(
-                f"the query has more than {MAX_PATTERNS} triple patterns" + _near(text, at)
-            )
-        previous = (group, previous[0])
-
-
-def check_query(text: str, *, allow_update: bool = False) -> str:
-    """Refuse what must never run, before anything runs; return ``"query"`` or ``"update"``.
-
-    The check reads the query's tokens as the SPARQL grammar defines them, so a keyword in a
-    string, an IRI, a comment, a variable or a prefixed name is not one. Where a ``<`` can be
-    read two ways, both readings are checked; ``\\u`` escapes are checked expanded as well
-    (rdflib's engine expands them before parsing). SERVICE, FROM / FROM NAMED, USING / USING
-    NAMED and LOAD are refused always, the update forms unless ``allow_update``. A prefix
-    named like SERVICE, FROM or LOAD is refused too: ``SERVICE:x`` may parse as ``SERVICE :x``,
-    and so is a word holding one (``SERVICESILENT``). A query past the size limits of
-    :func:`check_limits` is refused first.
-
-    >>> check_query('SELECT ?s WHERE { ?s ?service "FROM" } # LOAD')
-    'query'
-    >>> check_query("ASK { SERVICE <http://example.org/> {} }")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    kg.errors.QueryRefusedError: SERVICE (a federated query) is refused: ...
+def check_prepared(query: Any) -> None:
+    """:func:`kg.guard.check_prepared`, for a query rdflib has already parsed.
 
     Raises:
-        QueryRefusedError: the query holds a refused form, or is too large.
+        QueryRefusedError: the query holds SERVICE or FROM / FROM NAMED.
     """
-    check_limits(text)
-    expanded = _expand_escapes(text)
-    words = [
-        (group, word)
-        for source in ((text,) if expanded is None else (text, expanded))
-        for group, word in _words(source)
-    ]
-    for _, word in words:  # what reaches outside first: it stays refused with --allow-update
-        # Inside a word too: Oxigraph's parser needs no space after a keyword, so it reads
-        # "SERVICESILENT" as SERVICE SILENT and "trueSERVICE" as true SERVICE.
-        for keyword, message in _OUTSIDE.items():
-            if keyword in word:
-                raise QueryRefusedError(message)
-    updates = [word for group, word in words if word in _UPDATE and group == "word"]
-    if updates and not allow_update:
-        raise QueryRefusedError(
-            f"{updates[0]} is an update and updates are refused: the graph is read-only"
-            " (the CLI's --allow-update writes to a local store)"
-        )
-    return "update" if updates else "query"
+    try:
+        guard.check_prepared(query)
+    except guard.Refused as exc:
+        raise QueryRefusedError(str(exc)) from None
 
 
 _IRI_UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
@@ -528,7 +298,7 @@ def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, in
     >>> _with_values('SELECT ?s WHERE { ?s ?p ?o }', {"o": Literal('a "b"')})[0]
     'SELECT ?s WHERE { VALUES (?o) { ("a \\\\"b\\\\"") } ?s ?p ?o }'
     """
-    tokens = [m for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
+    tokens = [m for m in TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
     _check_variables(tokens, bindings)
     computed = {m.group(1) for m in re.finditer(r"\bAS\s+[?$](\w+)", text, re.IGNORECASE)}
     if set(bindings) & computed:
@@ -585,25 +355,6 @@ def _syntax_error(
     return oxigraph
 
 
-def check_prepared(query: Any) -> None:
-    """:func:`check_query` for a query rdflib has already parsed (``prepareQuery``).
-
-    Raises:
-        QueryRefusedError: the query holds SERVICE or FROM / FROM NAMED.
-    """
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if getattr(query.algebra, "datasetClause", None):
-        raise QueryRefusedError(_OUTSIDE["FROM"])
-    stack: list[Any] = [query.algebra]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                raise QueryRefusedError(_OUTSIDE["SERVICE"])
-            stack.extend(node.values())
-        elif isinstance(node, list | tuple):
-            stack.extend(node)
 
 
 def _oxigraph_syntax_error(
@@ -746,7 +497,7 @@ def _run_query(
                 text, *where = _with_values(text, bindings)
                 inserted = (where[0], where[1], where[2])
             return _from_oxigraph(inner.query(text, prefixes=namespaces), limit)
-        _check_variables(_TOKENS.finditer(text), bindings)
+        _check_variables(TOKENS.finditer(text), bindings)
         result = graph.query(_prepare(text), initBindings=bindings)
         if result.type == "SELECT":
             rows = result.bindings if limit is None else islice(result.bindings, limit)
@@ -828,12 +579,8 @@ def _short(term: Any) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, ns in PREFIXES.items():
-            local = text[len(str(ns)) :]
-            if text.startswith(str(ns)) and _LOCAL_NAME.match(local):
-                return f"{prefix}:{local}"
-        return f"<{text}>"  # as SPARQL writes it, so it can be pasted back into a query
+        # as SPARQL writes it, so it can be pasted back into a query
+        return curie(str(term), sparql=True) or f"<{term}>"
     return str(term)
 
 
@@ -844,19 +591,8 @@ def _nt(term: Any) -> str:
 def _table(result: Result) -> str:
     names = [str(v) for v in result.vars or []]
     rows = [[_short(row[i]) for i in range(len(names))] for row in result]  # type: ignore[index]
-    widths = [min(80, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
-
-    def fit(text: str, width: int) -> str:
-        text = " ".join(text.split())
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(fit(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-    ]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+    return table(names, rows, max_width=80) + footer
 
 
 def _tsv(result: Result) -> str:
@@ -872,7 +608,7 @@ def _serialized(fmt: str) -> Callable[[Result], str]:
         result.serialize(out, format=fmt)
         text = out.getvalue().decode("utf-8")
         if fmt == "json":  # pretty, stable output
-            text = json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+            text = json_text(json.loads(text))
         return text if text.endswith("\n") else text + "\n"
 
     return serialize
@@ -922,3 +658,19 @@ def format_result(result: Result, fmt: str) -> str:
     if fmt not in FORMATS:
         raise QueryError(f"a SELECT result is a table: use --format {', '.join(FORMATS)}")
     return FORMATS[fmt](result)
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as the Python API's ``kg.query(...)`` (:func:`kg.api.query`).
+
+    A package cannot hold a function and a submodule of one name: importing ``kg.query`` would
+    replace a function ``kg.query`` with this module. So the module itself is the function.
+    """
+
+    def __call__(self, query: str, graph: Any = "exports", params: Any = None) -> Any:
+        from kg.api import query as run
+
+        return run(query, graph, params)
+
+
+sys.modules[__name__].__class__ = _CallableModule

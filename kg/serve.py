@@ -191,12 +191,11 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
     stops its workers itself, and a worker has nothing to say about it.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from kg.query import load_graph
-    from kg.store import locate
+    from kg.store import locate, open_graph
 
     try:
         found = locate(Path(graph_path))
-        graph = load_graph(found)
+        graph = open_graph(found)
     except KGError as exc:
         conn.send(("error", str(exc)))
         return
@@ -209,7 +208,7 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
         try:
             latest = locate(Path(graph_path))
             if latest != found:
-                graph, found = load_graph(latest), latest
+                graph, found = open_graph(latest), latest
         except KGError:
             pass  # keep answering from the build already open
         try:

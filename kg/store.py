@@ -110,7 +110,7 @@ def _graph(inner: Any, *, writable: bool = True) -> Graph:
 
 @cache
 def _safe_store_class() -> type:
-    """``oxrdflib``'s store with :func:`kg.query.check_query` in front of every query.
+    """``oxrdflib``'s store with the safety check (:mod:`kg.guard`) in front of every query.
 
     So a notebook calling ``graph.query(...)`` directly is as safe as ``kg query``: SERVICE,
     FROM and LOAD never run, and updates only on a store opened writable. Defined on first use,
@@ -119,7 +119,8 @@ def _safe_store_class() -> type:
     from oxrdflib import OxigraphStore
     from rdflib.plugins.sparql.sparql import Query
 
-    from kg.query import check_prepared, check_query
+    from kg import guard
+    from kg.errors import QueryRefusedError
 
     class SafeOxigraphStore(OxigraphStore):
         def __init__(self, *, store: Any, allow_update: bool) -> None:
@@ -127,20 +128,24 @@ def _safe_store_class() -> type:
             self.allow_update = allow_update
 
         def query(self, query: Any, *args: Any, **kwargs: Any) -> Any:
-            if isinstance(query, Query):
-                check_prepared(query)  # rdflib's own engine then runs it
-            else:
-                check_query(str(query))
+            try:
+                if isinstance(query, Query):
+                    guard.check_prepared(query)  # rdflib's own engine then runs it
+                else:
+                    guard.check_query(str(query))
+            except guard.Refused as exc:
+                raise QueryRefusedError(str(exc)) from None
             return super().query(query, *args, **kwargs)
 
         def update(self, update: Any, *args: Any, **kwargs: Any) -> Any:
             if not self.allow_update:
-                from kg.errors import QueryRefusedError
-
                 raise QueryRefusedError("this store is open read-only: updates are refused")
             if not isinstance(update, str):
                 raise NotImplementedError("pass SPARQL Update as text")
-            check_query(update, allow_update=True)
+            try:
+                guard.check_query(update, allow_update=True)
+            except guard.Refused as exc:
+                raise QueryRefusedError(str(exc)) from None
             return super().update(update, *args, **kwargs)
 
     return SafeOxigraphStore

@@ -14,7 +14,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import KGError
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, curie
 from kg.resources import data_text
 
 __all__ = ["Violation", "Report", "ShapesError", "shapes", "validate_graph", "format_report"]
@@ -63,11 +63,7 @@ def _short(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-            if text.startswith(str(namespace)) and len(text) > len(str(namespace)):
-                return f"{prefix}:{text[len(str(namespace)) :]}"
-        return f"<{text}>"
+        return curie(str(term)) or f"<{term}>"
     if isinstance(term, RDFLiteral):
         text = str(term)
         shown = text if len(text) <= 80 else text[:79] + "…"

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -32,11 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader
 from pyvis.network import Network
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from kg.errors import AnalysisError
 from kg.link import visible
-from kg.namespaces import ENTITY_TYPES, RDFS
+from kg.namespaces import ENTITY_TYPES
+from kg.ontology import label as _predicate_label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -332,19 +332,6 @@ def _fold(name: str) -> str:
     from kg.link import fold
 
     return fold(name)
-
-
-@cache
-def _ontology() -> Graph:
-    source = resources.files("kg").joinpath("data/ontology.ttl").read_text(encoding="utf-8")
-    return Graph().parse(data=source, format="turtle")
-
-
-@cache
-def _predicate_label(predicate: str) -> str:
-    """The predicate's ``rdfs:label`` in the ontology, else its local name."""
-    label = _ontology().value(URIRef(predicate), RDFS.label)
-    return str(label) if label is not None else (re.split(r"[/#]", predicate)[-1] or predicate)
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The analytics on the networkx view (kg/analyze.py) and their commands: ``kg stats``,
-``kg rank``, ``kg path``, ``kg neighbors`` and ``kg communities`` (issue 6, item 2)."""
+"""The analytics on the networkx view (kg/view.py, kg/analyze.py, kg/report.py) and their
+commands: ``kg stats``, ``kg rank``, ``kg path``, ``kg neighbors`` and ``kg communities``
+(issue 6, item 2)."""
 
 from __future__ import annotations
 
@@ -20,20 +21,21 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg import cli as kg_cli
 from kg.analyze import (
-    FORMATS,
     MEASURES,
     communities,
     neighbors,
     rank,
     shortest_paths,
     stats,
-    to_networkx,
 )
 from kg.cli import cli
 from kg.errors import AmbiguousEntityError, AnalysisError
 from kg.namespaces import ENTITY_TYPES, KG, KGR, SDO
-from kg.query import load_graph, run_query
+from kg.query import run_query
+from kg.report import FORMATS
 from kg.show import EntityNotFoundError
+from kg.store import open_graph
+from kg.view import to_networkx
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 XIAOMI = str(KGR["organization/xiaomi"])
@@ -48,7 +50,7 @@ def runner() -> CliRunner:
 
 @pytest.fixture(scope="module")
 def seed_graph(seed_out: Path) -> Graph:
-    return load_graph(seed_out)
+    return open_graph(seed_out)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import BNode, Graph, Literal
 
-from kg.analyze import to_networkx
+from kg.analyze import communities, pagerank
 from kg.cli import cli
 from kg.errors import ExportError
 from kg.export import (
@@ -30,6 +30,8 @@ from kg.export import (
 )
 from kg.namespaces import KG, KGR, PREFIXES, PROV, RDF, RDFS, SKOS, XSD, bind_prefixes
 from kg.store import open_graph
+from kg.view import to_networkx
+from kg.visualize import COLORS
 
 TINY = Path(__file__).parent / "data" / "tiny.ttl"
 GEXF_NS = "http://www.gexf.net/1.2draft"
@@ -260,6 +262,79 @@ def test_gexf_labels_edges_with_the_predicate_name(tmp_path: Path) -> None:
     }
     assert ("Apple Inc.", "founder", "Steve Jobs") in labels
     assert ("iPhone", "launchedAt", "Macworld 2007") in labels
+
+
+def drawing(view: nx.MultiDiGraph) -> dict[str, tuple[tuple[int, ...], float, int]]:
+    """What the exports should carry for each entity: its type's colour, its PageRank and its
+    community, computed here from the view."""
+    scores = pagerank(view)
+    number = {m.entity.iri: c.number for c in communities(view) for m in c.members}
+    return {
+        node: (
+            tuple(int(COLORS[data["type"]][i : i + 2], 16) for i in (1, 3, 5)),
+            scores[node],
+            number[node],
+        )
+        for node, data in view.nodes(data=True)
+    }
+
+
+def test_gexf_opens_drawn_colours_sizes_positions_and_attributes_survive(
+    source: tuple[Graph, Graph], tmp_path: Path
+) -> None:
+    """Issue 13, item 5: Gephi opens the GEXF coloured by type, sized by PageRank, laid out."""
+    graph, _ = source
+    view = to_networkx(graph)
+    expected = drawing(view)
+    (path,) = written(graph, "gexf", tmp_path)
+    assert "networkx_key" not in path.read_text(encoding="utf-8")
+    back = nx.read_gexf(path)
+    top = max(score for _, score, _ in expected.values())
+    for node, (rgb, score, community) in expected.items():
+        data = back.nodes[node]
+        viz = data["viz"]
+        assert (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"]) == rgb
+        assert data["pagerank"] == pytest.approx(score, abs=1e-6)
+        assert data["community"] == community
+        assert 8.0 <= viz["size"] <= 40.0
+        assert viz["size"] == pytest.approx(8.0 + 32.0 * (score / top) ** 0.5, abs=0.06)
+        assert set(viz["position"]) >= {"x", "y"}
+    # the most central entity is drawn largest, and entities do not sit on one point
+    biggest = max(back.nodes, key=lambda n: back.nodes[n]["viz"]["size"])
+    assert expected[biggest][1] == top
+    points = {(d["viz"]["position"]["x"], d["viz"]["position"]["y"]) for d in back.nodes.values()}
+    assert len(points) == back.number_of_nodes() or back.number_of_nodes() < 2
+    assert {d["label"] for *_, d in back.edges(data=True)} == {
+        local_name(d["predicate"]) for *_, d in view.edges(data=True)
+    }
+
+
+def test_graphml_carries_edge_labels_and_the_same_attributes(
+    source: tuple[Graph, Graph], tmp_path: Path
+) -> None:
+    """Issue 13, item 5: GraphML has each edge's label, PageRank, community, colour, size and
+    position of each node, and no ``networkx_key``."""
+    graph, _ = source
+    view = to_networkx(graph)
+    expected = drawing(view)
+    (path,) = written(graph, "graphml", tmp_path)
+    assert "networkx_key" not in path.read_text(encoding="utf-8")
+    back = nx.read_graphml(path)
+    gexf = nx.read_gexf(written(graph, "gexf", tmp_path)[0])
+    for node, (rgb, score, community) in expected.items():
+        data = back.nodes[node]
+        assert data["color"] == "#" + "".join(f"{c:02x}" for c in rgb)
+        assert data["pagerank"] == pytest.approx(score, abs=1e-6)
+        assert data["community"] == community
+        viz = gexf.nodes[node]["viz"]  # the same drawing in both files
+        assert (data["size"], data["x"], data["y"]) == (
+            viz["size"],
+            viz["position"]["x"],
+            viz["position"]["y"],
+        )
+    labels = sorted((s, o, d["label"]) for s, o, d in back.edges(data=True))
+    assert labels == sorted((s, o, local_name(d["predicate"])) for s, o, d in view.edges(data=True))
+    assert all("networkx_key" not in d for *_, d in back.edges(data=True))
 
 
 @pytest.mark.parametrize("fmt", sorted(READERS))

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal
 
-from kg.query import load_graph, named_queries, required_params, run_query
+from kg.query import named_queries, required_params, run_query
+from kg.store import open_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILES = sorted((ROOT / "seeds").glob("*.txt"))
@@ -21,7 +22,7 @@ Row = dict[str, str]
 
 @pytest.fixture(scope="module")
 def graph(seed_graph_file: Path) -> Graph:
-    return load_graph(seed_graph_file)
+    return open_graph(seed_graph_file)
 
 
 def select(graph: Graph, name: str, **params: str) -> list[Row]:

@@ -22,12 +22,13 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
-from kg.analyze import rank, to_networkx
+from kg.analyze import rank
 from kg.cli import cli
 from kg.errors import AnalysisError
 from kg.link import fold
 from kg.namespaces import KG, KGR, SDO
 from kg.show import EntityNotFoundError
+from kg.view import to_networkx
 from kg.visualize import COLORS, DEFAULT_MAX_NODES, PHYSICS_LIMIT, render_html, write_html
 
 TINY = Path(__file__).parent / "data" / "tiny.ttl"
