@@ -119,6 +119,13 @@ def test_only_a_generic_description_falls_back_to_the_documents_organization() -
     assert refs.resolve(SHE, 30, sentence_start=25) == ""
 
 
+def test_a_description_of_an_event_falls_back_to_the_event_the_document_reports_on() -> None:
+    refs = References({**TYPES, "event/fair": "Event"}, event="event/fair")
+    show = Reference("the show", ("Event",))
+    assert refs.resolve(show, 5000, sentence_start=4990) == "event/fair"
+    assert refs.resolve(Reference("it", ("Event",), pronoun=True), 5000) == ""
+
+
 # --- what a token refers with -----------------------------------------------------------------
 
 NOUNS = {"company": "Organization", "firm": "Organization", "maker": "Organization"}

@@ -197,4 +197,6 @@ class References:
                 return found
             if type_ == "Organization" and self.home and reference.generic:
                 return self.home  # "the company" with nothing before it: the document's
+            if type_ == "Event" and self.event and not reference.pronoun:
+                return self.event  # "the show", in a report on one show
         return ""
