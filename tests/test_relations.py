@@ -360,6 +360,11 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
 #: One example per frame rule (kg/data/relations/rules.json and every pack's relations.json): a
 #: new frame rule without one fails below. Where a pattern or function rule reads the same
 #: triple from the same sentence, the example is worded so that only the frame rule does.
+SUMMIT = (
+    "The Lyon Tech Summit opened on Monday. Crowds filled the Lyon Tech Summit. Orbo showed"
+    " robots at the Lyon Tech Summit. "
+)
+
 FRAME_EXAMPLES: dict[str, Example] = {
     "launch-by-person": Example(
         "Jane Doe is the chief executive of Globex. Jane Doe unveiled the Zen 3 on Monday.",
@@ -629,6 +634,10 @@ FRAME_EXAMPLES: dict[str, Example] = {
     ),
     "talk-at-event": Example(
         "Jane Roe runs Orbo. Her keynote at the Lyon Tech Summit drew crowds.",
+        ("Jane Roe", "kg:attended", "Lyon Tech Summit"),
+    ),
+    "speak-at-event": Example(
+        SUMMIT + "Jane Roe spoke to a packed hall at Lyon University.",
         ("Jane Roe", "kg:attended", "Lyon Tech Summit"),
     ),
     "org-noun-in": Example(
@@ -1210,12 +1219,6 @@ def test_the_state_of_a_place_is_that_place(found: Callable[..., Found]) -> None
     """'born in the southern city of Tainan': the city is Tainan."""
     got = _triples(found, "Jane Roe, who was born in the southern city of Lyon, spoke.")
     assert ("Jane Roe", "kg:basedIn", "Lyon") in got
-
-
-SUMMIT = (
-    "The Lyon Tech Summit opened on Monday. Crowds filled the Lyon Tech Summit. Orbo showed"
-    " robots at the Lyon Tech Summit. "
-)
 
 
 def test_in_a_report_on_an_event_a_keynote_or_a_launch_is_at_it(
