@@ -683,6 +683,10 @@ def export(
         raise click.UsageError(f"{flags}: only for --format html")
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
+    if fmt == "html":
+        from kg.visualize import title_for
+
+        page["title"] = title_for(graph_path)  # as kg build titles it
     try:
         graph = load_graph(graph_path)
         written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
