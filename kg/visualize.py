@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -36,7 +36,7 @@ from rdflib import Graph, URIRef
 
 from kg.errors import AnalysisError
 from kg.link import visible
-from kg.namespaces import ENTITY_TYPES, RDFS
+from kg.namespaces import ENTITY_TYPES, RDFS, SDO
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -76,8 +76,9 @@ _TEMPLATE = "graph.html"
 _NODE_FONT, _EDGE_FONT = 16, 13
 _VIS_LIB = "templates/lib/vis-9.1.2"
 _MIN_SIZE, _MAX_SIZE = 8.0, 40.0
-#: Spacing of the computed layout, in vis-network's units (a node's radius is 8 to 40).
-_SPACING = 60.0
+#: Spacing of the computed layout, in vis-network's units (a node's radius is 8 to 40): wide
+#: enough for labels at the opening scale.
+_SPACING = 110.0
 # Settings that keep large graphs usable (see PITFALLS.md, pyvis).
 _OPTIONS: dict[str, Any] = {
     "physics": {
@@ -97,9 +98,11 @@ _OPTIONS: dict[str, Any] = {
     },
     "interaction": {"hideEdgesOnDrag": True, "hover": True, "tooltipDelay": 150},
 }
-# With a computed layout: nothing moves by itself, and edges are not drawn while zooming.
+# With a computed layout: nothing moves by itself, edges are not drawn while zooming, and
+# thousands of them are drawn light so that the entities stay readable.
 _FIXED_OPTIONS: dict[str, Any] = {
     "physics": {"enabled": False},
+    "edges": {"color": {"color": "#d4d4d4"}},
     "interaction": {"hideEdgesOnZoom": True},
 }
 
@@ -223,6 +226,7 @@ def render_html(
         unconnected=len(unconnected),
         show_unconnected=all_unconnected,
         label_px=LABEL_PX,
+        edge_labels=not fixed,
         node_font=_NODE_FONT,
         shown=len(nodes),
         total=selection.total,
@@ -395,10 +399,10 @@ def _edge(
         "label": _predicate_label(predicate),
         "predicate": predicate,
         # invisible characters of a sentence are written out (⟨U+202E⟩), never obeyed
-        "evidence": [visible(s) for s in _split(str(data.get("evidence", "")), "\n")],
+        "evidence": [_visible(s) for s in _split(str(data.get("evidence", "")), "\n")],
         "documents": _split(str(data.get("documents", "")), "|"),
         "citations": [
-            [visible(sentence), document]
+            [_visible(sentence), document]
             for sentence, document in json.loads(str(data.get("citations") or "[]"))
         ],
         "rules": _split(str(data.get("rules", "")), "|"),
@@ -474,6 +478,12 @@ _PRICES = (
     + _DOCUMENT
     + "\n}"
 )
+#: An entity's own dates, as the panel words them.
+_OWN_DATES = {
+    str(SDO.foundingDate): "founded",
+    str(SDO.startDate): "starts",
+    str(SDO.endDate): "ends",
+}
 _DATES = (
     """SELECT ?entity ?p ?date ?sentence ?document WHERE {
   VALUES ?p { schema:foundingDate schema:startDate schema:endDate }
@@ -484,14 +494,9 @@ _DATES = (
     + _DOCUMENT
     + "\n}"
 )
-_DATED = (
-    """SELECT ?s ?p ?o ?date ?sentence ?document WHERE {
+_DATED = """SELECT DISTINCT ?s ?p ?o ?date WHERE {
   ?source a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:date ?date .
-  OPTIONAL { ?source kg:sentence ?sentence }
-  """
-    + _DOCUMENT
-    + "\n}"
-)
+}"""
 _FIGURES = (
     """SELECT ?entity ?metric ?value ?unit ?period ?market ?by ?sentence ?document WHERE {
   ?source a kg:Observation ; kg:about ?entity ; kg:metric ?metric ; schema:value ?value .
@@ -555,8 +560,6 @@ def _facts(
             found.setdefault(entity, {}).setdefault(key, fact)
 
     dates: dict[tuple[str, str, str], set[str]] = {}
-    if not len(graph):
-        return {}, {}
     labels = _labels(graph)
     for row in run_query(graph, _PRICES):
         entity, price, currency, sentence, document = (row[i] for i in range(5))  # type: ignore[index]
@@ -564,14 +567,21 @@ def _facts(
         add(str(entity), _fact("price", text, sentence, document))
     for row in run_query(graph, _DATES):
         entity, p, date, sentence, document = (row[i] for i in range(5))  # type: ignore[index]
-        add(str(entity), _fact("date", f"{date}: {_predicate_label(str(p))}", sentence, document))
+        what = _OWN_DATES.get(str(p), _predicate_label(str(p)))
+        add(str(entity), _fact("date", f"{date}: {what}", sentence, document))
+    # the dates of its relations: one line per date (the sentences are with the relations)
+    timeline: dict[tuple[str, str], list[str]] = {}
     for row in run_query(graph, _DATED):
-        s, p, o, date, sentence, document = (row[i] for i in range(6))  # type: ignore[index]
-        s, o = str(s), str(o)
-        dates.setdefault((s, str(p), o), set()).add(str(date))
-        line = f"{labels.get(s, _local(s))} {_predicate_label(str(p))} {labels.get(o, _local(o))}"
-        for entity in (s, o):
-            add(entity, _fact("date", f"{date}: {line}", sentence, document))
+        s, p, o, date = (str(row[i]) for i in range(4))  # type: ignore[index]
+        dates.setdefault((s, p, o), set()).add(date)
+        predicate = _predicate_label(p)
+        for entity, what in ((s, f"{predicate} {labels.get(o, _local(o))}"),
+                             (o, f"{labels.get(s, _local(s))} {predicate}")):
+            seen = timeline.setdefault((entity, date), [])
+            if what not in seen:
+                seen.append(what)
+    for (entity, date), what in timeline.items():
+        add(entity, _fact("date", f"{date}: {'; '.join(sorted(what))}", None, None))
     for row in run_query(graph, _FIGURES):
         entity, metric, value, unit, period, market, by, sentence, document = (
             row[i] for i in range(9)  # type: ignore[index]
@@ -598,6 +608,12 @@ def _labels(graph: Graph) -> dict[str, str]:
 def _local(iri: str) -> str:
     """An IRI's last segment, or a literal as it is."""
     return re.split(r"[/#]", iri)[-1] or iri if iri.startswith(("http:", "https:")) else iri
+
+
+@lru_cache(maxsize=65_536)
+def _visible(sentence: str) -> str:
+    """:func:`kg.link.visible`, once per sentence: the evidence and the citations repeat them."""
+    return visible(sentence)
 
 
 def _fold(name: str) -> str:
