@@ -9,7 +9,7 @@ chromium)::
 It builds the seeds with ``kg build seeds --out TMP`` (a temporary build folder, so
 ``exports/`` is left alone), opens ``TMP/graph.html`` from disk, searches "Mr. Lei" and saves
 the page with Lei Jun's panel; then starts ``kg serve --graph TMP`` on a free port, saves its
-root page once loaded, and stops the server.
+root page once loaded (with the example query run, when it offers one), and stops the server.
 """
 
 from __future__ import annotations
@@ -39,13 +39,20 @@ KG = [sys.executable, "-m", "kg"]
 
 def build(corpus: Path, out: Path) -> None:
     """``kg build CORPUS --out OUT``, as a user runs it."""
-    done = subprocess.run([*KG, "build", str(corpus), "--out", str(out)], cwd=ROOT, check=False,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [*KG, "build", str(corpus), "--out", str(out)],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         raise SystemExit(f"kg build failed:\n{done.stderr}")
 
 
-def graph_page(browser: Any, page_path: Path, out: Path, *, query: str, size: tuple[int, int]) -> None:
+def graph_page(
+    browser: Any, page_path: Path, out: Path, *, query: str, size: tuple[int, int]
+) -> None:
     """The page opened from disk, settled, frozen, with ``query`` searched."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     context.route("http*://**", lambda route: route.abort())  # it must need nothing online
@@ -85,15 +92,20 @@ def serve_page(browser: Any, build_folder: Path, out: Path, *, size: tuple[int, 
     """``kg serve --graph BUILD`` on a free port: its root page once loaded; then stopped."""
     port = _free_port()
     command = [*KG, "serve", "--graph", str(build_folder), "--port", str(port)]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         url = f"http://localhost:{port}/"
         _wait_until_up(url, server)
         context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         page = context.new_page()
         page.goto(url, wait_until="networkidle")
-        page.wait_for_timeout(500)
+        run = page.get_by_role("button", name="Run")
+        if run.count() == 1:  # the example query's results, when the page has one to run
+            run.click()
+            page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(800)
         page.screenshot(path=str(out))
         context.close()
     finally:
@@ -125,14 +137,17 @@ def main(argv: list[str] | None = None) -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                graph_page(browser, build_folder / "graph.html", written[0], query=args.query,
-                           size=size)
+                graph_page(
+                    browser, build_folder / "graph.html", written[0], query=args.query, size=size
+                )
                 serve_page(browser, build_folder, written[1], size=size)
             finally:
                 browser.close()
     for path in written:
-        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
-              f" ({path.stat().st_size / 1000:.0f} kB)")
+        print(
+            f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
+            f" ({path.stat().st_size / 1000:.0f} kB)"
+        )
 
 
 if __name__ == "__main__":

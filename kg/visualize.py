@@ -83,7 +83,11 @@ _SPACING = 110.0
 _OPTIONS: dict[str, Any] = {
     "physics": {
         "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -50, "springLength": 70, "centralGravity": 0.02},
+        "forceAtlas2Based": {
+            "gravitationalConstant": -50,
+            "springLength": 70,
+            "centralGravity": 0.02,
+        },
         # the page fits the view itself once the layout is done (to the core, labels readable)
         "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 50, "fit": False},
         "minVelocity": 1.0,
@@ -182,9 +186,7 @@ def render_html(
     core, unconnected = _core(drawn, selection.nodes)
     top = max((scores[node] for node in kept), default=0.0) or 1.0
     facts, dates = _facts(graph, kept)
-    nodes = [
-        _node(typed, node, scores[node], top, facts.get(node, [])) for node in selection.nodes
-    ]
+    nodes = [_node(typed, node, scores[node], top, facts.get(node, [])) for node in selection.nodes]
     edges = [
         _edge(i, s, o, data, dates.get((s, str(data.get("predicate", "")), o), []))
         for i, (s, o, data) in enumerate(
@@ -388,9 +390,7 @@ def _node(
     return made
 
 
-def _edge(
-    index: int, s: str, o: str, data: dict[str, Any], dates: list[str]
-) -> dict[str, Any]:
+def _edge(index: int, s: str, o: str, data: dict[str, Any], dates: list[str]) -> dict[str, Any]:
     predicate = str(data.get("predicate", ""))
     return {
         "id": index,
@@ -433,9 +433,7 @@ def _core(drawn: nx.MultiDiGraph, nodes: list[str]) -> tuple[list[str], set[str]
     order = {node: i for i, node in enumerate(nodes)}
     simple = nx.Graph()
     simple.add_nodes_from(nodes)
-    simple.add_edges_from(
-        (s, o) for s, o in drawn.edges() if s in order and o in order and s != o
-    )
+    simple.add_edges_from((s, o) for s, o in drawn.edges() if s in order and o in order and s != o)
     unconnected = {node for node in nodes if simple.degree(node) == 0}
     groups = [g for g in nx.connected_components(simple) if len(g) > 1]
     if not groups:
@@ -575,17 +573,18 @@ def _facts(
         s, p, o, date = (str(row[i]) for i in range(4))  # type: ignore[index]
         dates.setdefault((s, p, o), set()).add(date)
         predicate = _predicate_label(p)
-        for entity, what in ((s, f"{predicate} {labels.get(o, _local(o))}"),
-                             (o, f"{labels.get(s, _local(s))} {predicate}")):
+        for entity, what in (
+            (s, f"{predicate} {labels.get(o, _local(o))}"),
+            (o, f"{labels.get(s, _local(s))} {predicate}"),
+        ):
             seen = timeline.setdefault((entity, date), [])
             if what not in seen:
                 seen.append(what)
-    for (entity, date), what in timeline.items():
-        add(entity, _fact("date", f"{date}: {'; '.join(sorted(what))}", None, None))
+    for (entity, date), happened in timeline.items():
+        add(entity, _fact("date", f"{date}: {'; '.join(sorted(happened))}", None, None))
     for row in run_query(graph, _FIGURES):
-        entity, metric, value, unit, period, market, by, sentence, document = (
-            row[i] for i in range(9)  # type: ignore[index]
-        )
+        cells = [row[i] for i in range(9)]  # type: ignore[index]
+        entity, metric, value, unit, period, market, by, sentence, document = cells
         amount = _number(str(value))
         if unit is not None:
             amount += str(unit) if str(unit) == "%" else f" {unit}"
