@@ -647,7 +647,8 @@ def list_queries() -> None:
     "--open-relations",
     is_flag=True,
     default=None,
-    help="Page: draw open relations (kg:relatedTo, a verb no typed rule covers) too.",
+    help="Page: show open relations (kg:relatedTo, a verb no typed rule covers) at open; without"
+    " it they are on the page, their filter off.",
 )
 def export(
     graph_path: Path,

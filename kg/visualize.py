@@ -14,7 +14,11 @@ Up to :data:`PHYSICS_LIMIT` entities, vis-network lays the graph out itself (for
 a bounded number of stabilization iterations, about a second). Past that, its physics costs
 about 15 ms per 1,000 entities per iteration in Chromium, so the layout is computed here (a
 force-directed layout with numpy, a few seconds for 10,000 entities) and the page opens with
-physics off.
+physics off, its relations drawn light and labelled only for the selected entity: thousands of
+edge labels cost Chromium seconds a frame.
+
+Beside the view, the page carries what the graph reports about each entity (prices, dates,
+figures, read here by SPARQL) for the side panel.
 """
 
 from __future__ import annotations
@@ -135,15 +139,20 @@ def render_html(
 ) -> str:
     """Render the entities and relations of ``graph`` as an interactive HTML page.
 
-    The page shows the :func:`kg.analyze.to_networkx` view: nodes coloured by type (with a
-    legend and a show/hide checkbox per type) and sized by PageRank, edges labelled with their
-    predicate. Hovering shows an entity's type, aliases and evidence sentences; a search box
-    finds an entity by any name or alias; clicking one lists its relations with their sentences
-    and documents in a side panel; a button freezes the layout. It needs no network access.
+    The page shows the :func:`kg.analyze.to_networkx` view (open relations included): nodes
+    coloured by type and sized by PageRank, edges labelled with their predicate. It opens
+    fitted to the connected core, labels at least :data:`LABEL_PX` pixels; entities with no
+    relation shown wait behind a "show N unconnected" button. Checkboxes per entity type and
+    per relation type (open relations off unless ``open_relations``) and a minimum confidence
+    filter what is shown; a double-click shows all of an entity's relations and neighbours.
+    Hovering shows an entity's type, aliases and evidence sentences; a search box finds an
+    entity by any name or alias; clicking one shows in a side panel its prices, dates and
+    figures, and one item per related entity with the relations and each sentence stating them
+    once, with its document; a button freezes the layout. It needs no network access.
 
     Filters apply in this order: ``focus``/``depth``, ``types``, ``min_degree``, then
     ``max_nodes``. The focused entity is always shown. Ranks and degrees come from the whole
-    graph.
+    graph, without open relations (as the analytics count them).
 
     Args:
         graph: a graph built by ``kg``.
@@ -156,7 +165,8 @@ def render_html(
         min_degree: show only entities with at least this many relations.
         max_nodes: show at most this many entities, those ranked highest by PageRank; the page
             says how many were left out. ``None`` shows them all.
-        open_relations: draw open relations (``kg:relatedTo``) too.
+        open_relations: show open relations (``kg:relatedTo``) at open; they are on the page
+            either way, their checkbox off without it.
 
     Returns:
         The HTML page.
