@@ -459,6 +459,8 @@ def test_unconnected_entities_are_hidden_and_kept_out_of_the_physics(rich: Graph
     alone = render_html(rich, types=["Organization"])
     assert not any(node.get("hidden") for node in _data(alone, "nodeData"))
     assert "show 0 unconnected" not in alone and "hide 2 unconnected" in alone
+    none = render_html(rich, focus="Apple")
+    assert re.search(r'<button id="unconnected"[^>]* disabled>show 0 unconnected</button>', none)
 
 
 def test_open_relations_are_on_the_page_and_off_by_default(rich: Graph) -> None:
