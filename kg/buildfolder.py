@@ -31,7 +31,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,7 +62,11 @@ __all__ = [
     "source_roots",
     "sources_for",
     "write",
+    "PHASES",
 ]
+
+#: The phases of :func:`write`, in order, as ``on_phase`` names them when each starts.
+PHASES = ("turtle", "store", "page")
 
 #: The link naming the current generation.
 CURRENT = "current"
@@ -168,6 +172,7 @@ def write(
     *,
     html: bool = True,
     page: Mapping[str, Any] | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write a build into the build folder ``out`` as a new generation and switch to it.
 
@@ -176,6 +181,7 @@ def write(
         out: the build folder (created when missing).
         html: write the page too.
         page: options of :func:`kg.visualize.render_html` for the page (``max_nodes``).
+        on_phase: called with the name of each phase (:data:`PHASES`) as it starts.
 
     Returns:
         The documented paths written: ``out/graph.ttl``, ``out/store`` and ``out/graph.html``.
@@ -197,7 +203,9 @@ def write(
             gen = _next_generation(out)
             _clean(out, keep={previous.name} if previous else set())
             gen.mkdir()
-            outputs = _write_generation(result, gen, html=html, page=page or {})
+            outputs = _write_generation(
+                result, gen, html=html, page=page or {}, on_phase=on_phase or (lambda _: None)
+            )
             manifest = Manifest(
                 generation=gen.name,
                 previous=previous.name if previous else None,
@@ -239,19 +247,27 @@ def _next_generation(out: Path) -> Path:
 
 
 def _write_generation(
-    result: BuildResult, gen: Path, *, html: bool, page: Mapping[str, Any]
+    result: BuildResult,
+    gen: Path,
+    *,
+    html: bool,
+    page: Mapping[str, Any],
+    on_phase: Callable[[str], None],
 ) -> list[str]:
     """Write the Turtle, the store and the page into the (not yet visible) folder ``gen``."""
     from kg.store import STORE_DIR, drop_logs, load_files, open_store
 
     ttl = gen / "graph.ttl"
+    on_phase("turtle")
     result.graph.serialize(destination=ttl, format="turtle", encoding="utf-8")
+    on_phase("store")
     load_files([ttl], gen / STORE_DIR)
     drop_logs(gen / STORE_DIR)
     outputs = ["graph.ttl", STORE_DIR]
     if html:
         from kg.visualize import page_title, write_html
 
+        on_phase("page")
         title = page_title(source_roots(result.sources))
         graph = open_store(gen / STORE_DIR)  # the store just written, as kg export reads it
         write_html(graph, gen / "graph.html", title=title, **page)

@@ -35,8 +35,63 @@ def graph_option(func: F) -> F:
     )(func)
 
 
-def _fail(exc: KGError) -> click.ClickException:
-    return click.ClickException(str(exc))
+#: Exit status of the library's errors, by class (the first class in the mapping that the
+#: error is an instance of); every other ``KGError`` exits with status 1.
+EXIT_STATUS: dict[type[KGError], int] = {QuerySyntaxError: 2}
+
+
+def _click_error(exc: KGError) -> click.ClickException:
+    """The one ``Error: ...`` message and exit status of a library error."""
+    error = click.ClickException(
+        f"malformed query, {exc.pointer()}" if isinstance(exc, QuerySyntaxError) else str(exc)
+    )
+    error.exit_code = next((s for c, s in EXIT_STATUS.items() if isinstance(exc, c)), 1)
+    return error
+
+
+class _UsageError(click.UsageError):
+    """A usage error in one line: the message and where to look, without click's usage
+    block (``Usage: ...``, ``Try ...``, a blank line)."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message(), error.ctx)
+
+    def show(self, file: Any = None) -> None:
+        path = self.ctx.command_path if self.ctx is not None else "kg"
+        message = " ".join(self.message.split())
+        end = "" if message.endswith((".", "?", "!", ")")) else "."
+        click.echo(f"Error: {message}{end} Try '{path} --help'.", file=file, err=file is None)
+
+
+#: ``kg`` alone prints the help (click 8.2 raises this usage error to do so); left as it is.
+_HELP: tuple[type[Exception], ...] = tuple(
+    getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",)
+    if hasattr(click.exceptions, name)
+)
+
+
+class KGGroup(click.Group):
+    """The ``kg`` group: where library errors become messages. A ``KGError`` from any command
+    is one ``Error:`` line on stderr with its exit status (:data:`EXIT_STATUS`), and a usage
+    error is one line too (exit status 2)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            if isinstance(exc, _HELP):
+                raise
+            raise _UsageError(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            raise _click_error(exc) from None
+        except click.UsageError as exc:
+            if isinstance(exc, _HELP):
+                raise
+            raise _UsageError(exc) from None
 
 
 def max_nodes_option(func: F) -> F:
@@ -56,7 +111,7 @@ def _page_max_nodes(max_nodes: int | None) -> dict[str, Any]:
     return {} if max_nodes is None else {"max_nodes": max_nodes or None}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("kg", cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
     """Build a knowledge graph of people, organizations, products, markets and events from
@@ -163,57 +218,41 @@ def build(
         strict=strict,
     )
     started = time.perf_counter()
-    bar: Any = None
-
-    def on_documents(documents: list[Any]) -> None:
-        nonlocal bar
-        total = sum(len(d.text) for d in documents)
-        plural = "s" if len(documents) != 1 else ""
-        label = f"Reading {len(documents)} document{plural}"
-        if sys.stderr.isatty():
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
-        else:
-            bar = _LineProgress(total, label)
-        bar.__enter__()
+    progress = _BuildProgress()
 
     def on_skip(item: Any) -> None:
         click.echo(f"warning: skipped {_printable(item.path)}: {item.reason}", err=True)
+
+    from kg.buildfolder import write
 
     try:
         result = run_build(
             sources,
             options,
-            progress=lambda n: bar.update(n),
-            on_documents=on_documents,
+            progress=progress.update,
+            on_documents=progress.documents,
             on_skip=on_skip,
+            on_phase=progress.phase,
         )
-    except KGError as exc:
-        raise _fail(exc) from None
+        page = _page_max_nodes(max_nodes)
+        outputs = write(result, out_dir, html=not no_html, page=page, on_phase=progress.phase)
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    from kg.buildfolder import write
-
-    try:
-        written = [
-            str(p)
-            for p in write(result, out_dir, html=not no_html, page=_page_max_nodes(max_nodes))
-        ]
-    except KGError as exc:
-        raise _fail(exc) from None
+        progress.close()
+    written = [str(p) for p in outputs]
     summary = result.summary()
     width = max([20, *(len(n) for group in summary.values() for n in group)])
     counts = {
-        "documents": len(result.documents),
-        "entities": len(result.entities),
-        "relations": len(result.relations),
-        "figures": len(result.observations),
+        "documents": f"{len(result.documents)}",
+        "entities": f"{len(result.entities)}",
+        "statements": f"{len(result.relations)} (a fact as one sentence states it)",
+        "relations": f"{result.relation_count()} (distinct links between two entities,"
+        " open relations aside: kg stats counts these)",
+        "figures": f"{len(result.observations)}",
     }
     for section, total in counts.items():
         click.echo(f"{section}: {total}")
-        if section != "documents":
-            for name, count in summary[section].items():
-                click.echo(f"  {name:<{width}} {count:>5}")
+        for name, count in summary.get(section, {}).items() if section != "documents" else ():
+            click.echo(f"  {name:<{width}} {count:>5}")
     click.echo(f"triples: {len(result.graph)}")
     if result.skipped:
         click.echo(f"skipped: {len(result.skipped)}")
@@ -234,6 +273,61 @@ def _printable(text: str) -> str:
         else ch
         for ch in text
     )
+
+
+#: What ``kg build`` says on stderr as each phase of the build starts (``read`` has a bar).
+PHASE_LABELS = {
+    "model": "Loading the spaCy model and rules",
+    "relations": "Linking entities, finding relations and figures",
+    "graph": "Making the RDF graph",
+    "turtle": "Writing graph.ttl",
+    "store": "Writing the store",
+    "page": "Writing graph.html",
+}
+
+
+class _BuildProgress:
+    """``kg build``'s progress on stderr: a line as each phase starts, and while the documents
+    are read, a bar (a plain line every few seconds off a terminal). The bar starts when the
+    reading does, after the model is loaded, so that its estimate of the time left counts
+    reading only."""
+
+    def __init__(self) -> None:
+        self.total, self.label = 0, "Reading"
+        self.bar: Any = None
+
+    def documents(self, documents: list[Any]) -> None:
+        self.total = sum(len(d.text) for d in documents)
+        plural = "s" if len(documents) != 1 else ""
+        self.label = f"Reading {len(documents)} document{plural}"
+
+    def phase(self, name: str) -> None:
+        self.close(done=True)
+        if name == "read":
+            if sys.stderr.isatty():
+                self.bar = click.progressbar(
+                    length=self.total, label=self.label, file=sys.stderr, show_eta=True
+                )
+            else:
+                self.bar = _LineProgress(self.total, self.label)
+            self.bar.__enter__()
+        else:
+            click.echo(f"{PHASE_LABELS.get(name, name)} ...", err=True)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self, *, done: bool = False) -> None:
+        """End the bar, at 100% when its phase is ``done`` (the lines the model reads leave
+        out the line breaks that the total counts)."""
+        if self.bar is not None:
+            if done and isinstance(self.bar, _LineProgress):
+                self.bar.done = self.bar.total
+            elif done and self.bar.length is not None and self.bar.pos < self.bar.length:
+                self.bar.update(self.bar.length - self.bar.pos)
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 class _LineProgress:
@@ -268,7 +362,6 @@ class _LineProgress:
 
     def __exit__(self, *exc: object) -> None:
         if self.done and exc[0] is None:
-            self.done = self.total
             self._line(time.monotonic())
 
 
@@ -334,7 +427,8 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
 @click.option(
     "--allow-update",
     is_flag=True,
-    help="Run SPARQL Update (INSERT, DELETE ...) on a local store; refused otherwise.",
+    help="Run SPARQL Update (INSERT, DELETE ...) on a store made by kg load (not a build"
+    " folder's: its graph.ttl and page would go stale); refused otherwise.",
 )
 def query(
     query: str,
@@ -361,6 +455,12 @@ def query(
         text, _origin = resolve_query(query)
         update = check_query(text, allow_update=allow_update) == "update"
         graph = _writable_store(graph_path) if update else open_oxigraph(graph_path)
+        if bindings:
+            from kg.params import resolve_params
+
+            bindings, notes = resolve_params(graph, text, bindings)
+            for note in notes:
+                click.echo(f"note: {note}", err=True)
         result = run_query(
             graph,
             text,
@@ -372,11 +472,6 @@ def query(
         if more:
             result.bindings = result.bindings[:limit]
         output = format_result(result, fmt)
-    except QuerySyntaxError as exc:
-        click.echo(f"Error: malformed query, {exc.pointer()}", err=True)
-        sys.exit(2)
-    except KGError as exc:
-        raise _fail(exc) from None
     finally:
         if watchdog is not None:
             watchdog.set()
@@ -422,13 +517,21 @@ def _watchdog(seconds: float, megabytes: int) -> Any:
 
 
 def _writable_store(path: Path) -> Any:
+    from kg.buildfolder import MANIFEST
     from kg.errors import GraphLoadError
     from kg.store import is_store, locate, open_store
 
     found = locate(path)
+    if is_store(found) and (found.parent / MANIFEST).is_file():  # the store of a build
+        ttl = path / "graph.ttl" if (path / "graph.ttl").exists() else path.parent / "graph.ttl"
+        raise GraphLoadError(
+            f"{path}: a build folder's store is not updated, or its graph.ttl and page would no"
+            f" longer match it; update a store of your own: kg load {ttl} --store my.store,"
+            " then --graph my.store"
+        )
     if is_store(found):
         return open_store(found, writable=True)
-    raise GraphLoadError(f"{path}: --allow-update needs a store (a store or build folder)")
+    raise GraphLoadError(f"{path}: --allow-update needs a store (made by kg load)")
 
 
 @cli.command()
@@ -454,11 +557,8 @@ def load(files: tuple[Path, ...], store_dir: Path) -> None:
 
     started = time.perf_counter()
     total = sum(f.stat().st_size for f in files if f.is_file())
-    try:
-        with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
-            size = load_store(list(files), store_dir, progress=bar.update)
-    except KGError as exc:
-        raise _fail(exc) from None
+    with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
+        size = load_store(list(files), store_dir, progress=bar.update)
     seconds = time.perf_counter() - started
     click.echo(f"{store_dir}: {size} triples ({len(files)} file(s) in {seconds:.1f} s)")
 
@@ -559,8 +659,6 @@ def serve(
     )
     try:
         server = make_server(options)
-    except KGError as exc:
-        raise _fail(exc) from None
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
@@ -576,7 +674,9 @@ def serve(
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback either
+        after_echo = "\n" if sys.stderr.isatty() else ""  # a terminal shows ^C: a line of its own
+        click.echo(f"{after_echo}Stopped serving {graph_path}", err=True)
     finally:
         server.server_close()
 
@@ -688,11 +788,8 @@ def export(
         from kg.visualize import title_for
 
         page["title"] = title_for(graph_path)  # as kg build titles it
-    try:
-        graph = load_graph(graph_path)
-        written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
-    except KGError as exc:
-        raise _fail(exc) from None
+    graph = load_graph(graph_path)
+    written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
     click.echo(f"wrote {', '.join(map(str, written))}")
 
 
@@ -720,10 +817,7 @@ def evaluate(gold: Path, graph_path: Path, fmt: str, brief: bool) -> None:
     from kg.eval import format_report
     from kg.query import load_graph
 
-    try:
-        report = run_eval(load_graph(graph_path), gold)
-    except KGError as exc:
-        raise _fail(exc) from None
+    report = run_eval(load_graph(graph_path), gold)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -748,10 +842,7 @@ def validate(graph_path: Path, limit: int) -> None:
     from kg.query import load_graph
     from kg.validate import format_report, validate_graph
 
-    try:
-        report = validate_graph(load_graph(graph_path))
-    except KGError as exc:
-        raise _fail(exc) from None
+    report = validate_graph(load_graph(graph_path))
     click.echo(format_report(report, limit=limit or None), nl=False)
     if not report.conforms:
         sys.exit(1)
@@ -763,14 +854,15 @@ def validate(graph_path: Path, limit: int) -> None:
 @click.option(
     "--limit", default=5, show_default=True, help="Mentions shown per document.", type=int
 )
-def show(name: str, graph_path: Path, limit: int) -> None:
-    """Print the entity NAME (any alias): type, aliases, mentions, sentences and relations."""
+@click.option(
+    "--sentences", is_flag=True, help="List under each relation the sentences that state it."
+)
+def show(name: str, graph_path: Path, limit: int, sentences: bool) -> None:
+    """Print the entity NAME (any alias): type, aliases, mentions, each relation once with the
+    number of sentences that state it (--sentences: the sentences), and figures."""
     from kg.show import show as run_show
 
-    try:
-        text, notes = run_show(graph_path, name, limit=limit)
-    except KGError as exc:
-        raise _fail(exc) from None
+    text, notes = run_show(graph_path, name, limit=limit, sentences=sentences)
     for note in notes:
         click.echo(note, err=True)
     click.echo(text, nl=False)
@@ -804,10 +896,7 @@ def graph_stats(graph_path: Path, fmt: str) -> None:
     from kg.analyze import format_stats, stats
     from kg.query import load_graph
 
-    try:
-        output = format_stats(stats(load_graph(graph_path)), fmt)
-    except KGError as exc:
-        raise _fail(exc) from None
+    output = format_stats(stats(load_graph(graph_path)), fmt)
     click.echo(output, nl=False)
 
 
@@ -842,11 +931,8 @@ def rank_entities(graph_path: Path, by: str, type_: str | None, limit: int, fmt:
     from kg.analyze import format_ranking, rank, to_networkx
     from kg.query import load_graph
 
-    try:
-        ranked = rank(to_networkx(load_graph(graph_path)), by=by, type=type_, limit=limit)
-        output = format_ranking(ranked, fmt, by=by)
-    except KGError as exc:
-        raise _fail(exc) from None
+    ranked = rank(to_networkx(load_graph(graph_path)), by=by, type=type_, limit=limit)
+    output = format_ranking(ranked, fmt, by=by)
     click.echo(output, nl=False)
 
 
@@ -870,11 +956,8 @@ def shortest_path(source: str, target: str, graph_path: Path, limit: int, fmt: s
     from kg.analyze import format_paths, shortest_paths
     from kg.query import load_graph
 
-    try:
-        found = shortest_paths(load_graph(graph_path), source, target, limit=limit)
-        output = format_paths(found, fmt)
-    except KGError as exc:
-        raise _fail(exc) from None
+    found = shortest_paths(load_graph(graph_path), source, target, limit=limit)
+    output = format_paths(found, fmt)
     click.echo(output, nl=False)
     if not found.chains and fmt != "table":
         click.echo(f"no path between {found.source.label} and {found.target.label}", err=True)
@@ -899,10 +982,7 @@ def list_neighbors(name: str, graph_path: Path, depth: int, fmt: str) -> None:
     from kg.analyze import format_neighborhood, neighbors
     from kg.query import load_graph
 
-    try:
-        output = format_neighborhood(neighbors(load_graph(graph_path), name, depth=depth), fmt)
-    except KGError as exc:
-        raise _fail(exc) from None
+    output = format_neighborhood(neighbors(load_graph(graph_path), name, depth=depth), fmt)
     click.echo(output, nl=False)
 
 
@@ -922,11 +1002,8 @@ def list_communities(graph_path: Path, top: int, fmt: str) -> None:
     from kg.analyze import communities, format_communities, to_networkx
     from kg.query import load_graph
 
-    try:
-        found = communities(to_networkx(load_graph(graph_path)))
-        output = format_communities(found, fmt, top=top)
-    except KGError as exc:
-        raise _fail(exc) from None
+    found = communities(to_networkx(load_graph(graph_path)))
+    output = format_communities(found, fmt, top=top)
     click.echo(output, nl=False)
 
 

@@ -5,6 +5,7 @@ This module never imports spaCy, so ``kg query`` starts fast.
 
 from __future__ import annotations
 
+import difflib
 import io
 import json
 import re
@@ -100,9 +101,32 @@ def resolve_query(query: str) -> tuple[str, str]:
             raise QueryNotFoundError(f"{path}: cannot read it as UTF-8 text ({reason})") from None
     if _KEYWORDS.match(query):
         return query, "<inline>"
-    raise QueryNotFoundError(
-        f"no query file or named query {query!r}; named queries: {', '.join(named) or '(none)'}"
-    )
+    raise QueryNotFoundError(_not_found(query, named))
+
+
+def _not_found(query: str, named: dict[str, Path]) -> str:
+    """Why ``query`` is no query, with the closest named query or SPARQL keyword.
+
+    >>> print(_not_found("foundrs", {"founders": Path("founders.rq")}))
+    no query file or named query 'foundrs'; did you mean founders? (named queries: founders)
+    >>> print(_not_found("SELEC ?x WHERE {}", {}))
+    'SELEC ?x WHERE {}' is no SPARQL query (did you mean SELECT?), query file or named query
+    """
+    words = query.split()
+    name = query[:-3] if query.endswith(".rq") else query
+    if len(words) > 1 or "{" in query:  # SPARQL text whose first word is no keyword
+        keywords = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"]
+        close = difflib.get_close_matches(words[0].upper(), keywords, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        shown = query if len(query) <= 60 else query[:59] + "…"
+        return f"{shown!r} is no SPARQL query{hint}, query file or named query"
+    close = difflib.get_close_matches(name.lower(), list(named), n=3, cutoff=0.6)
+    listed = ", ".join(named) or "(none)"
+    if close:
+        return f"no query file or named query {query!r}; did you mean {' or '.join(close)}?" + (
+            f" (named queries: {listed})"
+        )
+    return f"no query file or named query {query!r}; named queries: {listed}"
 
 
 def _is_file(path: Path) -> bool:
@@ -119,9 +143,89 @@ def _prepare(text: str) -> Any:
     try:
         return prepareQuery(text, initNs=dict(PREFIXES))
     except ParseBaseException as exc:
-        raise QuerySyntaxError(str(exc.msg), text, exc.lineno, exc.col) from None
+        raise _explain(QuerySyntaxError(str(exc.msg), text, exc.lineno, exc.col)) from None
     except Exception as exc:  # e.g. an unknown prefix
-        raise QuerySyntaxError(str(exc).splitlines()[0], text, 1, 1) from None
+        raise _explain(QuerySyntaxError(str(exc).splitlines()[0], text, 1, 1)) from None
+
+
+#: Words of the SPARQL grammar a mistyped word is compared with ("LIMT": did you mean LIMIT?).
+_GRAMMAR_WORDS = (
+    "SELECT ASK CONSTRUCT DESCRIBE WHERE PREFIX BASE DISTINCT REDUCED AS FROM NAMED ORDER BY"
+    " ASC DESC GROUP HAVING LIMIT OFFSET VALUES OPTIONAL UNION MINUS FILTER BIND GRAPH NOT"
+    " EXISTS IN COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR UNDEF STR LANG LANGMATCHES"
+    " DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE"
+    " CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY NOW COALESCE IF REGEX"
+    " REPLACE SUBSTR ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC SAMETERM"
+).split()
+_OPENING = {"{": "}", "(": ")", "[": "]"}
+
+
+def _at(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` in ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _explain(error: QuerySyntaxError) -> QuerySyntaxError:
+    """A parser's error as one line that names the problem, where one is plain from the text:
+    an undeclared prefix (which one), a string or a bracket never closed, a bracket that closes
+    nothing, a mistyped keyword. Otherwise ``error`` as it is.
+
+    >>> error = _explain(QuerySyntaxError("?", "SELECT * { ?s shema:name ?n }", 1, 1))
+    >>> str(error), error.column
+    ("unknown prefix 'shema:' (did you mean 'schema:'?)", 15)
+    >>> str(_explain(QuerySyntaxError("?", "SELECT * { ?s ?p ?o", 1, 20)))
+    "'{' is never closed"
+    >>> str(_explain(QuerySyntaxError("Expected end of text", "ASK {} LIMT 3", 1, 8)))
+    "unexpected 'LIMT' (did you mean LIMIT?)"
+    """
+    text = error.query
+    tokens = [m for m in _TOKENS.finditer(text) if m.lastgroup not in ("space", "comment")]
+    declared = {
+        token.group().split(":", 1)[0]
+        for before, token in zip(tokens, tokens[1:], strict=False)
+        if before.group().upper() == "PREFIX" and token.lastgroup == "pname"
+    }
+    known = set(PREFIXES) | declared
+    for token in tokens:
+        prefix = token.group().split(":", 1)[0] if token.lastgroup == "pname" else "_"
+        if prefix != "_" and prefix not in known:
+            close = difflib.get_close_matches(prefix, sorted(known), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{close[0]}:'?"
+                if close
+                else f"declare it with PREFIX {prefix}: <...>; these need no declaration: "
+                + ", ".join(PREFIXES)
+            )
+            return QuerySyntaxError(
+                f"unknown prefix '{prefix}:' ({hint})", text, *_at(text, token.start())
+            )
+    opened: list[re.Match[str]] = []
+    for token in tokens:
+        mark = token.group()
+        if token.lastgroup == "other" and mark in "'\"":
+            return QuerySyntaxError("this string is never closed", text, *_at(text, token.start()))
+        if mark in _OPENING:
+            opened.append(token)
+        elif mark in _CLOSING:
+            if not opened or opened[-1].group() != _CLOSING[mark]:
+                why = f"'{mark}' closes nothing" if not opened else (
+                    f"'{mark}' where '{_OPENING[opened[-1].group()]}' was expected"
+                )
+                return QuerySyntaxError(why, text, *_at(text, token.start()))
+            opened.pop()
+    if opened:
+        return QuerySyntaxError(
+            f"'{opened[-1].group()}' is never closed", text, *_at(text, opened[-1].start())
+        )
+    lines = text.splitlines()
+    if 0 < error.line <= len(lines):
+        word = re.match(r"[A-Za-z_]\w*", lines[error.line - 1][error.column - 1 :])
+        if word and word.group().upper() not in _GRAMMAR_WORDS:
+            close = difflib.get_close_matches(word.group().upper(), _GRAMMAR_WORDS, n=1)
+            if close:
+                message = f"unexpected '{word.group()}' (did you mean {close[0]}?)"
+                return QuerySyntaxError(message, text, error.line, error.column)
+    return error
 
 
 # The terminals of the SPARQL 1.1 grammar that can hide a word: comments, strings, IRIs,
@@ -470,7 +574,7 @@ def _syntax_error(
     Oxigraph's parser tells the furthest point it reached, often the end of the query; rdflib's
     usually stops where the mistake is, but knows no position for an unknown prefix.
     """
-    oxigraph = _oxigraph_syntax_error(exc, text, inserted)
+    oxigraph = _explain(_oxigraph_syntax_error(exc, text, inserted))
     if len(text) > _RDFLIB_POSITION_LENGTH:  # rdflib's parser can take minutes on long ones
         return oxigraph
     try:
@@ -522,13 +626,15 @@ _REQUIRES = re.compile(r"^#\s*requires:\s*(.+)$", re.MULTILINE | re.IGNORECASE)
 
 
 def required_params(text: str) -> list[str]:
-    """Parameters a query declares it needs, in a ``# requires: a, b`` header line.
+    """Parameters a query declares it needs, in a ``# requires: a, b`` header line (each may
+    name its kind in parentheses: see :mod:`kg.params`).
 
-    >>> required_params("# How are two things linked?\\n# requires: a, b\\nSELECT ...")
+    >>> required_params("# How are two things linked?\\n# requires: a (entity), b\\nSELECT ...")
     ['a', 'b']
     """
     found = _REQUIRES.search(text)
-    return [n for n in re.split(r"[\s,]+", found.group(1).strip()) if n] if found else []
+    names = re.sub(r"\([^)]*\)", " ", found.group(1)) if found else ""
+    return [n for n in re.split(r"[\s,]+", names.strip()) if n]
 
 
 def run_query(

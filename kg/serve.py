@@ -12,7 +12,15 @@ past the size limits are refused (403) before anything runs.
 
 Routes: ``/sparql`` (GET ``?query=``, POST form-encoded or ``application/sparql-query``, with
 a ``Content-Length`` or chunked; ``param.NAME=VALUE`` binds ``?NAME`` as ``kg query --param``
-does), ``/`` (the page), ``/queries`` (the named queries, JSON).
+does, an entity parameter resolved from any name or alias by :func:`kg.params.resolve_params`),
+``/`` (the page), ``/queries`` (the named queries and their parameters, JSON), ``/suggest``
+(values for a parameter: entities by name or alias, years, periods; JSON) and ``/graph`` (the
+build's graph page).
+
+The server itself keeps a :class:`kg.params.Catalog` of the graph (names, aliases, years,
+periods), read once when first needed and again after a new build is switched in: it resolves
+parameters, answers ``/suggest`` and marks the entities of the page's results without taking
+a worker.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 import socket
 import threading
 import time
@@ -31,10 +40,13 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote, urlsplit
 
 from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.params import Catalog
 
 __all__ = ["ServeOptions", "SparqlServer", "make_server", "negotiate", "MEDIA_TYPES"]
 
@@ -175,7 +187,10 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
     """Hold the graph open and answer ``(query, accept, wanted)`` jobs until the pipe closes.
 
     A build folder is reopened when a new build has been switched in since the last job.
+    Ctrl-C (SIGINT, sent to the whole process group by a terminal) is ignored: the server
+    stops its workers itself, and a worker has nothing to say about it.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from kg.query import load_graph
     from kg.store import locate
 
@@ -189,7 +204,7 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the server closed the pipe or is gone: stop
             return
         try:
             latest = locate(Path(graph_path))
@@ -201,7 +216,10 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
             answer = _answer(graph, max_rows, *job)
         except Exception as exc:  # a bug must cost one request, not the worker
             answer = _text(500, f"internal error: {type(exc).__name__}: {exc}")
-        conn.send(answer)
+        try:
+            conn.send(answer)
+        except OSError:  # the server stopped waiting (a timeout) or is gone
+            return
 
 
 def _answer(
@@ -297,6 +315,7 @@ class _Pool:
         self._known_slow: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
+        self.closed = False
         try:
             for _ in range(options.workers):
                 self._idle.put(self._start())
@@ -309,8 +328,11 @@ class _Pool:
     def _start(self) -> _Worker:
         worker = _Worker(self._context, self.options.graph, self.options.max_rows)
         with self._lock:
-            self._all.append(worker)
-        return worker
+            if not self.closed:
+                self._all.append(worker)
+                return worker
+        worker.stop()  # started while the server stopped: it would outlive it
+        raise KGError("the server is stopping")
 
     def _add(self) -> None:
         """Give the fast lane a worker in place of one gone: a spare at once, if there is one,
@@ -324,9 +346,12 @@ class _Pool:
 
     def _spawn(self, into: queue.Queue[_Worker]) -> None:
         try:
-            into.put(self._start())
-        except KGError as exc:  # e.g. the graph was deleted while serving
-            logging.getLogger(__name__).error("cannot start a worker: %s", exc)
+            worker = self._start()
+        except (KGError, OSError, EOFError) as exc:  # e.g. the graph was deleted while serving
+            if not self.closed:  # else the server is stopping: its workers are going
+                logging.getLogger(__name__).error("cannot start a worker: %s", exc)
+            return
+        into.put(worker)
 
     def _spare(self) -> _Worker:
         """A spare worker for the slow lane, or a new one; a new spare is started.
@@ -545,6 +570,7 @@ class _Pool:
 
     def close(self) -> None:
         with self._lock:
+            self.closed = True
             workers, self._all = self._all, []
         for worker in workers:
             worker.stop()
@@ -574,6 +600,34 @@ def _text(status: int, message: str) -> tuple[int, str, bytes, bool]:
 # --- HTTP ----------------------------------------------------------------------------------
 
 
+class _Catalogs:
+    """The server's :class:`kg.params.Catalog` of the graph, read when first needed and again
+    when a new build has been switched in; the store is closed once it is read."""
+
+    def __init__(self, graph: Path) -> None:
+        self.graph = graph
+        self._lock = threading.Lock()
+        self._found: Path | None = None
+        self._catalog: Catalog | None = None
+
+    def get(self) -> Catalog:
+        """The catalog of the build now served.
+
+        Raises:
+            KGError: the graph cannot be read.
+        """
+        from kg.params import Catalog
+        from kg.store import locate, open_oxigraph
+
+        with self._lock:
+            found = locate(self.graph)
+            if self._catalog is None or found != self._found:
+                catalog = Catalog(open_oxigraph(found))
+                catalog.read()
+                self._catalog, self._found = catalog, found
+            return self._catalog
+
+
 class SparqlServer(ThreadingHTTPServer):
     """The HTTP server: one thread per request, queries in :class:`_Pool` workers."""
 
@@ -582,6 +636,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, options: ServeOptions) -> None:
         self.options = options
+        self.catalogs = _Catalogs(options.graph)
         self.pool = _Pool(options)
         try:
             super().__init__((options.host, options.port), _Handler)
@@ -597,6 +652,11 @@ class SparqlServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self.pool.close()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A request cut short because the server is stopping is no error to report."""
+        if not self.pool.closed:
+            super().handle_error(request, client_address)
 
 
 def make_server(options: ServeOptions) -> SparqlServer:
@@ -619,6 +679,11 @@ def _is_loopback(host: str) -> bool:
 _PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
+#: The graph page is a build's own offline page: inline scripts and styles, nothing fetched.
+_GRAPH_PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; connect-src 'none'; base-uri 'none'; form-action 'none'"
 )
 
 
@@ -754,14 +819,16 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/favicon.ico":
             self._send(204, "image/x-icon", b"")
         elif url.path == "/":
-            from kg.resources import data_text
-
-            page = data_text("templates/serve.html").encode("utf-8")
+            page = _page(_graph_page(self.server.options.graph) is not None)
             self._send(
                 200, "text/html; charset=utf-8", page, {"Content-Security-Policy": _PAGE_CSP}
             )
         elif url.path == "/queries":
             self._send(200, "application/json", _named_queries())
+        elif url.path == "/suggest":
+            self._suggest(parse_qs(url.query, keep_blank_values=True))
+        elif url.path == "/graph":
+            self._graph_page()
         elif url.path == "/sparql":
             self._sparql(parse_qs(url.query, keep_blank_values=True), None)
         else:
@@ -917,13 +984,70 @@ class _Handler(BaseHTTPRequestHandler):
             for name, values in params.items()
             if name.startswith("param.") and values
         }
+        annotate = (params.get("annotate") or [""])[0] == "1"
+        try:
+            catalog = (
+                self.server.catalogs.get() if annotate or _names_entity(text, bindings) else None
+            )
+        except KGError as exc:
+            self._error(503, f"cannot read the graph's names: {exc}")
+            return
+        notes: list[str] = []
+        if catalog is not None:
+            from kg.params import resolve_params
+
+            bindings, notes = resolve_params(None, text, bindings, catalog=catalog)
         status, content_type, body, truncated = self.server.pool.run(
             text, self.headers.get("Accept"), wanted, bindings
         )
         headers = {"KG-Truncated": str(self.server.options.max_rows)} if truncated else {}
         if status == 503:
             headers["Retry-After"] = "1"
+        if notes:  # percent-encoded where not ASCII: a header is Latin-1
+            headers["KG-Note"] = quote(" | ".join(notes), safe=" !\"#$&'()*+,/:;<=>?@[]^_`{|}~")
+        if (
+            annotate
+            and catalog is not None
+            and status == 200
+            and content_type == _CONTENT_TYPES["json"]
+        ):
+            body = _annotated(body, catalog, notes)
         self._send(status, content_type, body, headers)
+
+    def _suggest(self, params: dict[str, list[str]]) -> None:
+        from kg.params import KINDS, suggest
+
+        kind = (params.get("kind") or ["entity"])[0]
+        if kind not in KINDS:
+            self._error(400, f"no parameter kind {kind!r} (kinds: {', '.join(KINDS)})")
+            return
+        try:
+            limit = max(1, min(50, int((params.get("limit") or ["10"])[0])))
+        except ValueError:
+            self._error(400, "limit must be a number")
+            return
+        try:
+            catalog = self.server.catalogs.get()
+        except KGError as exc:
+            self._error(503, f"cannot read the graph's names: {exc}")
+            return
+        found = suggest(catalog, kind, (params.get("q") or [""])[0], limit=limit)
+        body = json.dumps([s.to_json() for s in found], ensure_ascii=False).encode("utf-8")
+        self._send(200, "application/json", body)
+
+    def _graph_page(self) -> None:
+        page = _graph_page(self.server.options.graph)
+        if page is None:
+            self._error(404, "no graph page: kg serve --graph names no build folder with one")
+            return
+        try:
+            body = page.read_bytes()
+        except OSError as exc:
+            self._error(404, f"cannot read the graph page: {exc.strerror}")
+            return
+        self._send(
+            200, "text/html; charset=utf-8", body, {"Content-Security-Policy": _GRAPH_PAGE_CSP}
+        )
 
 
 def _term(value: str) -> Any:
@@ -935,6 +1059,7 @@ def _term(value: str) -> Any:
 
 
 def _named_queries() -> bytes:
+    from kg.params import query_params
     from kg.query import named_queries, required_params
 
     rows = []
@@ -942,6 +1067,60 @@ def _named_queries() -> bytes:
         text = path.read_text(encoding="utf-8")
         header = [ln.lstrip("# ").strip() for ln in text.splitlines() if ln.startswith("#")]
         title = header[0] if header else ""
-        rows.append({"name": name, "title": title, "text": text, "requires": required_params(text)})
+        params = [
+            {"name": p.name, "required": p.required, "kind": p.kind} for p in query_params(text)
+        ]
+        rows.append(
+            {
+                "name": name,
+                "title": title,
+                "text": text,
+                "requires": required_params(text),
+                "params": params,
+            }
+        )
     return json.dumps(rows, ensure_ascii=False).encode("utf-8")
 
+
+def _names_entity(text: str, bindings: dict[str, Any]) -> bool:
+    """Whether ``bindings`` give a value to an entity parameter of ``text``."""
+    from kg.params import query_params
+
+    return any(p.kind == "entity" and p.name in bindings for p in query_params(text))
+
+
+def _annotated(body: bytes, catalog: Catalog, notes: list[str]) -> bytes:
+    """SPARQL JSON results with a ``kg`` member for the page: the parameter notes, and the
+    entity each value names (an entity's IRI, or a literal that is an entity's label)."""
+    from kg.params import annotate
+
+    results = json.loads(body)
+    values = [
+        term for row in results.get("results", {}).get("bindings", []) for term in row.values()
+    ]
+    results["kg"] = {"notes": notes, "entities": annotate(catalog, values)}
+    return json.dumps(results, ensure_ascii=False).encode("utf-8")
+
+
+def _graph_page(graph: Path) -> Path | None:
+    """The graph page of the build served, when there is one."""
+    from kg.buildfolder import manifest_of
+    from kg.store import locate
+
+    try:
+        found = locate(Path(graph))
+    except KGError:
+        return None
+    manifest = manifest_of(found)
+    if manifest is None or "graph.html" not in manifest.outputs:
+        return None
+    page = found.parent / "graph.html"  # the generation folder holds the store and the page
+    return page if page.is_file() else None
+
+
+def _page(has_graph_page: bool) -> bytes:
+    """The page, told whether to link to the graph page."""
+    from kg.resources import data_text
+
+    settings = json.dumps({"graphPage": has_graph_page})
+    return data_text("templates/serve.html").replace("{/*SETTINGS*/}", settings).encode("utf-8")

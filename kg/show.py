@@ -169,8 +169,24 @@ def _context(text: str | None, start: int, end: int, width: int = 60) -> str:
     return "…" + visible(" ".join(snippet.split())) + "…"
 
 
-def format_entity(view: EntityView, *, limit: int = 5, sources: Sources | None = None) -> str:
-    """The view as text: at most ``limit`` mentions per document.
+def _grouped(
+    statements: list[tuple[str, str, str, str]],
+) -> dict[str, dict[tuple[str, str], list[str]]]:
+    """Statements grouped by relation (its line), then by sentence and document: the rules."""
+    groups: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for line, sentence, path, rule in sorted(statements):
+        rules = groups.setdefault(line, {}).setdefault((sentence, path), [])
+        if rule not in rules:
+            rules.append(rule)
+    return groups
+
+
+def format_entity(
+    view: EntityView, *, limit: int = 5, sources: Sources | None = None, sentences: bool = False
+) -> str:
+    """The view as text: at most ``limit`` mentions per document, and each relation once,
+    with the number of sentences that state it (``sentences``: each of them, with its
+    document and rules).
 
     Args:
         view: the entity.
@@ -178,6 +194,19 @@ def format_entity(view: EntityView, *, limit: int = 5, sources: Sources | None =
         sources: finds the documents' texts, for the context of each mention (see
             :func:`kg.buildfolder.sources_for`); by default, paths are relative to the
             current folder. Notes about moved documents are left in ``sources.notes``.
+        sentences: list the sentences under each relation.
+
+    >>> view = EntityView(URIRef("https://example.org/ann"), "Ann Lee", "Person", "", [],
+    ...     relations=[("<- CEO Orbo", "Ann Lee runs Orbo.", "a.txt", "r1"),
+    ...                ("<- CEO Orbo", "Orbo's CEO Ann Lee said.", "b.txt", "r2")])
+    >>> print(format_entity(view).split("relations: ")[1], end="")
+    1 (2 statements; --sentences lists them)
+        <- CEO Orbo  (2 sentences)
+    >>> print(format_entity(view, sentences=True).split("relations: ")[1], end="")
+    1 (2 statements)
+        <- CEO Orbo  (2 sentences)
+          “Ann Lee runs Orbo.” (a.txt; rule r1)
+          “Orbo's CEO Ann Lee said.” (b.txt; rule r2)
     """
     sources = sources if sources is not None else Sources()
     total = sum(len(v) for v in view.mentions.values())
@@ -193,17 +222,25 @@ def format_entity(view: EntityView, *, limit: int = 5, sources: Sources | None =
         for start, end, _text in mentions[:limit]:
             context = _context(text, start, end)
             lines.append(f"      {start}-{end}  {context}" if context else f"      {start}-{end}")
-    lines.append(f"  relations: {len(view.relations)}")
-    for line, sentence, path, rule in view.relations:
-        lines.append(f"    {line}")
-        lines.append(f"      “{visible(sentence)}” ({path}; rule {rule})")
+    groups = _grouped(view.relations)
+    plural = "s" if len(view.relations) != 1 else ""
+    hint = "; --sentences lists them" if view.relations and not sentences else ""
+    lines.append(f"  relations: {len(groups)} ({len(view.relations)} statement{plural}{hint})")
+    for line, said in groups.items():
+        lines.append(f"    {line}  ({len(said)} sentence{'s' if len(said) != 1 else ''})")
+        if sentences:
+            for (sentence, path), rules in said.items():
+                shown = f"rule{'s' if len(rules) != 1 else ''} {', '.join(rules)}"
+                lines.append(f"      “{visible(sentence)}” ({path}; {shown})")
     if view.figures:
         lines.append(f"  figures:   {len(view.figures)}")
         lines += [f"    {figure}" for figure in view.figures]
     return "\n".join(lines) + "\n"
 
 
-def show(graph_path: Path, name: str, *, limit: int = 5) -> tuple[str, list[str]]:
+def show(
+    graph_path: Path, name: str, *, limit: int = 5, sentences: bool = False
+) -> tuple[str, list[str]]:
     """``kg show``: every entity named ``name`` in the graph at ``graph_path``, as text, and
     notes (one line each) about documents that moved since the build.
 
@@ -220,5 +257,7 @@ def show(graph_path: Path, name: str, *, limit: int = 5) -> tuple[str, list[str]
     graph = open_graph(found)
     sources = sources_for(found)
     views = [describe(graph, iri) for iri in find_entity(graph, name)]
-    text = "\n".join(format_entity(view, limit=limit, sources=sources) for view in views)
+    text = "\n".join(
+        format_entity(view, limit=limit, sources=sources, sentences=sentences) for view in views
+    )
     return text, sources.notes

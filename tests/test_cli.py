@@ -8,15 +8,17 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import click
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
-from rdflib import Graph
+from rdflib import Graph, Literal
 from test_visualize import _tags
 
-from kg.cli import cli
+from kg.cli import PHASE_LABELS, cli
 from kg.namespaces import KG, RDF, RDFS
 from kg.query import named_queries
 
@@ -46,8 +48,10 @@ def one_line_error(result: Result) -> str:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    # The progress bar's label ("Reading N documents") is the only other thing allowed.
-    lines = [ln for ln in lines if not ln.startswith("Reading ")]
+    # The build's progress (the bar's label "Reading N documents", a line per phase) is the
+    # only other thing allowed.
+    phases = tuple(f"{label} ..." for label in PHASE_LABELS.values())
+    lines = [ln for ln in lines if not ln.startswith("Reading ") and ln not in phases]
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Error: ")
     assert result.stdout == ""
@@ -95,6 +99,69 @@ def test_build_file_no_html_with_gazetteer(runner: CliRunner, acme: Path, tmp_pa
         if str(graph.value(s, RDFS.label)) == "Zorblax Q7"
     }
     assert kinds == {"hoverboard"}  # ... and the kind
+
+
+def test_build_progress_starts_after_the_model_and_labels_each_phase(
+    runner: CliRunner, acme: Path, tmp_path: Path
+) -> None:
+    """Issue 13: the bar (here its plain lines, off a terminal) starts once the model is
+    loaded, so its estimate counts reading only; it ends at 100%, and each later phase,
+    writing included, has a line of its own."""
+    result = runner.invoke(cli, ["build", str(acme), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    reading = [i for i, line in enumerate(lines) if line.startswith("Reading 1 document: ")]
+    assert reading and lines[: reading[0]] == ["Loading the spaCy model and rules ..."]
+    assert lines[reading[0]].startswith("Reading 1 document: 0 of ")
+    assert "(100%)" in lines[reading[-1]]
+    assert lines[reading[-1] + 1 :] == [
+        "Linking entities, finding relations and figures ...",
+        "Making the RDF graph ...",
+        "Writing graph.ttl ...",
+        "Writing the store ...",
+        "Writing graph.html ...",
+    ]
+
+
+def test_build_reports_phases_and_progress_in_order(acme: Path, tmp_path: Path) -> None:
+    """The library side of the above: ``on_phase`` names each phase as it starts, and the
+    characters read are counted only between ``read`` and ``relations``."""
+    from kg.buildfolder import write
+    from kg.pipeline import build
+
+    events: list[str] = []
+    done: list[int] = []
+
+    def progress(n: int) -> None:
+        done.append(n)
+        if events[-1] != "progress":
+            events.append("progress")
+
+    result = build([acme], progress=progress, on_phase=events.append)
+    write(result, tmp_path / "out", on_phase=events.append)
+    assert events == [
+        "model", "read", "progress", "relations", "graph", "turtle", "store", "page"
+    ]
+    assert sum(done) == sum(len(line) for line in ACME.splitlines())
+
+
+def test_build_and_stats_count_relations_alike(
+    runner: CliRunner, acme: Path, tmp_path: Path
+) -> None:
+    """Issue 13: ``kg build`` counts statements (a fact as one sentence states it) and
+    relations (distinct links between two entities); ``kg stats`` counts the same relations."""
+    out = tmp_path / "out"
+    built = runner.invoke(cli, ["build", str(acme), "--out", str(out), "--no-html"])
+    assert built.exit_code == 0, built.output
+    statements = re.search(r"^statements: (\d+) \(a fact as one sentence states it\)$",
+                           built.stdout, re.MULTILINE)
+    relations = re.search(r"^relations: (\d+) \(distinct links between two entities",
+                          built.stdout, re.MULTILINE)
+    assert statements and relations, built.stdout
+    assert int(statements[1]) > int(relations[1]) > 0  # a founding date is no relation
+    stats = runner.invoke(cli, ["stats", "--graph", str(out)])
+    assert stats.exit_code == 0, stats.output
+    assert f"\nrelations: {relations[1]}\n" in stats.stdout
 
 
 def test_build_writes_html_by_default(seed_out: Path) -> None:
@@ -313,6 +380,53 @@ def test_query_malformed_file_reports_its_line(
     assert match and int(match.group(1)) in (3, 4), result.stderr
 
 
+@pytest.mark.parametrize("graph_kind", ["store", "turtle"])  # Oxigraph's parser, rdflib's
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("SELECT * WHERE { ?s foo:bar ?o }", "unknown prefix 'foo:' (declare it with PREFIX", 21),
+        (
+            "PREFIX ex: <http://example.org/>\nSELECT * WHERE { ?s ex:a ?o ; shema:name ?n }",
+            "unknown prefix 'shema:' (did you mean 'schema:'?)",
+            31,
+        ),
+        ("SELECT * WHERE { ?s ?p ?o", "'{' is never closed", 16),
+        ('SELECT * WHERE { ?s rdfs:label "Acme }', "this string is never closed", 32),
+        ("SELECT * WHERE { ?s ?p ?o ) }", "')' where '}' was expected", 27),
+        ("SELECT * WHERE { ?s ?p ?o } LIMT 3", "unexpected 'LIMT' (did you mean LIMIT?)", 29),
+    ],
+)
+def test_query_errors_name_the_problem(
+    runner: CliRunner, seed_out: Path, graph_kind: str, text: str, message: str, column: int
+) -> None:
+    """Issue 13: a malformed query's error line names the problem (which prefix is unknown,
+    which bracket is open), not the parser's list of expected characters."""
+    graph = seed_out if graph_kind == "store" else seed_out / "graph.ttl"
+    result = runner.invoke(cli, ["query", text, "--graph", str(graph)])
+    assert result.exit_code == 2
+    first, shown, caret = result.stderr.splitlines()
+    line = text.count("\n") + 1  # the problem is on the last line
+    assert first.startswith(f"Error: malformed query, line {line}, column {column}: {message}")
+    assert "expected one of" not in first and "\\u{" not in first
+    assert len(caret) - 2 == column  # under the problem
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("foundrs", "no query file or named query 'foundrs'; did you mean founders?"),
+        ("Timline", "did you mean timeline?"),
+        ("SELEC * WHERE { ?s ?p ?o }", "is no SPARQL query (did you mean SELECT?)"),
+    ],
+)
+def test_query_mistyped_name_gets_did_you_mean(
+    runner: CliRunner, seed_graph_file: Path, query: str, expected: str
+) -> None:
+    result = runner.invoke(cli, ["query", query, "--graph", str(seed_graph_file)])
+    assert result.exit_code == 1
+    assert expected in one_line_error(result)
+
+
 def test_query_param_binds_year(runner: CliRunner, seed_graph_file: Path) -> None:
     graph = str(seed_graph_file)
     every = runner.invoke(cli, ["query", "timeline", "--graph", graph, "--format", "json"])
@@ -466,6 +580,63 @@ def test_version_and_help(runner: CliRunner) -> None:
     assert short.exit_code == 0 and "Usage:" in short.stdout
 
 
+def test_kg_alone_prints_the_help(runner: CliRunner) -> None:
+    result = runner.invoke(cli, [])
+    assert "Usage: kg [OPTIONS] COMMAND" in result.output and "Error" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["query"], "Error: Missing argument 'QUERY'. Try 'kg query --help'."),
+        (["qurey", "founders"], "Error: No such command 'qurey'. Did you mean 'query'?"),
+        (["query", "founders", "--limt", "3"], "Error: No such option '--limt'."),
+        (["--bogus"], "Error: No such option '--bogus'. Try 'kg --help'."),
+        (["query", "founders", "--format", "xx"], "Error: Invalid value for '--format'"),
+        (["build", "--pack", "a", "--no-pack"], "Error: --pack and --no-pack exclude each other."),
+        (["export", "--depth", "2"], "Error: --depth needs --focus. Try 'kg export --help'."),
+    ],
+)
+def test_usage_errors_are_one_line(runner: CliRunner, args: list[str], expected: str) -> None:
+    """Issue 13: a usage error is one line (click prints four: usage, hint, blank, error)."""
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(expected), result.stderr
+    assert re.search(r" Try 'kg( \w+)? --help'\.$", result.stderr.rstrip("\n")), result.stderr
+
+
+def test_library_errors_map_to_exit_status_in_the_group(runner: CliRunner) -> None:
+    """Issue 13: one place (the click group) turns a ``KGError`` raised by any command into
+    one ``Error:`` line and its exit status; a command has no ``except KGError`` of its own."""
+    from kg.cli import EXIT_STATUS, KGGroup
+    from kg.errors import GraphLoadError, KGError, QuerySyntaxError
+
+    group = KGGroup()
+    raised: dict[str, KGError] = {
+        "load": GraphLoadError("g.ttl: no such file"),
+        "parse": QuerySyntaxError("Expected SelectQuery", "SELECT ?x WHERE { ?x }", 1, 21),
+    }
+    for name, error in raised.items():
+
+        def fail(error: KGError = error) -> None:
+            raise error
+
+        group.add_command(click.Command(name, callback=fail))
+    load = runner.invoke(group, ["load"])
+    assert (load.exit_code, load.stderr) == (1, "Error: g.ttl: no such file\n")
+    parse = runner.invoke(group, ["parse"])
+    assert parse.exit_code == EXIT_STATUS[QuerySyntaxError] == 2
+    assert parse.stderr.splitlines() == [
+        "Error: malformed query, line 1, column 21: Expected SelectQuery",
+        "  SELECT ?x WHERE { ?x }",
+        "                      ^",
+    ]
+    source = (Path(__file__).parent.parent / "kg" / "cli.py").read_text(encoding="utf-8")
+    assert source.count("except KGError") == 1  # the group's
+
+
 # ------------------------------------------------------------------ start-up cost
 
 
@@ -486,3 +657,88 @@ def test_kg_query_does_not_import_spacy(seed_graph_file: Path) -> None:
     imported = re.findall(r"^import time:.*\|\s+(\S+)$", done.stderr, re.MULTILINE)
     assert "rdflib" in imported  # the import log is really there
     assert not [m for m in imported if m == "spacy" or m.startswith("spacy.")]
+
+
+def test_build_iris_transliterate_accents_the_same_in_every_build(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Issue 13: "Zoë Núñez" is ``person/zoe-nunez`` (not ``zo-n-ez``), build after build."""
+    source = tmp_path / "news.txt"
+    source.write_text("Zoë Núñez founded Brixo Labs in 2019.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    iris = []
+    for _ in range(2):
+        result = runner.invoke(cli, ["build", str(source), "--out", str(out), "--no-html"])
+        assert result.exit_code == 0, result.output
+        graph = Graph().parse(out / "graph.ttl")
+        iris.append({str(s) for s in graph.subjects(RDFS.label, Literal("Zoë Núñez"))})
+    assert iris[0] == iris[1] == {"https://w3id.org/kg/id/person/zoe-nunez"}
+
+
+# ------------------------------------------------------------------ kg serve
+
+
+def test_serve_ctrl_c_stops_with_one_line(seed_out: Path) -> None:
+    """Issue 13: Ctrl-C in a terminal (SIGINT to the whole process group, workers included),
+    with queries running, ends ``kg serve`` with one line and no worker traceback."""
+    import os
+    import signal
+    import threading
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--graph", str(seed_out), "--port", "0"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert process.stderr is not None
+    banner = process.stderr.readline()
+    found = re.search(r"at (http://[\d.]+:\d+/) ", banner)
+    assert found, banner + process.stderr.read()
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    url = f"{found.group(1)}sparql?query={urllib.parse.quote(endless)}"
+
+    def ask() -> None:
+        try:
+            urllib.request.urlopen(url, timeout=30).read()
+        except (urllib.error.URLError, ConnectionError):
+            pass  # the server stopped under it
+
+    clients = [threading.Thread(target=ask) for _ in range(4)]
+    for client in clients:
+        client.start()
+    time.sleep(1.0)  # the queries reach their workers (the slow lane too)
+    os.killpg(process.pid, signal.SIGINT)
+    try:  # the end of stderr: when no worker is left holding it
+        _, rest = process.communicate(timeout=30)
+        for _ in range(50):  # the forkserver and resource tracker end just after the server
+            leftover = _running_in_group(process.pid)
+            if not leftover:
+                break
+            time.sleep(0.1)
+    finally:
+        if _running_in_group(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)  # a worker left over would run for ever
+    for client in clients:
+        client.join()
+    assert rest == f"Stopped serving {seed_out}\n"
+    assert process.returncode == 0
+    assert not leftover
+
+
+def _running_in_group(group: int) -> list[str]:
+    """The command lines of the live (not zombie) processes of a process group."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[2]) == group:
+                found.append((stat.parent / "cmdline").read_text().replace("\0", " "))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found

@@ -138,7 +138,8 @@ def test_category_suffix_stays_when_the_stem_is_no_name(names: Callable[..., Nam
 
 
 def test_only_category_suffixes_join_their_stem() -> None:
-    """ "Acme Phones" and "POCOPhone" join their stems; "Acme App" names another thing."""
+    """ "Acme Phones" and "POCOPhone" join their stems; "Acme App" and "Zeno Phone" name
+    other things."""
     surfaces = [
         ("Acme", "Organization"),
         ("Acme", "Organization"),
@@ -147,6 +148,8 @@ def test_only_category_suffixes_join_their_stem() -> None:
         ("POCO", "Product"),
         ("POCO", "Product"),
         ("POCOPhone", "Product"),
+        ("Zeno", "Product"),
+        ("Zeno Phone", "Product"),
     ]
     text = "; ".join(s for s, _ in surfaces)
     sentence = Sentence("d", 0, len(text), text)
@@ -156,7 +159,13 @@ def test_only_category_suffixes_join_their_stem() -> None:
         mentions.append(Mention("d", start, end, surface, type_, "pattern", sentence))
         start = end + 2
     found = {e.name: e.aliases for e in link(mentions).entities}
-    assert found == {"Acme": ("Acme Phones",), "Acme App": (), "POCO": ("POCOPhone",)}
+    assert found == {
+        "Acme": ("Acme Phones",),
+        "Acme App": (),
+        "POCO": ("POCOPhone",),
+        "Zeno": (),
+        "Zeno Phone": (),  # "Zeno Phone" is a product of its own, as "Zeno App" would be
+    }
 
 
 def test_brandless_model_joins_the_branded_name(names: Callable[..., Names]) -> None:
@@ -443,3 +452,26 @@ def test_same_text_gives_the_same_entity_keys(run: Run) -> None:
         if isinstance(s, URIRef)
     }
     assert {entity_iri(k) for k in keys} <= subjects
+
+
+def _linked(surfaces: list[tuple[str, str, str]]) -> dict[str, str]:
+    text = "; ".join(s for s, _, _ in surfaces)
+    sentence = Sentence("d", 0, len(text), text)
+    mentions, start = [], 0
+    for surface, type_, source in surfaces:
+        end = start + len(surface)
+        mentions.append(Mention("d", start, end, surface, type_, source, sentence))
+        start = end + 2
+    return {e.name: e.type for e in link(mentions).entities}
+
+
+def test_the_models_places_that_no_place_list_knows_weigh_little() -> None:
+    """The model tags "Zentrix's" as a country five times, a cue once calls it a company:
+    a company. "Lyon", on the place lists, stays a place whatever the votes."""
+    found = _linked(
+        [("Zentrix", "Market", "ner")] * 5
+        + [("Zentrix", "Organization", "cue")]
+        + [("Lyon", "Market", "ner")] * 3
+        + [("Lyon", "Organization", "ner")]
+    )
+    assert found == {"Zentrix": "Organization", "Lyon": "Market"}

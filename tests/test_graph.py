@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from anyascii import anyascii
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -76,8 +77,14 @@ def test_entity_iri_is_type_and_canonical_name(graph: Graph) -> None:
     for entity in entities(graph):
         (cls,) = set(graph.objects(entity, RDF.type)) & CLASSES
         name = str(graph.value(entity, RDFS.label))
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        slug = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")
         assert str(entity) == f"{KGR}{cls.split('#')[-1].lower()}/{slug}", name
+
+
+def test_entity_iri_transliterates_non_ascii_letters(graph: Graph) -> None:
+    """Issue 13: a name's accented letters keep their meaning in its IRI (no ``garc-a``)."""
+    iri = KGR["person/alex-garcia-iskenderun"]
+    assert graph.value(iri, RDFS.label) == Literal("Alex García Iskenderun")
 
 
 def test_well_known_entities(graph: Graph) -> None:

@@ -84,6 +84,16 @@ def test_a_known_product_name_grows_by_a_capitalized_word(
     assert _type(found, "Zentra Wallet") == "Product", found
 
 
+def test_models_listed_after_a_found_one_are_products(names: Callable[..., Names]) -> None:
+    """ "the Zen 5, Zen 5+ and Zen 5 Ultra": the model finds the first, the line finds the rest."""
+    found = names("Vexa Mobile unveiled the Zen 5, Zen 5+ and Zen 5 Ultra on Monday.")
+    assert {n for n, (t, _) in found.items() if t == "Product"} >= {
+        "Zen 5",
+        "Zen 5+",
+        "Zen 5 Ultra",
+    }
+
+
 def test_a_lone_model_suffix_is_no_name(names: Callable[..., Names]) -> None:
     found = names("Kestrel sells the Zentra S9 Ultra. The Ultra is priced at $999.")
     assert "Ultra" not in found
@@ -176,13 +186,50 @@ def test_an_event_name_holds_no_other_mention(names: Callable[..., Names]) -> No
         ("Kestrel Robotics, led by Mara Quint, raised money.", "Kestrel Robotics"),
         ("In 2020 the robot maker was sold to Orbo Limited for $2 billion.", "Orbo Limited"),
         ("Shares of Orbo Cloud rose after Orbo Cloud said profits doubled.", "Orbo Cloud"),
+        ("Zelvo Kenya's parent, Zelvo Africa, is listed in London.", "Zelvo Africa"),
+        ("Kalvio has since become the country's largest carrier by subscribers.", "Kalvio"),
     ],
 )
-def test_organizations_from_their_cues(
-    names: Callable[..., Names], text: str, name: str
-) -> None:
+def test_organizations_from_their_cues(names: Callable[..., Names], text: str, name: str) -> None:
     found = names(text)
     assert _type(found, name) == "Organization", found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Rivals launched their own wallet, Quickpay, in 2021.", "Quickpay"),
+        (
+            "It is the first phone to run Orion Nano, the smallest of Vantel's Orion models.",
+            "Orion Nano",
+        ),
+        ("Zapcash, the phone-based payment app, has millions of users.", "Zapcash"),
+    ],
+)
+def test_products_from_their_descriptions(
+    names: Callable[..., Names], text: str, name: str
+) -> None:
+    """An apposition names what a name is, after it or before it; "phone-based" is no place."""
+    found = names(text)
+    assert _type(found, name) == "Product", found
+
+
+def test_a_web_address_does_not_make_a_name_a_common_word(names: Callable[..., Names]) -> None:
+    found = names(
+        "Zorvik, the Danish maker of e-bikes, today announced the Zorvik 2. It is sold through"
+        " zorvik.com and selected shops."
+    )
+    assert _type(found, "Zorvik") == "Organization", found
+
+
+def test_a_repeated_name_before_a_country_names_the_local_arm(names: Callable[..., Names]) -> None:
+    """The model finds "Zentel" once; where it is found again by repetition, "Zentel
+    Ethiopia" is still one organization, not Zentel followed by Ethiopia."""
+    found = names(
+        "Zentel grew fast in Kenya. Zentel's local subsidiary, Zentel Ethiopia, switched on its"
+        " network in 2022."
+    )
+    assert _type(found, "Zentel Ethiopia") == "Organization", found
 
 
 def test_the_longest_name_wins_over_a_known_name_inside_it(
@@ -272,9 +319,7 @@ def test_a_small_place_needs_a_place_role() -> None:
 def test_the_consumer_electronics_pack_is_packaged_and_on_by_default() -> None:
     assert "consumer-electronics" in available_packs()
     assert BuildOptions().packs == ("consumer-electronics",)
-    assert [p.name for p in pack_files(("consumer-electronics",), "*.jsonl")] == [
-        "patterns.jsonl"
-    ]
+    assert [p.name for p in pack_files(("consumer-electronics",), "*.jsonl")] == ["patterns.jsonl"]
 
 
 def test_an_unknown_pack_is_a_clear_error(tmp_path: Path) -> None:

@@ -138,6 +138,19 @@ def _doc(rows: list[tuple[str, str, str, str, int]]) -> Doc:
     )
 
 
+def test_a_plural_description_takes_a_list_of_names_of_its_size() -> None:
+    """ "Acme sued Globex and Initech. The two companies ...": the list, when its size fits."""
+    refs = _refs(*SUED, (21, 28, INITECH, False))
+    refs.sentence(0)
+    refs.lists.append((10, [GLOBEX, INITECH]))
+    refs.sentence(30)
+    assert refs.group("Organization", 34, 2) == [GLOBEX, INITECH]
+    assert refs.group("Organization", 34, 0) == [GLOBEX, INITECH]
+    assert refs.group("Organization", 34, 3) == [ACME, GLOBEX, INITECH]  # the sentence's names
+    assert refs.group("Organization", 34, 4) == []
+    assert refs.group("Product", 34) == []
+
+
 def test_reference_of_a_pronoun() -> None:
     doc = _doc([("It", "PRON", "PRP", "nsubj", 1), ("grew", "VERB", "VBD", "ROOT", 1)])
     assert reference_of(doc[0], NOUNS) == Reference("It", IT.types, pronoun=True)
@@ -156,7 +169,7 @@ def test_reference_of_a_definite_description() -> None:
         ]
     )
     assert reference_of(doc[3], NOUNS) == Reference(
-        "The Bergen-based phone maker", ("Organization",)
+        "The Bergen-based phone maker", ("Organization",), kind="phone maker"
     )
     doc = _doc(
         [("the", "DET", "DT", "det", 1), ("firm", "NOUN", "NN", "nsubj", 2)]
@@ -464,3 +477,27 @@ def test_chronicle_line_without_a_subject_is_the_documents_organization(
 ) -> None:
     relation = _resolved(invented(text), triple)
     assert _resolved_from(relation) == "(the document's organization)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Vexa Mobile unveiled the Zen 5, Zen 5+ and Zen 5 Ultra, its first flagship phones,"
+            " and said Zen AI was the reason to buy. The three models were presented at the Lyon"
+            " Tech Summit.",
+            {"Zen 5", "Zen 5+", "Zen 5 Ultra"},
+        ),
+        (
+            "Vexa Mobile unveiled the Zen 5 and the Zen 6 on Monday. The three models were"
+            " presented at the Lyon Tech Summit.",
+            set(),
+        ),
+    ],
+    ids=["list-of-three", "count-does-not-fit"],
+)
+def test_a_plural_description_stands_for_the_names_listed_before(
+    text: str, expected: set[str], invented: Invented
+) -> None:
+    launched_at = {r.subject for r in invented(text) if r.predicate == "kg:launchedAt"}
+    assert launched_at == expected

@@ -347,6 +347,10 @@ FUNCTION_EXAMPLES: dict[str, Example] = {
         "The Robo Expo 2021 was held from 12 to 15 March at a hall in Oslo.",
         ("Robo Expo 2021", "schema:startDate", Literal("2021-03-12", "xsd:date")),
     ),
+    "event-date-month": Example(
+        "Orbo Mobile showed the phone at the Lyon Tech Summit 2024 in January.",
+        ("Lyon Tech Summit 2024", "schema:startDate", Literal("2024-01", "xsd:gYearMonth")),
+    ),
     "event-date-sentence": Example(
         "The Robo Expo was held in Oslo on May 3, 2019.",
         ("Robo Expo", "schema:startDate", Literal("2019-05-03", "xsd:date")),
@@ -614,6 +618,18 @@ FRAME_EXAMPLES: dict[str, Example] = {
     "apposition-place": Example(
         "Globex (Norway) makes robots.",
         ("Globex", "kg:operatesIn", "Norway"),
+    ),
+    "sell-org": Example(
+        "Orbis Systems agreed to sell its Nimbus Devices division to Vexa Holdings.",
+        ("Nimbus Devices", "schema:parentOrganization", "Vexa Holdings"),
+    ),
+    "sold-org": Example(
+        "Orbis Systems agreed to sell its Nimbus Devices division to Vexa Holdings.",
+        ("Nimbus Devices", "schema:parentOrganization", "Orbis Systems"),
+    ),
+    "org-noun-in": Example(
+        "Kestrel Motors bought Vanta Auto, a struggling carmaker in Lyon, in 2003.",
+        ("Vanta Auto", "kg:operatesIn", "Lyon"),
     ),
     "from-product": Example(
         "Zen Cloud, an app from Acme Robotics, is free.",
@@ -1072,3 +1088,121 @@ def test_with_someone_as_a_title_is_no_co_founder(found: Callable[..., Found]) -
     """'set up X with A as chairman': A chairs X, A did not found it with the company."""
     got = found("In 2019 Acme Robotics set up its research unit with Jane Doe as chairman.")
     assert not {t for t in got if t[1] in ("kg:coFounder", "schema:founder")}
+
+
+def _triples(found: Callable[..., Found], text: str) -> set[tuple[str, str, Any]]:
+    return {(s, p, o) for s, p, o, _ in found(text)}
+
+
+def test_a_possessive_may_stand_for_the_subject_of_its_clause(found: Callable[..., Found]) -> None:
+    """'A is a maker of X with its headquarters in C': "its" is A's ("A said B would buy it"
+    keeps B from being "it")."""
+    got = _triples(found, "Orbis Labs is a maker of routers with its headquarters in Lyon.")
+    assert ("Orbis Labs", "kg:operatesIn", "Lyon") in got
+
+
+def test_a_description_inside_an_apposition_is_its_own_reference(
+    found: Callable[..., Found],
+) -> None:
+    """'Jane Roe, the chairman of the Lyon-based group': the group is in Lyon, not Jane Roe."""
+    text = (
+        "Zorbix Industries makes batteries. Jane Roe, the chairman of the Lyon-based group,"
+        " said sales rose."
+    )
+    got = _triples(found, text)
+    assert ("Zorbix Industries", "kg:operatesIn", "Lyon") in got
+    assert not {t for t in got if t[0] == "Jane Roe" and t[2] == "Lyon"}
+
+
+def test_a_description_prefers_the_subject_of_its_sentence(found: Callable[..., Found]) -> None:
+    """The nearest name is not always the antecedent: the sentence's subject comes first."""
+    text = (
+        "Vantor Semiconductor raised its share, according to Pellam Research, as orders"
+        " pushed the Lyon-based chipmaker further ahead."
+    )
+    got = _triples(found, text)
+    assert ("Vantor Semiconductor", "kg:operatesIn", "Lyon") in got
+    assert ("Pellam Research", "kg:operatesIn", "Lyon") not in got
+
+
+def test_an_organization_described_in_a_phrase_is_not_placed_by_its_verb(
+    found: Callable[..., Found],
+) -> None:
+    """'Zento invested in a startup in Berlin': the startup is in Berlin, not Zento."""
+    assert not {
+        t
+        for t in found("Zento Capital invested in a startup in Berlin.")
+        if t[1] == "kg:operatesIn"
+    }
+
+
+def test_a_supply_with_no_customer_named_is_the_documents_company(
+    found: Callable[..., Found],
+) -> None:
+    """'Sensors are supplied by B': the customer is the company the document is about."""
+    text = (
+        "Orbo Systems sells tablets. Orbo Systems designs them in Lyon. Camera sensors are"
+        " supplied by Vexa Corp, and the screens come from Kivo Display."
+    )
+    got = _triples(found, text)
+    assert ("Orbo Systems", "kg:supplier", "Vexa Corp") in got
+    assert ("Orbo Systems", "kg:supplier", "Kivo Display") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        (
+            "In 2007 Orbo Systems went public on the Nasdaq.",
+            ("Orbo Systems", "kg:listedOn", "Nasdaq"),
+        ),
+        (
+            "Orbis Systems, which is majority-owned by Vexa Holdings, grew.",
+            ("Orbis Systems", "schema:parentOrganization", "Vexa Holdings"),
+        ),
+        (
+            "Most phones run on the Zen 9, a processor developed by Orbis Systems.",
+            ("Zen 9", "schema:manufacturer", "Orbis Systems"),
+        ),
+        (
+            "Orbis Systems sold Nimbus Devices to Vexa Holdings in 2014.",
+            ("Nimbus Devices", "schema:parentOrganization", "Vexa Holdings"),
+        ),
+        ("Orbo Telecom dominates Kenya.", ("Orbo Telecom", "kg:operatesIn", "Kenya")),
+    ],
+    ids=["go-public", "majority-owned", "misattached-apposition", "misparsed-to", "dominate"],
+)
+def test_verb_forms_and_misparses(
+    found: Callable[..., Found], text: str, triple: tuple[str, str, str]
+) -> None:
+    """ "went public", an adjectival participle, an apposition the parser hangs on the verb,
+    "to" parsed as an infinitive marker: the facts still come out."""
+    assert triple in _triples(found, text)
+
+
+def test_a_description_with_a_kind_takes_the_entity_of_that_kind(
+    found: Callable[..., Found],
+) -> None:
+    """'the Lyon-based research firm said': the research firm named before, not the subject."""
+    text = (
+        "Vexa Research ranked the foundries. Orbo Semiconductor gained share, the Lyon-based"
+        " research firm said."
+    )
+    got = _triples(found, text)
+    assert ("Vexa Research", "kg:operatesIn", "Lyon") in got
+    assert ("Orbo Semiconductor", "kg:operatesIn", "Lyon") not in got
+
+
+def test_an_apposition_names_a_noun_before_its_modifier_does(found: Callable[..., Found]) -> None:
+    """'A's first Android smartphone, the Zen 6, went on sale in C': the Zen 6, not Android."""
+    got = _triples(
+        found, "Orbo Mobile's first Android smartphone, the Zen 6, went on sale in France."
+    )
+    assert ("Zen 6", "kg:soldIn", "France") in got
+    assert ("Android", "kg:soldIn", "France") not in got
+
+
+def test_the_state_of_a_place_is_that_place(found: Callable[..., Found]) -> None:
+    """'born in the southern city of Tainan': the city is Tainan."""
+    got = _triples(found, "Jane Roe, who was born in the southern city of Lyon, spoke.")
+    assert ("Jane Roe", "kg:basedIn", "Lyon") in got

@@ -24,13 +24,13 @@ def seed_graph(seed_graph_file: Path) -> Graph:
     return Graph().parse(seed_graph_file, format="turtle")
 
 
-def _show(runner: CliRunner, name: str, graph_file: Path) -> tuple[int, str]:
-    result = runner.invoke(cli, ["show", name, "--graph", str(graph_file)])
+def _show(runner: CliRunner, name: str, graph_file: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(cli, ["show", name, "--graph", str(graph_file), *args])
     return result.exit_code, result.output
 
 
 def test_show_by_honorific_and_short_name(runner: CliRunner, seed_graph_file: Path) -> None:
-    code, output = _show(runner, "Mr. Lei", seed_graph_file)
+    code, output = _show(runner, "Mr. Lei", seed_graph_file, "--sentences")
     assert code == 0, output
     lines = output.splitlines()
     assert lines[0] == "Lei Jun  (Person)"
@@ -40,7 +40,7 @@ def test_show_by_honorific_and_short_name(runner: CliRunner, seed_graph_file: Pa
     assert mentions is not None, output
     assert int(mentions.group(1)) >= 5
     assert int(mentions.group(2)) >= 2
-    relations = re.search(r"^  relations: (\d+)$", output, re.MULTILINE)
+    relations = re.search(r"^  relations: (\d+) \(\d+ statements\)$", output, re.MULTILINE)
     assert relations is not None and int(relations.group(1)) >= 1, output
     assert "<- founder Xiaomi" in output or "<- CEO Xiaomi" in output
     quoted = [line for line in lines if line.startswith("      “")]
@@ -92,3 +92,29 @@ def test_describe_and_format(seed_graph: Graph) -> None:
         assert f"    {path}: {len(mentions)}" in text
     shown = [line for line in text.splitlines() if re.match(r"^      \d+-\d+", line)]
     assert len(shown) == len(view.mentions)  # one mention per document with limit=1
+
+
+def test_show_groups_repeated_relations(runner: CliRunner, seed_graph_file: Path) -> None:
+    """Issue 13: a relation stated by six sentences is one line saying so, not six lines;
+    ``--sentences`` lists the sentences under it."""
+    code, brief = _show(runner, "Xiaomi", seed_graph_file)
+    assert code == 0, brief
+    header = re.search(r"^  relations: (\d+) \((\d+) statements; --sentences lists them\)$",
+                       brief, re.MULTILINE)
+    assert header, brief
+    rows = re.findall(r"^    (\S.*)  \((\d+) sentences?\)$", brief, re.MULTILINE)
+    assert len(rows) == int(header[1])
+    assert len({line for line, _ in rows}) == len(rows)  # each relation once
+    assert any(int(n) > 1 for _, n in rows)  # some are stated more than once ...
+    assert "“" not in brief.split("  relations: ")[1]  # ... and no sentence is quoted
+    code, full = _show(runner, "Xiaomi", seed_graph_file, "--sentences")
+    assert code == 0, full
+    listed = full.split("  relations: ")[1].split("\n  figures:")[0].splitlines()[1:]
+    for line, count in rows:
+        start = listed.index(f"    {line}  ({count} sentence{'s' if count != '1' else ''})")
+        quoted = 0
+        for row in listed[start + 1 :]:
+            if not row.startswith("      “"):
+                break
+            quoted += 1
+        assert quoted == int(count), line

@@ -121,6 +121,28 @@ def partial_dates(text: str, year: int) -> list[DateValue]:
     return sorted(found, key=lambda d: d.start)
 
 
+_IN_MONTH = re.compile(
+    rf"\b(?:in|during|since|until|by)\s+(?:early\s+|late\s+|mid-)?{_MONTH}\b"
+    rf"(?!\s*\d){_NO_YEAR_AFTER}",
+    re.I,
+)
+
+
+def partial_months(text: str, year: int) -> list[DateValue]:
+    """Months written without a year or a day ("in January"), in ``year``.
+
+    >>> [d.value for d in partial_months("Held in Lyon in January, not on 5 March.", 2031)]
+    ['2031-01']
+    """
+    found: list[DateValue] = []
+    for match in _IN_MONTH.finditer(text):
+        month = _MONTHS.get(match.group("month").lower().rstrip("."), 0)
+        if match.group("month")[0].isupper() and len(match.group("month")) > 2:
+            value = f"{year:04d}-{month:02d}"
+            found.append(DateValue(value, "xsd:gYearMonth", match.start(), match.end()))
+    return found
+
+
 def parse_quarter(text: str) -> tuple[str, str, str] | None:
     """The first quarter named in ``text``: label, start and end date.
 

@@ -9,6 +9,7 @@ around a name), :mod:`~kg.mentions.shapes` (how product names are built),
 ("better known as ..."), and :mod:`~kg.mentions.repeat` (a name found once is found again).
 """
 
+from kg.mentions.compounds import join_subsidiaries
 from kg.mentions.find import find_mentions
 from kg.mentions.lines import is_heading, split_lines
 from kg.mentions.names import LABEL_TYPES, normalize_name
@@ -19,6 +20,7 @@ __all__ = [
     "is_heading",
     "find_mentions",
     "echo_mentions",
+    "join_subsidiaries",
     "known_names",
     "normalize_name",
     "LABEL_TYPES",

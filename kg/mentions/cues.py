@@ -136,6 +136,23 @@ def cue_type(span: Span) -> str:
     if prev is not None and prev.tag_ == "POS" and span.label_ != "PERSON" and _place_before(prev):
         return "Organization"  # "Ruritania's NAME": a country's company
     root = span.root
+    if (
+        root.dep_ == "appos"
+        and root.head.pos_ == "NOUN"
+        and root.head.i < start
+        and prev is not None
+        and prev.text in (",", "(")
+        and _described(root.head)
+    ):
+        described = _noun_type(root.head.lemma_.lower())
+        if described:
+            return described  # "its own wallet, NAME,", "a retailer, NAME,"
+    if root.dep_ == "nsubj" and root.head.lemma_ in ("be", "become", "remain"):
+        attr = next((c for c in root.head.children if c.dep_ == "attr"), None)
+        if attr is not None and attr.pos_ == "NOUN" and attr.i > end:
+            described = _noun_type(attr.lemma_.lower())
+            if described:
+                return described  # "NAME is the country's largest carrier", "NAME is an app"
     if root.dep_ in ("dobj", "nsubjpass", "oprd") and root.head.lemma_ in table["launch_verbs"]:
         return "Product"  # "Acme launched NAME", "NAME was introduced", "renamed NAME"
     i = start - 1
@@ -201,10 +218,23 @@ def _apposition_type(doc: Doc, comma: int) -> str:
         return ""
     head, based = "", False
     for token in doc[i : min(len(doc), i + 10)]:
-        if token.lower_ == "based" and token.i > i and doc[token.i - 1].text == "-":
+        if (
+            token.lower_ == "based"
+            and token.i > i + 1
+            and doc[token.i - 1].text == "-"
+            and doc[token.i - 2].text[:1].isupper()
+        ):
             based = True  # "NAME, a Ruritania-based ...": a company, unless a person's title
+            # (a "phone-based service" is based on a thing, not in a place)
         if token.text == "-" or token.tag_ == "POS":
             continue
+        if (
+            token.lower_ == "of"
+            and not head
+            and token.i > i + 1
+            and (doc[token.i - 1].tag_ in ("JJS", "CD") or doc[token.i - 1].lower_ == "first")
+        ):
+            continue  # "NAME, the smallest of Acme's models", "NAME, one of its chips"
         if (
             token.is_punct
             or token.pos_ in ("ADP", "AUX", "PRON")
@@ -212,7 +242,7 @@ def _apposition_type(doc: Doc, comma: int) -> str:
         ):
             break
         if token.pos_ == "NOUN":
-            head = token.lower_
+            head = token.lower_ if token.lower_ in cues()["person_titles"] else token.lemma_.lower()
     if head in cues()["person_titles"]:
         return "Person"  # "NAME, a Ruritania-based analyst"
     return _noun_type(head) or ("Organization" if based else "")

@@ -198,6 +198,9 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
         mentions.append(make_mention(document, base, span, type_, "cue", heading, "", title))
         if type_ == "Product":
             products.append(span)
+    for span in sibling_models(doc, base, products, mentions):
+        mentions.append(make_mention(document, base, span, "Product", "rule", heading, "product"))
+        products.append(span)
     for span, name in launch_events(doc, products):
         mentions.append(
             make_mention(document, base, span, "Event", "rule", heading, events()["kind"], name)
@@ -211,6 +214,40 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 make_mention(document, base, span, "Market", "rule", heading, "country", country)
             )
     return mentions
+
+
+_NUMBER = re.compile(r"^\d{1,4}[A-Za-z]{0,2}\+?$")
+
+
+def sibling_models(
+    doc: Doc, base: int, products: list[Span], mentions: list[Mention]
+) -> Iterator[Span]:
+    """Models of a product's line the model missed: "the Zen 5, Zen 5+ and Zen 5 Ultra",
+    where only "Zen 5" was found, gives the other two. A sibling is the line's word, a model
+    number and any model suffixes ("+", "Ultra", "Pro Max"), anywhere in the chunk."""
+    lines = {
+        span[0].text
+        for span in products
+        if len(span) >= 2 and span[0].text[:1].isupper() and _NUMBER.match(span[1].text)
+    }
+    if not lines:
+        return
+    taken = {i for span in products for i in range(span.start, span.end)}
+    for mention in mentions:
+        span = doc.char_span(mention.start - base, mention.end - base, alignment_mode="expand")
+        taken.update(range(span.start, span.end) if span is not None else ())
+    for token in doc:
+        if token.text not in lines or token.i in taken or token.i + 1 >= len(doc):
+            continue
+        if not _NUMBER.match(doc[token.i + 1].text):
+            continue
+        end = token.i + 2
+        while end < len(doc) and (doc[end].lower_ in MODEL_SUFFIXES or doc[end].text == "+"):
+            end += 1
+        if any(i in taken for i in range(token.i, end)):
+            continue
+        taken.update(range(token.i, end))
+        yield doc[token.i : end]
 
 
 def _uncovered_names(doc: Doc, document: Document) -> Iterator[tuple[Span, str]]:

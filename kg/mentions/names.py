@@ -167,8 +167,13 @@ def ticker(span: Span) -> bool:
 def common_word(word: str, text: str) -> bool:
     """Whether ``word`` also appears in lower case in ``text``: "Digital" next to "digital".
 
+    A web address is no word: "orbo.com" leaves "Orbo" a name.
+
     >>> common_word("Digital", "Digital Week: all digital"), common_word("Orbo", "an orb")
     (True, False)
+    >>> common_word("Orbo", "Orbo sells through orbo.com and www.orbo.de")
+    False
     """
     lower = word.lower()
-    return lower != word and re.search(rf"(?<!\w){re.escape(lower)}(?!\w)", text) is not None
+    pattern = rf"(?<![\w./@-]){re.escape(lower)}(?![\w@]|\.\w)"
+    return lower != word and re.search(pattern, text) is not None

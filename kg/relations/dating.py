@@ -1,5 +1,4 @@
-"""Dates stated with the facts: a relation whose sentence gives one date gets it.
-"""
+"""Dates stated with the facts: a relation whose sentence gives one date gets it."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from kg.extract.dates import (
     DateValue,
     parse_date,
     partial_dates,
+    partial_months,
     relative_dates,
     relative_phrase,
 )
@@ -68,11 +68,17 @@ def _dated(
             # sentence gives
             years = [int(d.value[:4]) for d in [*own, *stated] if d.datatype == "xsd:gYear"]
             days = partial_dates(text, years[0]) if len(set(years)) == 1 else []
+            if not days and own and len(set(years)) == 1:  # "Fair 2031 ... in March"
+                days = partial_months(text, years[0])
             dates = days if len(days) == 1 else own or stated
             if len(dates) == 1:
                 s = mention.sentence
                 rule = "event-date-name" if own else "event-date-sentence"
-                rule = "event-date-day" if days else rule
+                rule = (
+                    ("event-date-day" if len(dates[0].value) == 10 else "event-date-month")
+                    if (days)
+                    else rule
+                )
                 evidence = Evidence(
                     mention.doc_id, s.text, s.start, s.end, rule, 0.9 if own else 0.75
                 )

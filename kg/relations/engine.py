@@ -64,6 +64,7 @@ ROLES = (
     "patient:poss",
     "attr",
     "subject",
+    "described",
     "appos",
     "modifier",
     "home",
@@ -285,6 +286,7 @@ class RuleSet:
         self.lexicons = lexicons or {}
         self.lexicon = lexicon
         self.by_word: dict[str, list[FrameRule]] = {}
+        self._rules_cache: dict[tuple[str, ...], dict[FrameRule, str]] = {}
         for rule in self.rules:
             for word in rule.words:
                 self.by_word.setdefault(word, []).append(rule)
@@ -309,6 +311,26 @@ class RuleSet:
                             f"{rule.origin}: rule {rule.id}: invalid pattern: "
                             f"{str(exc).splitlines()[0]}"
                         ) from None
+
+    def _rules_for(self, keys: tuple[str, ...]) -> dict[FrameRule, str]:
+        """The rules a token's lexicon keys trigger, each with the term it matched (computed
+        once per distinct set of keys)."""
+        cached = self._rules_cache.get(keys)
+        if cached is not None:
+            return cached
+        words: dict[FrameRule, str] = {}
+        for key in keys:  # the longest term a rule knows: "chief executive officer"
+            for rule in self.by_word.get(key, []):
+                if len(key) > len(words.get(rule, "")):
+                    words[rule] = key
+        if words:
+            # and the longest term of all wins: "co-founder" over "founder"
+            longest = max(_term_length(key) for key in words.values())
+            words = {r: k for r, k in words.items() if _term_length(k) in (0, longest)}
+            if longest:  # a word some rule knows: the catch-all rules of its shape stand back
+                words = {r: k for r, k in words.items() if not r.fallback}
+        self._rules_cache[keys] = words
+        return words
 
     def words(self, lexicon: str) -> list[str]:
         """The words of one lexicon (lower case), or none."""
@@ -339,23 +361,20 @@ class RuleSet:
                 keys.append("<noun>")
             elif token.pos_ == "VERB":
                 keys.append("<verb>")
-            keyed = [(r, key) for key in keys for r in self.by_word.get(key, [])]
-            if not keyed:
+            words = self._rules_for(tuple(keys))
+            if not words:
                 continue
-            words: dict[FrameRule, str] = {}
-            for rule, key in keyed:  # the longest term a rule knows: "chief executive officer"
-                if len(key) > len(words.get(rule, "")):
-                    words[rule] = key
-            # and the longest term of all wins: "co-founder" over "founder"
-            longest = max(_term_length(key) for key in words.values())
-            words = {r: k for r, k in words.items() if _term_length(k) in (0, longest)}
-            if longest:  # a word some rule knows: the catch-all rules of its shape stand back
-                words = {r: k for r, k in words.items() if not r.fallback}
+            named: bool | None = None  # whether the token itself stands for an entity
             for rule, key in words.items():
                 if rule.pos and token.pos_ not in rule.pos:
                     continue
                 if rule.pattern and token.i not in allowed.get(rule.id, set()):
                     continue
+                if any(e.roles == ("self",) and not e.part_of for e in (rule.subject, rule.object)):
+                    if named is None:
+                        named = bool(resolve(token))
+                    if not named:
+                        continue  # "the trigger itself" is no entity: nothing to find
                 frame = frames.get(token.i)
                 if frame is None:
                     frame = frames[token.i] = frame_of(token, self.lexicon)
@@ -380,8 +399,14 @@ def _fill(
     ``home`` stands for the organization the document is about."""
     for index, role in enumerate(end.roles):
         if role == "home":
-            # only when the sentence names no other slot: "X's chief" is X's, found or not
-            named = any(frame.roles.get(r) for r in end.roles[:index] if r != "self")
+            # only when no other slot of this end names something: "X's chief" is X's, of
+            # whatever type; "sensors are supplied by B" names no customer
+            named = any(
+                resolve(token)
+                for r in end.roles[:index]
+                if r != "self"
+                for token in frame.roles.get(r, [])
+            )
             if home and not named and typer(home)[0] == end.type:
                 return [(home, "(the document's organization)")]
             continue

@@ -139,6 +139,7 @@ def extract_relations(
             {k: e.type for k, e in entities.items()},
             _subject_home(doc_chunks, linked, entities) or context.home,
             names={k: e.name for k, e in entities.items()},
+            kinds={k: e.kind for k, e in entities.items() if e.kind},
         )
         signer, signed_at = _signer(doc_chunks, context)
         author = ""
@@ -267,6 +268,10 @@ def _components(
                 linked_nouns.append(root.head)  # "the Quark 9 chip"
             if root.dep_ == "attr" and root.head.lemma_ == "be":
                 linked_nouns += [c for c in root.head.children if c.dep_ == "nsubj"]
+            following = doc[span.end + 1 : span.end + 8]  # "Quark 9, a processor ...", misparsed
+            linked_nouns += [
+                t for t in following if _misattached_apposition(t, {span.end - 1: ""}) is not None
+            ][:1]
             if any(component(t) for t in linked_nouns):
                 key = linked.entity_of.get(mention)
                 if key:
@@ -294,6 +299,7 @@ def _remember(
     """Add the sentence's named mentions to what later references resolve against, and its
     subject pronouns as mentions of what they resolve to ("It ... . Its first phone")."""
     sentence_start = chunk.base + sent.start_char
+    refs.sentence(sentence_start)
     found: list[tuple[int, int, str, bool]] = []
     previous = ""
     for token in sent:
@@ -313,6 +319,19 @@ def _remember(
         previous = key
     for entry in found:
         refs.add(*entry)
+    lists: dict[int, list[str]] = defaultdict(list)  # "A, B and C": by the first conjunct
+    for token in sent:
+        key = at.get(token.i, "")
+        if not key or (token.head.i in at and at[token.head.i] == key and token.head.i != token.i):
+            continue  # not the head of its name
+        top = token
+        while top.dep_ == "conj" and top.head.i != top.i:
+            top = top.head
+        if key not in lists[top.i]:
+            lists[top.i].append(key)
+    for first, keys in sorted(lists.items()):
+        if len(keys) >= 2:
+            refs.lists.append((chunk.base + sent.doc[first].idx, keys))
 
 
 def _frame_relations(
@@ -330,8 +349,9 @@ def _frame_relations(
     no typed rule connects."""
     partitive = set(rules.words("partitive"))
     org_parts = set(rules.words("org_part"))
+    place_parts = set(rules.words("place_part"))
 
-    def resolve(token: Token) -> list[tuple[str, str]]:
+    def resolve_once(token: Token) -> list[tuple[str, str]]:
         key = at.get(token.i, "")
         if key:
             found = [(key, "" if token._.kg_name else token.text)]
@@ -340,11 +360,15 @@ def _frame_relations(
                     (at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at
                 ]
             return found
-        found = []
+        found = [(at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at]
+        if found:  # "its first Android phone, the Zen 6": the apposition names it
+            return found
         if token.pos_ == "NOUN" and token.tag_ not in ("NNS", "NNPS"):
             # "the Quark 9 chip", "the Zen 2 smart lamp": a common noun named by the product
             # before it ("the Acme kiosk" is not Acme, unless the noun is a company word)
-            generic = token.lower_ in referring or token.lower_ in partitive
+            generic = token.lower_ in referring or token.lower_ in partitive or (
+                token.lower_ in org_parts  # "its Nimbus division": the division is Nimbus
+            )
             for child in token.children:
                 if child.dep_ in ("compound", "nmod") and child.i in at:
                     if generic or typer(at[child.i])[0] == "Product":
@@ -367,10 +391,22 @@ def _frame_relations(
             found = [pair for member in listed for pair in resolve(member)]
             if found:
                 return found
+        plural = _plural_reference(token, referring)
+        if plural is not None:  # "the three models", "both companies"
+            type_, count = plural
+            return [(key, token.text) for key in refs.group(type_, chunk.base + token.idx, count)]
         if token.dep_ == "attr" and token.head.lemma_ == "be":  # "A is a Y-based writer"
             subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
             if subject is not None and subject.i in at:
                 return [(at[subject.i], "")]
+        if token.pos_ == "NUM" or token.lower_ in ("million", "billion", "percent", "%"):
+            for child in token.children:  # "edging past B's 22 million": B's figure is B
+                if child.dep_ == "poss":
+                    return resolve(child)
+        if token.lower_ in place_parts and token.tag_ == "NN":  # "the state of Ruritania"
+            for word, obj in prep_objects(token):
+                if word == "of":
+                    return resolve(obj)
         if token.lower_ in partitive:  # "a version of the Quark 9", "the Quark family"
             for word, obj in prep_objects(token):
                 if word == "of":
@@ -388,21 +424,32 @@ def _frame_relations(
                 clause = clause.head
             if clause.dep_ in ("relcl", "acl") and clause.head.i in at:
                 return [(at[clause.head.i], "")]  # "A, whose chips ...": the noun it modifies
-        # "A, the family of models built by B": the noun an apposition describes
+        reference = reference_of(token, referring)
+        # "A, the family of models built by B": the noun an apposition describes (but "A,
+        # the head of the Lyon-based group": a description of its own is not A)
         up = token
         while up.dep_ == "pobj" and up.head.lower_ == "of" and up.head.head.i != up.head.i:
+            if reference is not None and not reference.pronoun:
+                break
             up = up.head.head
         if (up.dep_ == "appos" or _appositive_conjunct(up)) and up.head.i in at:
             return [(at[up.head.i], "")]
-        reference = reference_of(token, referring)
+        named = _misattached_apposition(up, at)
+        if named is not None:
+            return [(at[named], "")]
         if reference is not None:
             clause = token
             while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
                 clause = clause.head
             left, right = clause.left_edge, clause.right_edge
-            # not the subject of its own clause: "A said B would buy it" is not A buying A
+            # not the subject of its own clause: "A said B would buy it" is not A buying A;
+            # a possessive may be: "A raised its prices"
             own = next((c for c in clause.children if c.dep_ == "nsubj"), None)
-            avoid = at.get(own.i, "") if own is not None and own.i != token.i else ""
+            avoid = (
+                at.get(own.i, "")
+                if own is not None and own.i != token.i and token.dep_ != "poss"
+                else ""
+            )
             found = []
             for type_ in reference.types:  # "it" may be a company or a product: the rule picks
                 key = refs.resolve(
@@ -417,6 +464,15 @@ def _frame_relations(
             if found:
                 return found
         return []
+
+    memo: dict[int, list[tuple[str, str]]] = {}
+
+    def resolve(token: Token) -> list[tuple[str, str]]:
+        """What a token stands for: each token of the sentence is read once."""
+        found = memo.get(token.i)
+        if found is None:
+            found = memo[token.i] = resolve_once(token)
+        return found
 
     seen: set[tuple[str, str]] = set(related) | {(o, s) for s, o in related}
     yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
@@ -506,6 +562,39 @@ def _appositive_conjunct(token: Token) -> bool:
         and not any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in between)
         and any(c.dep_ in ("det", "poss") for c in token.children)
     )
+
+
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
+
+
+def _plural_reference(token: Token, referring: dict[str, str]) -> tuple[str, int] | None:
+    """(type, count) of a plural description that refers back: "the three models", "these
+    phones", "both companies" (count 0 when no number is given); None for anything else."""
+    if token.tag_ != "NNS" or token.lemma_.lower() not in referring:
+        return None
+    words = [c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet")]
+    if not any(w in ("the", "these", "those", "both") for w in words):
+        return None
+    if any(c.dep_ in ("compound", "prep", "relcl", "acl") for c in token.children):
+        return None  # "the Zen phones", "the models of 2020", "the phones it sold"
+    count = next((_COUNTS[w] for w in words if w in _COUNTS), 0)
+    return referring[token.lemma_.lower()], count
+
+
+def _misattached_apposition(token: Token, at: dict[int, str]) -> int | None:
+    """ "they run on the Zen 9, a processor made by B" with "processor" parsed as the verb's
+    object (or an apposition of another noun): a common noun whose phrase opens with "a"/"the"
+    right after a comma that follows a name describes that name. The index of the name's last
+    token, or None."""
+    if token.pos_ != "NOUN" or token.dep_ == "conj":
+        return None
+    first = token.left_edge
+    if first.lower_ not in ("a", "an", "the") or first.i < 2:
+        return None
+    comma, name = token.doc[first.i - 1], first.i - 2
+    if comma.text != "," or name not in at or token.head.i == name:
+        return None
+    return name
 
 
 def _demonym_relations(

@@ -132,6 +132,9 @@ def _grammatical_subject(verb: Token) -> tuple[Token | None, bool]:
             # "A is expected to buy B": A does it; "B is expected to be bought": B undergoes it
             return inherited, any(c.dep_ == "auxpass" for c in verb.children)
         return inherited, _is_passive(verb) and verb.tag_ == "VBN"
+    if verb.dep_ == "acomp" and verb.tag_ == "VBN" and head.pos_ in ("VERB", "AUX"):
+        inherited, _ = _grammatical_subject(head)  # "B is majority-owned by A"
+        return inherited, True
     if verb.dep_ in ("acl", "relcl", "amod") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         # "the phone unveiled by A" (patient), "a firm making chips" (agent),
         # "the chip that A designed" (no subject pronoun: the object is the head)
@@ -229,12 +232,21 @@ def frame_of(trigger: Token, lexicon: Lexicon) -> Frame:
     return frame
 
 
+def _misparsed_to(obj: Token) -> bool:
+    """A second object of a verb that opens with "to" tagged as an infinitive marker: the
+    name after it is the object of "to" ("sold B to C")."""
+    first = obj.left_edge
+    return obj.pos_ == "PROPN" and first.lower_ == "to" and first.pos_ == "PART"
+
+
 def _verb_roles(verb: Token, frame: Frame) -> None:
     subject, passive = _grammatical_subject(verb)
     if subject is not None:
         frame.add("patient" if passive else "agent", subject)
     for child in verb.children:
-        if child.dep_ in _OBJECTS:
+        if child.dep_ in _OBJECTS and _misparsed_to(child):
+            frame.add("prep:to", child)  # "sold B to C" with "to C" parsed as an infinitive
+        elif child.dep_ in _OBJECTS:
             frame.add("patient", _relative_head(child))
         elif child.dep_ == "attr":
             frame.add("attr", child)
@@ -307,15 +319,17 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
             else:
                 frame.add(f"prep:{word}", obj)
     head = top.head
-    if top.dep_ == "compound" and head.pos_ == "PROPN":
-        frame.add("subject", head)  # "chief executive A", "supplier B"
+    if top.dep_ in ("compound", "amod") and head.pos_ == "PROPN":
+        frame.add("subject", head)  # "chief executive A", "supplier B", "rival B"
     elif top.dep_ == "appos":
         frame.add("subject", head)  # "A, a supplier to B"
+        frame.add("described", head)
     elif top.dep_ in ("attr", "oprd"):
         # "A is a supplier to B", "A became chief executive", "A was named chief"
         direct = _child(head, _OBJECTS)
         subject, _ = _grammatical_subject(head)
         frame.add("subject", direct if direct is not None and top.dep_ == "oprd" else subject)
+        frame.add("described", direct if direct is not None and top.dep_ == "oprd" else subject)
     elif top.dep_ == "dobj" and head.lemma_.lower() in lexicon.light:
         subject, passive = _grammatical_subject(head)
         if not passive:

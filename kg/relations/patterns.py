@@ -109,12 +109,16 @@ class _Engine:
         from spacy.matcher import DependencyMatcher, Matcher
 
         self.rules = {r.id: r for r in rules}
-        self.token = Matcher(vocab, validate=True)
+        # one token matcher per pair of end types, run only where both types are named
+        self.token: dict[tuple[str, str], Any] = {}
         self.dependency = DependencyMatcher(vocab, validate=True)
         for rule in rules:
             try:
                 if rule.matcher == "token":
-                    self.token.add(rule.id, [list(rule.pattern)])
+                    pair = (rule.subject, rule.object)
+                    if pair not in self.token:
+                        self.token[pair] = Matcher(vocab, validate=True)
+                    self.token[pair].add(rule.id, [list(rule.pattern)])
                 else:
                     self.dependency.add(rule.id, [list(rule.pattern)])
             except ValueError as exc:
@@ -127,7 +131,11 @@ class _Engine:
     def matches(self, sent: Span) -> Iterator[tuple[Rule, Token, Token]]:
         """(rule, subject token, object token) for every match in a sentence."""
         strings = self.vocab.strings
-        found: Any = self.token(sent, with_alignments=True)
+        types = {t._.kg_type for t in sent} - {""}
+        found: list[Any] = []
+        for (subject, object_), matcher in self.token.items():
+            if (not subject or subject in types) and (not object_ or object_ in types):
+                found += matcher(sent, with_alignments=True)
         for match_id, start, _end, alignments in found:
             rule = self.rules[strings[match_id]]
             anchors = dict(rule.anchors)
@@ -176,6 +184,13 @@ def _resolve(
 def _pattern_relations(
     chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, engine: _Engine
 ) -> Iterator[Relation]:
+    ends = sum(
+        1
+        for t in sent
+        if (t.i in at and at.get(t.i - 1) != at[t.i]) or t.lower_ in _PRONOUNS
+    )
+    if ends < 2:
+        return  # a rule needs two names (or pronouns) in the sentence: no match is possible
     for rule, subj_token, obj_token in engine.matches(sent):
         subject = _resolve(subj_token, at, context, chunk, rule.subject, rule.subject_kind)
         obj = _resolve(obj_token, at, context, chunk, rule.object, rule.object_kind)

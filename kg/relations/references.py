@@ -50,6 +50,7 @@ class Reference:
     pronoun: bool = False
     generic: bool = False  # "the company", "the firm": may stand for the document's subject
     hint: str = ""  # a name word in the description: "the Pro model" wants a name with "Pro"
+    kind: str = ""  # "the research firm": an entity of that kind comes first
 
 
 def reference_of(token: Token, nouns: dict[str, str]) -> Reference | None:
@@ -77,11 +78,13 @@ def reference_of(token: Token, nouns: dict[str, str]) -> Reference | None:
                 ),
                 "",
             )
+            modifiers = [c.lower_ for c in token.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
             return Reference(
                 token.doc[start : token.i + 1].text,
                 (nouns[lower],),
                 generic=lower in GENERIC and not hint,
                 hint=hint,
+                kind=" ".join([*modifiers, lower]) if modifiers else "",
             )
     return None
 
@@ -100,7 +103,41 @@ class References:
     home: str = ""
     mentions: list[tuple[int, int, str, bool]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # entity key -> name, for hints
+    kinds: dict[str, str] = field(default_factory=dict)  # entity key -> kind ("research firm")
+    sentences: list[int] = field(default_factory=list)  # sentence start offsets
+    lists: list[tuple[int, list[str]]] = field(default_factory=list)  # coordinated names
     _starts: list[int] = field(default_factory=list, repr=False)
+
+    def sentence(self, start: int) -> None:
+        """Record that a sentence starts at offset ``start``; sentences come in order."""
+        if not self.sentences or self.sentences[-1] < start:
+            self.sentences.append(start)
+
+    def group(self, type_: str, offset: int, count: int = 0) -> list[str]:
+        """What a plural description at ``offset`` stands for ("the three models", "both
+        companies"): the entities of ``type_`` named in the nearest sentence (its own, before
+        it, or one of the two before) that names two or more; with a ``count``, exactly that
+        many, else nothing."""
+        here = bisect_left(self.sentences, offset + 1) - 1
+        earliest = self.sentences[max(0, here - 2)] if self.sentences else 0
+        for at, keys in reversed(self.lists):  # a list of names first: "A, B and C"
+            if at < earliest:
+                break
+            kept = [k for k in keys if self.types.get(k) == type_]
+            if at < offset and len(kept) >= 2 and (not count or count == len(kept)):
+                return kept
+        for index in range(here, max(-1, here - 3), -1):
+            start = self.sentences[index] if index >= 0 else 0
+            stop = self.sentences[index + 1] if index + 1 < len(self.sentences) else offset
+            named: list[str] = []
+            for begin, _end, key, _subject in self.mentions[bisect_left(self._starts, start) :]:
+                if begin >= min(stop, offset):
+                    break
+                if self.types.get(key) == type_ and key not in named:
+                    named.append(key)
+            if len(named) >= 2:
+                return named if not count or count == len(named) else []
+        return []
 
     def add(self, start: int, end: int, key: str, subject: bool) -> None:
         """Record a named mention; mentions are added in document order."""
@@ -118,12 +155,20 @@ class References:
         """The entity ``reference`` at ``offset`` stands for, or "".
 
         A pronoun takes the subject before it in its own sentence, else the nearest name
-        before it there; a description ("the firm") takes the nearest name before it in its
-        sentence outside its own clause (``clause``: offsets), else looks back. Then
+        before it there; a description ("the firm") does the same outside its own clause
+        (``clause``: offsets), else looks back. Then
         the subject of the nearest earlier sentence wins over other mentions, and the
         nearest mention over the document's organization.
         """
         end = bisect_left(self._starts, offset)
+        if reference.kind:  # "the research firm": the nearest one of that kind, if any
+            for i in range(end - 1, -1, -1):
+                start, stop, key, _subject = self.mentions[i]
+                if offset - stop > WINDOW:
+                    break
+                if stop <= offset and key != avoid and self.kinds.get(key) == reference.kind:
+                    if not clause[0] <= start < clause[1]:
+                        return key
         for type_ in reference.types:
             same, same_subject, best, best_subject = "", "", "", ""
             for i in range(end - 1, -1, -1):
@@ -140,6 +185,7 @@ class References:
                         same_subject = same_subject or (key if subject else "")
                     elif not clause[0] <= start < clause[1]:
                         same = same or key
+                        same_subject = same_subject or (key if subject else "")
                     continue
                 best = best or key
                 if subject:

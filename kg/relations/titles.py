@@ -22,14 +22,24 @@ def _roles() -> dict[str, Any]:
     return dict(read_json("rules/roles.json"))
 
 
+@cache
+def _prefixes(titles: tuple[str, ...]) -> frozenset[str]:
+    """Every beginning of every title, to skip words no title starts with."""
+    return frozenset(title[:k] for title in titles for k in range(1, len(title) + 1))
+
+
 def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[tuple[int, int]]:
     """Token spans of role titles in a sentence, longest first, with title-case modifiers of
     generic titles ("Community Management Lead")."""
     titles: dict[str, str] = roles["titles"]
+    prefixes = _prefixes(tuple(titles))
     doc = sent.doc
     found: list[tuple[int, int]] = []
     i = sent.start
     while i < sent.end:
+        if doc[i].lower_ not in prefixes:  # no title starts with this word
+            i += 1
+            continue
         for n in range(min(5, sent.end - i), 0, -1):
             words = doc[i : i + n].text.lower()
             if words in titles and not at.get(i):
