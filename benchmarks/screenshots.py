@@ -9,7 +9,8 @@ chromium)::
 It builds the seeds with ``kg build seeds --out TMP`` (a temporary build folder, so
 ``exports/`` is left alone), opens ``TMP/graph.html`` from disk, searches "Mr. Lei" and saves
 the page with Lei Jun's panel; then starts ``kg serve --graph TMP`` on a free port, saves its
-root page once loaded (with the example query run, when it offers one), and stops the server.
+root page once loaded (with the example query run and Xiaomi opened, when it offers them),
+and stops the server.
 """
 
 from __future__ import annotations
@@ -88,8 +89,13 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout_s: float =
     raise SystemExit(f"kg serve did not answer at {url} within {timeout_s:.0f} s")
 
 
-def serve_page(browser: Any, build_folder: Path, out: Path, *, size: tuple[int, int]) -> None:
-    """``kg serve --graph BUILD`` on a free port: its root page once loaded; then stopped."""
+def serve_page(
+    browser: Any, build_folder: Path, out: Path, *, size: tuple[int, int], entity_name: str
+) -> None:
+    """``kg serve --graph BUILD`` on a free port: its root page once loaded (the example query
+    run and ``entity_name`` opened, when the page offers them); then stopped."""
+    from playwright.sync_api import Error as PlaywrightError
+
     port = _free_port()
     command = [*KG, "serve", "--graph", str(build_folder), "--port", str(port)]
     server = subprocess.Popen(
@@ -104,7 +110,14 @@ def serve_page(browser: Any, build_folder: Path, out: Path, *, size: tuple[int, 
         run = page.get_by_role("button", name="Run")
         if run.count() == 1:  # the example query's results, when the page has one to run
             run.click()
-            page.wait_for_load_state("networkidle")
+            entity = page.locator(f"table a:text-is('{entity_name}')")
+            try:  # and an entity's view, when the results link to one
+                entity.first.wait_for(timeout=10_000)
+            except PlaywrightError:
+                pass
+            else:
+                entity.first.click()
+                page.wait_for_load_state("networkidle")
         page.wait_for_timeout(800)
         page.screenshot(path=str(out))
         context.close()
@@ -122,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / "seeds", help="what to build")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="where the PNGs go")
     parser.add_argument("--query", default="Mr. Lei", help="what the graph page searches for")
+    parser.add_argument("--entity", default="Xiaomi", help="what the serve page opens")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=760)
     args = parser.parse_args(argv)
@@ -140,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
                 graph_page(
                     browser, build_folder / "graph.html", written[0], query=args.query, size=size
                 )
-                serve_page(browser, build_folder, written[1], size=size)
+                serve_page(browser, build_folder, written[1], size=size, entity_name=args.entity)
             finally:
                 browser.close()
     for path in written:
