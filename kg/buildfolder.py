@@ -166,16 +166,6 @@ def source_roots(sources: Iterable[Path]) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def _label(source: Path) -> str:
-    """A source as the page's title shows it: its name only, never where it is.
-
-    >>> _label(Path("/home/someone/news")), _label(Path(".")), _label(Path("seeds/a.txt"))
-    ('news', 'documents', 'a.txt')
-    """
-    name = Path(source).name
-    return name if name not in ("", ".", "..") else "documents"
-
-
 def write(
     result: BuildResult,
     out: Path,
@@ -275,10 +265,10 @@ def _write_generation(
     drop_logs(gen / STORE_DIR)
     outputs = ["graph.ttl", STORE_DIR]
     if html:
-        from kg.visualize import write_html
+        from kg.visualize import page_title, write_html
 
         on_phase("page")
-        title = "kg: " + ", ".join(_label(s) for s in result.sources) if result.sources else "kg"
+        title = page_title(source_roots(result.sources))
         graph = open_store(gen / STORE_DIR)  # the store just written, as kg export reads it
         write_html(graph, gen / "graph.html", title=title, **page)
         outputs.append("graph.html")

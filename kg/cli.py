@@ -747,7 +747,8 @@ def list_queries() -> None:
     "--open-relations",
     is_flag=True,
     default=None,
-    help="Page: draw open relations (kg:relatedTo, a verb no typed rule covers) too.",
+    help="Page: show open relations (kg:relatedTo, a verb no typed rule covers) at open; without"
+    " it they are on the page, their filter off.",
 )
 def export(
     graph_path: Path,
@@ -783,6 +784,10 @@ def export(
         raise click.UsageError(f"{flags}: only for --format html")
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus")
+    if fmt == "html":
+        from kg.visualize import title_for
+
+        page["title"] = title_for(graph_path)  # as kg build titles it
     graph = open_graph(graph_path)
     written = run_export(graph, fmt, out or default_path(fmt, DEFAULT_OUT), **page)
     click.echo(f"wrote {', '.join(map(str, written))}")

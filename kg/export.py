@@ -330,7 +330,7 @@ EXPORTERS: dict[str, Exporter] = {
     "html": Exporter(
         _html,
         "graph.html",
-        options=("focus", "depth", "types", "min_degree", "max_nodes", "title"),
+        options=("focus", "depth", "types", "min_degree", "max_nodes", "open_relations", "title"),
     ),
     "ttl": Exporter(_rdf("TURTLE"), "graph.ttl"),
     "nt": Exporter(_rdf("N_TRIPLES"), "graph.nt"),

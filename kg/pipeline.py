@@ -94,7 +94,7 @@ class BuildResult:
         """The number of *relations*: distinct (subject, predicate, object) links between two
         entities that one or more statements support, open relations (``kg:relatedTo``)
         aside. ``kg stats``, the page and the exports count the same
-        (:func:`kg.analyze.to_networkx`)."""
+        (:func:`kg.view.to_networkx`)."""
         keys = {e.key for e in self.entities}
         return len(
             {

@@ -1,6 +1,6 @@
 """Render a knowledge graph as one self-contained, offline, interactive HTML page.
 
-The page draws the networkx view of :func:`kg.analyze.to_networkx`, the one the analytics and
+The page draws the networkx view of :func:`kg.view.to_networkx`, the one the analytics and
 the GraphML/GEXF/Neo4j exports read, so all of them agree: a node per entity (coloured by type,
 sized by PageRank), an edge per stated relation (labelled with its predicate; its evidence
 sentences, documents and rules are the edge's attributes).
@@ -14,7 +14,11 @@ Up to :data:`PHYSICS_LIMIT` entities, vis-network lays the graph out itself (for
 a bounded number of stabilization iterations, about a second). Past that, its physics costs
 about 15 ms per 1,000 entities per iteration in Chromium, so the layout is computed here (a
 force-directed layout with numpy, a few seconds for 10,000 entities) and the page opens with
-physics off.
+physics off, its relations drawn light and labelled only for the selected entity: thousands of
+edge labels cost Chromium seconds a frame.
+
+Beside the view, the page carries what the graph reports about each entity (prices, dates,
+figures, read here by SPARQL) for the side panel.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -35,14 +39,23 @@ from rdflib import Graph
 
 from kg.errors import AnalysisError
 from kg.link import visible
-from kg.namespaces import ENTITY_TYPES
+from kg.namespaces import ENTITY_TYPES, RDFS, SDO, local_name
 from kg.ontology import label as _predicate_label
 
 if TYPE_CHECKING:
     import networkx as nx
     import numpy as np
 
-__all__ = ["DEFAULT_MAX_NODES", "PHYSICS_LIMIT", "COLORS", "render_html", "write_html"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "PHYSICS_LIMIT",
+    "COLORS",
+    "LABEL_PX",
+    "page_title",
+    "title_for",
+    "render_html",
+    "write_html",
+]
 
 #: The most entities a page shows unless told otherwise: past this many, the highest ranked
 #: are kept and the page says how many were left out.
@@ -59,32 +72,45 @@ COLORS: dict[str, str] = {
     "Event": "#e15759",
 }
 
+#: The smallest size, in screen pixels, of an entity's label when the page opens: the page fits
+#: the connected core into view, or zooms no further out than this allows.
+LABEL_PX = 11
+
 _TEMPLATE = "graph.html"
+_NODE_FONT, _EDGE_FONT = 16, 13
 _VIS_LIB = "templates/lib/vis-9.1.2"
 _MIN_SIZE, _MAX_SIZE = 8.0, 40.0
-#: Spacing of the computed layout, in vis-network's units (a node's radius is 8 to 40).
-_SPACING = 60.0
+#: Spacing of the computed layout, in vis-network's units (a node's radius is 8 to 40): wide
+#: enough for labels at the opening scale.
+_SPACING = 110.0
 # Settings that keep large graphs usable (see PITFALLS.md, pyvis).
 _OPTIONS: dict[str, Any] = {
     "physics": {
         "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 90},
-        "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 50},
+        "forceAtlas2Based": {
+            "gravitationalConstant": -50,
+            "springLength": 70,
+            "centralGravity": 0.02,
+        },
+        # the page fits the view itself once the layout is done (to the core, labels readable)
+        "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 50, "fit": False},
         "minVelocity": 1.0,
     },
     "layout": {"improvedLayout": False, "randomSeed": 7},
-    "nodes": {"shape": "dot", "font": {"size": 14}, "borderWidth": 1},
+    "nodes": {"shape": "dot", "font": {"size": _NODE_FONT}, "borderWidth": 1},
     "edges": {
         "smooth": False,
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
         "color": {"color": "#a0a0a0", "highlight": "#404040", "hover": "#404040"},
-        "font": {"size": 10, "align": "middle", "color": "#555555"},
+        "font": {"size": _EDGE_FONT, "align": "middle", "color": "#555555"},
     },
     "interaction": {"hideEdgesOnDrag": True, "hover": True, "tooltipDelay": 150},
 }
-# With a computed layout: nothing moves by itself, and edges are not drawn while zooming.
+# With a computed layout: nothing moves by itself, edges are not drawn while zooming, and
+# thousands of them are drawn light so that the entities stay readable.
 _FIXED_OPTIONS: dict[str, Any] = {
     "physics": {"enabled": False},
+    "edges": {"color": {"color": "#d4d4d4"}},
     "interaction": {"hideEdgesOnZoom": True},
 }
 
@@ -113,19 +139,24 @@ def render_html(
 ) -> str:
     """Render the entities and relations of ``graph`` as an interactive HTML page.
 
-    The page shows the :func:`kg.analyze.to_networkx` view: nodes coloured by type (with a
-    legend and a show/hide checkbox per type) and sized by PageRank, edges labelled with their
-    predicate. Hovering shows an entity's type, aliases and evidence sentences; a search box
-    finds an entity by any name or alias; clicking one lists its relations with their sentences
-    and documents in a side panel; a button freezes the layout. It needs no network access.
+    The page shows the :func:`kg.view.to_networkx` view (open relations included): nodes
+    coloured by type and sized by PageRank, edges labelled with their predicate. It opens
+    fitted to the connected core, labels at least :data:`LABEL_PX` pixels; entities with no
+    relation shown wait behind a "show N unconnected" button. Checkboxes per entity type and
+    per relation type (open relations off unless ``open_relations``) and a minimum confidence
+    filter what is shown; a double-click shows all of an entity's relations and neighbours.
+    Hovering shows an entity's type, aliases and evidence sentences; a search box finds an
+    entity by any name or alias; clicking one shows in a side panel its prices, dates and
+    figures, and one item per related entity with the relations and each sentence stating them
+    once, with its document; a button freezes the layout. It needs no network access.
 
     Filters apply in this order: ``focus``/``depth``, ``types``, ``min_degree``, then
     ``max_nodes``. The focused entity is always shown. Ranks and degrees come from the whole
-    graph.
+    graph, without open relations (as the analytics count them).
 
     Args:
         graph: a graph built by ``kg``.
-        view: its :func:`kg.analyze.to_networkx` view, when already made.
+        view: its :func:`kg.view.to_networkx` view, when already made.
         title: the page title and heading.
         focus: show only the neighbourhood of this entity (a name or alias, as ``kg show``
             finds it, or an IRI).
@@ -134,7 +165,8 @@ def render_html(
         min_degree: show only entities with at least this many relations.
         max_nodes: show at most this many entities, those ranked highest by PageRank; the page
             says how many were left out. ``None`` shows them all.
-        open_relations: draw open relations (``kg:relatedTo``) too.
+        open_relations: show open relations (``kg:relatedTo``) at open; they are on the page
+            either way, their checkbox off without it.
 
     Returns:
         The HTML page.
@@ -150,25 +182,42 @@ def render_html(
     >>> page.startswith("<!DOCTYPE html>") and "<title>empty</title>" in page
     True
     """
-    from kg.analyze import rank, to_networkx
+    from kg.analyze import rank
+    from kg.view import OPEN_RELATION, to_networkx
 
     wanted = _check(types, depth, min_degree, max_nodes)
-    view = to_networkx(graph, open_relations=open_relations) if view is None else view
-    scores = {r.entity.iri: r.score for r in rank(view, by="pagerank", limit=len(view))}
-    selection = _select(graph, view, scores, focus, depth, wanted, min_degree, max_nodes)
+    view = to_networkx(graph, open_relations=True) if view is None else view
+    # Ranks, degrees and the filters read the typed relations; open ones are on the page, off
+    # unless asked for.
+    typed = _without(view, {OPEN_RELATION})
+    scores = {r.entity.iri: r.score for r in rank(typed, by="pagerank", limit=len(typed))}
+    selection = _select(graph, typed, scores, focus, depth, wanted, min_degree, max_nodes)
     kept = set(selection.nodes)
+    drawn = typed if not open_relations else view  # the relations shown at open
+    core, unconnected = _core(drawn, selection.nodes)
     top = max((scores[node] for node in kept), default=0.0) or 1.0
-    nodes = [_node(view, node, scores[node], top) for node in selection.nodes]
+    facts, dates = _facts(graph, kept)
+    nodes = [_node(typed, node, scores[node], top, facts.get(node, [])) for node in selection.nodes]
     edges = [
-        _edge(i, s, o, data)
+        _edge(i, s, o, data, dates.get((s, str(data.get("predicate", "")), o), []))
         for i, (s, o, data) in enumerate(
             (s, o, data) for s, o, data in view.edges(data=True) if s in kept and o in kept
         )
     ]
     fixed = len(nodes) > PHYSICS_LIMIT
     if fixed:
-        for node, (x, y) in zip(nodes, _layout(view, selection.nodes), strict=True):
+        for node, (x, y) in zip(nodes, _layout(drawn, selection.nodes), strict=True):
             node["x"], node["y"] = x, y
+    # Hidden at open: entities with no relation drawn (behind "show N unconnected"), kept out
+    # of the physics so they do not push the core apart; open relations unless asked for.
+    all_unconnected = len(unconnected) == len(nodes)
+    for node in nodes:
+        if node["id"] in unconnected and not all_unconnected:
+            node["hidden"] = True
+            node["physics"] = False
+    for edge in edges:
+        if edge["predicate"] == OPEN_RELATION and not open_relations:
+            edge["hidden"] = True
     options = _merge(_OPTIONS, _FIXED_OPTIONS) if fixed else _OPTIONS
 
     net = Network(directed=True, cdn_resources="in_line", heading=title)
@@ -185,6 +234,13 @@ def render_html(
             for name in ENTITY_TYPES
             if counts[name]
         ],
+        relations=_relation_legend(edges, open_relations, OPEN_RELATION),
+        core=core,
+        unconnected=len(unconnected),
+        show_unconnected=all_unconnected,
+        label_px=LABEL_PX,
+        edge_labels=not fixed,
+        node_font=_NODE_FONT,
         shown=len(nodes),
         total=selection.total,
         filters=selection.filters,
@@ -211,6 +267,39 @@ def write_html(graph: Graph, path: str | PathLike[str], **kwargs: Any) -> Path:
     out = Path(path)
     out.write_text(render_html(graph, **kwargs), encoding="utf-8")
     return out
+
+
+def page_title(roots: Iterable[str | PathLike[str]] = (), fallback: str = "") -> str:
+    """The title of every page of a graph, whatever command writes it: ``kg: `` and the names
+    of the folders the documents were read from (never where they are), else ``fallback``.
+
+    >>> page_title(["/home/someone/news"]), page_title(["/a/news", "/b/blogs"])
+    ('kg: news', 'kg: news, blogs')
+    >>> page_title([], "tiny"), page_title()
+    ('kg: tiny', 'kg')
+    """
+    names = [Path(root).name or "documents" for root in roots]
+    names = [name for i, name in enumerate(names) if name not in names[:i]]
+    named = ", ".join(names) or fallback
+    return f"kg: {named}" if named else "kg"
+
+
+def title_for(path: str | PathLike[str]) -> str:
+    """The :func:`page_title` of the graph at ``path`` (a build folder, a store or an RDF
+    file): the source folders its build recorded, else the graph's own name (``tiny`` for
+    ``tiny.ttl``)."""
+    from kg.buildfolder import manifest_of
+    from kg.errors import KGError
+    from kg.store import locate
+
+    given = Path(path)
+    try:
+        found = locate(given)
+    except KGError:
+        found = given
+    manifest = manifest_of(found)
+    fallback = given.resolve().stem if given.name in ("", ".", "..") else given.stem
+    return page_title(manifest.roots if manifest else (), fallback)
 
 
 # ---------------------------------------------------------------------------- selection
@@ -288,12 +377,14 @@ def _split(joined: str, separator: str) -> list[str]:
     return [item for item in joined.split(separator) if item]
 
 
-def _node(view: nx.MultiDiGraph, node: str, score: float, top: float) -> dict[str, Any]:
+def _node(
+    view: nx.MultiDiGraph, node: str, score: float, top: float, facts: list[dict[str, str]]
+) -> dict[str, Any]:
     data = view.nodes[node]
     label = str(data.get("label", node))
     type_name = str(data.get("type", ""))
     aliases = [a for a in _split(str(data.get("aliases", "")), "|") if a != label]
-    return {
+    made: dict[str, Any] = {
         "id": node,
         "label": label,
         "kgType": type_name,
@@ -305,9 +396,12 @@ def _node(view: nx.MultiDiGraph, node: str, score: float, top: float) -> dict[st
         "color": COLORS.get(type_name, "#999999"),
         "size": round(_MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * math.sqrt(score / top), 1),
     }
+    if facts:
+        made["facts"] = facts
+    return made
 
 
-def _edge(index: int, s: str, o: str, data: dict[str, Any]) -> dict[str, Any]:
+def _edge(index: int, s: str, o: str, data: dict[str, Any], dates: list[str]) -> dict[str, Any]:
     predicate = str(data.get("predicate", ""))
     return {
         "id": index,
@@ -316,15 +410,220 @@ def _edge(index: int, s: str, o: str, data: dict[str, Any]) -> dict[str, Any]:
         "label": _predicate_label(predicate),
         "predicate": predicate,
         # invisible characters of a sentence are written out (⟨U+202E⟩), never obeyed
-        "evidence": [visible(s) for s in _split(str(data.get("evidence", "")), "\n")],
+        "evidence": [_visible(s) for s in _split(str(data.get("evidence", "")), "\n")],
         "documents": _split(str(data.get("documents", "")), "|"),
         "citations": [
-            [visible(sentence), document]
+            [_visible(sentence), document]
             for sentence, document in json.loads(str(data.get("citations") or "[]"))
         ],
         "rules": _split(str(data.get("rules", "")), "|"),
         "confidence": round(float(data.get("confidence", 0.0)), 3),
+        "dates": dates,
     }
+
+
+def _without(view: nx.MultiDiGraph, predicates: set[str]) -> nx.MultiDiGraph:
+    """The view without the relations of ``predicates`` (a read-only view of it)."""
+    import networkx as nx
+
+    if not any(key in predicates for _, _, key in view.edges(keys=True)):
+        return view
+    kept: nx.MultiDiGraph = nx.subgraph_view(
+        view, filter_edge=lambda s, o, key: key not in predicates
+    )
+    return kept
+
+
+def _core(drawn: nx.MultiDiGraph, nodes: list[str]) -> tuple[list[str], set[str]]:
+    """The connected core of the page, the entities the view is fitted to at open: the
+    largest group of ``nodes`` linked by relations drawn (ties: the one holding the highest
+    ranked; ``nodes`` is in rank order), in rank order; and the entities with no relation
+    drawn."""
+    import networkx as nx
+
+    order = {node: i for i, node in enumerate(nodes)}
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from((s, o) for s, o in drawn.edges() if s in order and o in order and s != o)
+    unconnected = {node for node in nodes if simple.degree(node) == 0}
+    groups = [g for g in nx.connected_components(simple) if len(g) > 1]
+    if not groups:
+        return [], unconnected
+    best = max(groups, key=lambda g: (len(g), -min(order[n] for n in g)))
+    return sorted(best, key=order.__getitem__), unconnected
+
+
+def _relation_legend(
+    edges: list[dict[str, Any]], open_relations: bool, open_predicate: str
+) -> list[dict[str, Any]]:
+    """A checkbox per relation type on the page: label, count, and whether shown at open."""
+    counts: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for edge in edges:
+        counts[edge["predicate"]] = counts.get(edge["predicate"], 0) + 1
+        labels[edge["predicate"]] = edge["label"]
+    return [
+        {
+            "predicate": predicate,
+            "label": labels[predicate],
+            "count": counts[predicate],
+            "checked": open_relations or predicate != open_predicate,
+        }
+        for predicate in sorted(counts, key=lambda p: (-counts[p], labels[p].casefold(), p))
+    ]
+
+
+# ---------------------------------------------------------------------------- facts
+
+_DOCUMENT = """OPTIONAL { ?source prov:wasDerivedFrom ?doc . OPTIONAL { ?doc kg:path ?path } }
+  BIND(COALESCE(?path, ?doc) AS ?document)"""
+_PRICES = (
+    """SELECT ?entity ?price ?currency ?sentence ?document WHERE {
+  ?entity schema:offers ?offer . ?offer schema:price ?price .
+  OPTIONAL { ?offer schema:priceCurrency ?currency }
+  OPTIONAL { ?source rdf:subject ?entity ; rdf:predicate schema:offers ; rdf:object ?offer ;
+                     kg:sentence ?sentence . }
+  """
+    + _DOCUMENT
+    + "\n}"
+)
+#: An entity's own dates, as the panel words them.
+_OWN_DATES = {
+    str(SDO.foundingDate): "founded",
+    str(SDO.startDate): "starts",
+    str(SDO.endDate): "ends",
+}
+_DATES = (
+    """SELECT ?entity ?p ?date ?sentence ?document WHERE {
+  VALUES ?p { schema:foundingDate schema:startDate schema:endDate }
+  ?entity ?p ?date ; rdfs:label ?label .
+  OPTIONAL { ?source rdf:subject ?entity ; rdf:predicate ?p ; rdf:object ?date ;
+                     kg:sentence ?sentence . }
+  """
+    + _DOCUMENT
+    + "\n}"
+)
+_DATED = """SELECT DISTINCT ?s ?p ?o ?date WHERE {
+  ?source a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:date ?date .
+}"""
+_FIGURES = (
+    """SELECT ?entity ?metric ?value ?unit ?period ?market ?by ?sentence ?document WHERE {
+  ?source a kg:Observation ; kg:about ?entity ; kg:metric ?metric ; schema:value ?value .
+  OPTIONAL { ?source kg:unit ?unit }
+  OPTIONAL { ?source kg:period ?period }
+  OPTIONAL { ?source kg:market ?m . OPTIONAL { ?m rdfs:label ?marketLabel } }
+  BIND(COALESCE(?marketLabel, ?m) AS ?market)
+  OPTIONAL { ?source kg:source ?b . OPTIONAL { ?b rdfs:label ?byLabel } }
+  BIND(COALESCE(?byLabel, ?b) AS ?by)
+  OPTIONAL { ?source kg:sentence ?sentence }
+  """
+    + _DOCUMENT
+    + "\n}"
+)
+
+
+def _number(text: str) -> str:
+    """A number as people read it: ``100000000000`` -> ``100,000,000,000``, ``6.30`` ->
+    ``6.3``; anything else as it is.
+
+    >>> _number("100000000000"), _number("6.30"), _number("1999"), _number("n/a")
+    ('100,000,000,000', '6.3', '1,999', 'n/a')
+    """
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    if not value.is_finite():
+        return text
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def _fact(kind: str, text: str, sentence: Any, document: Any) -> dict[str, str]:
+    return {
+        "kind": kind,
+        "text": text,
+        "sentence": visible(" ".join(str(sentence or "").split())),
+        "document": str(document or ""),
+    }
+
+
+def _facts(
+    graph: Graph, kept: set[str]
+) -> tuple[dict[str, list[dict[str, str]]], dict[tuple[str, str, str], list[str]]]:
+    """What the graph reports about each entity of ``kept`` beyond its relations: prices
+    (``schema:offers``), dates (founding, start and end dates, and the dates of the
+    relations it takes part in) and figures (``kg:Observation``), each with the sentence
+    and document that state it; and the dates stated for each relation (subject, predicate,
+    object)."""
+    from kg.query import run_query
+
+    found: dict[str, dict[tuple[str, str, str], dict[str, str]]] = {}
+
+    def add(entity: str, fact: dict[str, str]) -> None:
+        if entity in kept:
+            key = (fact["kind"], fact["text"], fact["sentence"])
+            found.setdefault(entity, {}).setdefault(key, fact)
+
+    dates: dict[tuple[str, str, str], set[str]] = {}
+    labels = _labels(graph)
+    for row in run_query(graph, _PRICES):
+        entity, price, currency, sentence, document = (row[i] for i in range(5))  # type: ignore[index]
+        text = f"{_number(str(price))} {currency or ''}".strip()
+        add(str(entity), _fact("price", text, sentence, document))
+    for row in run_query(graph, _DATES):
+        entity, p, date, sentence, document = (row[i] for i in range(5))  # type: ignore[index]
+        what = _OWN_DATES.get(str(p), _predicate_label(str(p)))
+        add(str(entity), _fact("date", f"{date}: {what}", sentence, document))
+    # the dates of its relations: one line per date (the sentences are with the relations)
+    timeline: dict[tuple[str, str], list[str]] = {}
+    for row in run_query(graph, _DATED):
+        s, p, o, date = (str(row[i]) for i in range(4))  # type: ignore[index]
+        dates.setdefault((s, p, o), set()).add(date)
+        predicate = _predicate_label(p)
+        for entity, what in (
+            (s, f"{predicate} {labels.get(o, _local(o))}"),
+            (o, f"{labels.get(s, _local(s))} {predicate}"),
+        ):
+            seen = timeline.setdefault((entity, date), [])
+            if what not in seen:
+                seen.append(what)
+    for (entity, date), happened in timeline.items():
+        add(entity, _fact("date", f"{date}: {'; '.join(sorted(happened))}", None, None))
+    for row in run_query(graph, _FIGURES):
+        cells = [row[i] for i in range(9)]  # type: ignore[index]
+        entity, metric, value, unit, period, market, by, sentence, document = cells
+        amount = _number(str(value))
+        if unit is not None:
+            amount += str(unit) if str(unit) == "%" else f" {unit}"
+        parts = [f"{metric}: {amount}"]
+        for word, term in (("in", market), ("for", period), ("per", by)):
+            if term is not None:
+                parts.append(f"{word} {_local(str(term))}")
+        add(str(entity), _fact("figure", " ".join(parts), sentence, document))
+    facts = {
+        entity: sorted(facts.values(), key=lambda f: (f["kind"], f["text"], f["sentence"]))
+        for entity, facts in found.items()
+    }
+    return facts, {key: sorted(value) for key, value in dates.items()}
+
+
+def _labels(graph: Graph) -> dict[str, str]:
+    return {str(s): str(label) for s, label in graph.subject_objects(RDFS.label)}
+
+
+def _local(iri: str) -> str:
+    """An IRI's last segment, or a literal as it is."""
+    return (local_name(iri) or iri) if iri.startswith(("http:", "https:")) else iri
+
+
+@lru_cache(maxsize=65_536)
+def _visible(sentence: str) -> str:
+    """:func:`kg.link.visible`, once per sentence: the evidence and the citations repeat them."""
+    return visible(sentence)
 
 
 def _fold(name: str) -> str:

@@ -29,7 +29,16 @@ from kg.link import fold
 from kg.namespaces import KG, KGR, SDO
 from kg.show import EntityNotFoundError
 from kg.view import to_networkx
-from kg.visualize import COLORS, DEFAULT_MAX_NODES, PHYSICS_LIMIT, render_html, write_html
+from kg.visualize import (
+    COLORS,
+    DEFAULT_MAX_NODES,
+    LABEL_PX,
+    PHYSICS_LIMIT,
+    page_title,
+    render_html,
+    title_for,
+    write_html,
+)
 
 TINY = Path(__file__).parent / "data" / "tiny.ttl"
 HOSTILE = "https://w3id.org/kg/id/hostile"
@@ -38,6 +47,42 @@ APPLE, JOBS, IPHONE = str(KGR.apple), str(KGR["steve-jobs"]), str(KGR.iphone)
 CHINA, MACWORLD = str(KGR.china), str(KGR["macworld-2007"])
 PERSON_RGB = [0x4E, 0x79, 0xA7]  # the Person colour in kg.visualize
 PROV = Namespace("http://www.w3.org/ns/prov#")
+LONELY = str(KGR["lonely-widgets"])
+RELATED_TO = str(KG.relatedTo)
+#: The tiny graph and more (issue 13): an entity with no relation, a second relation stated by
+#: the founder sentence, an open relation, a price, dates and a reported figure.
+RICH = """
+@prefix kg: <https://w3id.org/kg/ontology#> .
+@prefix kgr: <https://w3id.org/kg/id/> .
+@prefix schema: <https://schema.org/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+kgr:lonely-widgets a kg:Organization ; rdfs:label "Lonely Widgets" .
+kgr:apple kg:ceo kgr:steve-jobs ; schema:foundingDate "1976"^^xsd:gYear .
+kgr:steve-jobs kg:relatedTo kgr:china .
+kgr:iphone schema:offers kgr:offer-1 .
+kgr:offer-1 a schema:Offer ; schema:price 499 ; schema:priceCurrency "USD" .
+kgr:st6 a rdf:Statement ; rdf:subject kgr:apple ; rdf:predicate kg:ceo ; rdf:object kgr:steve-jobs ;
+    kg:sentence "Apple was founded by Steve Jobs in 1976." ; kg:rule "ceo-title" ;
+    kg:confidence 0.85 ; prov:wasDerivedFrom kgr:doc-apple .
+kgr:st7 a rdf:Statement ; rdf:subject kgr:steve-jobs ; rdf:predicate kg:relatedTo ;
+    rdf:object kgr:china ; kg:sentence "Steve Jobs toured China." ; kg:verb "tour" ;
+    kg:rule "open" ; kg:confidence 0.4 ; prov:wasDerivedFrom kgr:doc-apple .
+kgr:st8 a rdf:Statement ; rdf:subject kgr:iphone ; rdf:predicate schema:offers ;
+    rdf:object kgr:offer-1 ; kg:sentence "The iPhone sold for $499." ; kg:rule "price" ;
+    kg:confidence 0.8 ; prov:wasDerivedFrom kgr:doc-apple .
+kgr:st9 a rdf:Statement ; rdf:subject kgr:apple ; rdf:predicate schema:foundingDate ;
+    rdf:object "1976"^^xsd:gYear ; kg:sentence "Apple was founded by Steve Jobs in 1976." ;
+    kg:rule "founded-in" ; kg:confidence 0.9 ; prov:wasDerivedFrom kgr:doc-apple .
+kgr:st2 kg:date "2007-01-09"^^xsd:date .
+kgr:obs-1 a kg:Observation ; kg:about kgr:apple ; kg:metric "revenue" ;
+    schema:value 24000000000 ; kg:unit "USD" ; kg:period "2007" ;
+    kg:sentence "Apple reported revenue of 24 billion dollars for 2007." ;
+    prov:wasDerivedFrom kgr:doc-apple .
+"""
 #: Counts the canvas pixels drawn at all, or exactly of colour ``rgb``.
 COUNT_PIXELS_JS = """(rgb) => {
     const canvas = document.querySelector("#graph canvas");
@@ -55,6 +100,11 @@ COUNT_PIXELS_JS = """(rgb) => {
 @pytest.fixture
 def graph() -> Graph:
     return Graph().parse(TINY)
+
+
+@pytest.fixture
+def rich() -> Graph:
+    return Graph().parse(TINY).parse(data=RICH, format="turtle")
 
 
 @pytest.fixture
@@ -125,10 +175,12 @@ def _synthetic_view(n: int, m: int, seed: int = 1) -> nx.MultiDiGraph:
     view = nx.MultiDiGraph()
     for i in range(n):
         view.add_node(f"urn:e{i}", label=f"Entity {i}", type=types[i % 5], kind="", aliases="")
-    while view.number_of_edges() < m:
+    pairs: set[tuple[int, int]] = set()  # counted here: number_of_edges() walks the graph
+    while len(pairs) < m:
         a = rng.randrange(n)
         b = rng.randrange(n) if rng.random() < 0.1 else min(n - 1, a // 40 * 40 + rng.randrange(40))
-        if a != b:
+        if a != b and (a, b) not in pairs:
+            pairs.add((a, b))
             view.add_edge(f"urn:e{a}", f"urn:e{b}", key="urn:p", predicate="urn:p", evidence="S.")
     return view
 
@@ -394,13 +446,117 @@ def test_default_max_nodes_caps_a_big_graph() -> None:
     )
 
 
-def test_readme_shows_the_screenshot_and_how_to_make_it() -> None:
+def test_unconnected_entities_are_hidden_and_kept_out_of_the_physics(rich: Graph) -> None:
+    """Issue 13: entities with no relation are hidden at open, behind "show N unconnected"."""
+    html = render_html(rich)
+    nodes = {node["id"]: node for node in _data(html, "nodeData")}
+    assert nodes[LONELY]["hidden"] is True and nodes[LONELY]["physics"] is False
+    assert not any(node.get("hidden") for iri, node in nodes.items() if iri != LONELY)
+    assert re.search(r'<button id="unconnected"[^>]*>show 1 unconnected</button>', html)
+    # the core, fitted at open: the connected entities, highest ranked first
+    core = json.loads(re.search(r"const coreIds = (.*);\n", html).group(1))  # type: ignore[union-attr]
+    assert core[0] == APPLE and set(core) == set(nodes) - {LONELY}
+    # nothing connected at all: nothing is hidden
+    alone = render_html(rich, types=["Organization"])
+    assert not any(node.get("hidden") for node in _data(alone, "nodeData"))
+    assert "show 0 unconnected" not in alone and "hide 2 unconnected" in alone
+    none = render_html(rich, focus="Apple")
+    assert re.search(r'<button id="unconnected"[^>]* disabled>show 0 unconnected</button>', none)
+
+
+def test_open_relations_are_on_the_page_and_off_by_default(rich: Graph) -> None:
+    html = render_html(rich)
+    edges = {(e["from"], e["predicate"], e["to"]): e for e in _data(html, "edgeData")}
+    assert edges[(JOBS, RELATED_TO, CHINA)]["hidden"] is True
+    assert "hidden" not in edges[(APPLE, str(KG.ceo), JOBS)]
+    boxes = {
+        attrs["data-kg-predicate"]: "checked" in attrs
+        for _, attrs in _tags(html)
+        if "data-kg-predicate" in attrs
+    }
+    assert boxes[RELATED_TO] is False and boxes[str(KG.ceo)] is True
+    assert len(boxes) == 7
+    # ranks and degrees leave open relations out, as the analytics do
+    assert {n["id"]: n["degree"] for n in _data(html, "nodeData")}[JOBS] == 2
+    shown = render_html(rich, open_relations=True)
+    assert (
+        "hidden"
+        not in {(e["from"], e["predicate"]): e for e in _data(shown, "edgeData")}[
+            (JOBS, RELATED_TO)
+        ]
+    )
+    # a graph without open relations has no checkbox for them
+    assert 'data-kg-predicate="' + RELATED_TO not in render_html(Graph().parse(TINY))
+
+
+def test_nodes_carry_prices_dates_and_figures(rich: Graph) -> None:
+    nodes = {node["id"]: node for node in _data(render_html(rich), "nodeData")}
+    facts = {
+        iri: [(f["kind"], f["text"]) for f in node.get("facts", [])] for iri, node in nodes.items()
+    }
+    assert facts[IPHONE] == [
+        ("date", "2007-01-09: Apple Inc. launched"),
+        ("price", "499 USD"),
+    ]
+    assert facts[APPLE] == [
+        ("date", "1976: founded"),
+        ("date", "2007-01-09: launched iPhone"),
+        ("figure", "revenue: 24,000,000,000 USD for 2007"),
+    ]
+    price = nodes[IPHONE]["facts"][1]
+    assert (price["sentence"], price["document"]) == (
+        "The iPhone sold for $499.",
+        "seeds/apple.txt",
+    )
+    assert JOBS not in facts or facts[JOBS] == []
+    launched = next(e for e in _data(render_html(rich), "edgeData") if e["label"] == "launched")
+    assert launched["dates"] == ["2007-01-09"]
+
+
+def test_page_title_rule() -> None:
+    """Issue 13: one title rule, whatever command writes the page."""
+    assert page_title(["/data/news"]) == "kg: news"
+    assert page_title(["/data/news", "/x/blogs", "/y/news"]) == "kg: news, blogs"
+    assert page_title([], "tiny") == "kg: tiny" and page_title() == "kg"
+    assert title_for(TINY) == "kg: tiny"
+
+
+def test_build_and_export_give_the_page_one_title(seed_out: Path, tmp_path: Path) -> None:
+    """``kg build`` and ``kg export`` used to title the seed page "kg: seeds" and "graph"."""
+    built = (seed_out / "graph.html").read_text(encoding="utf-8")
+    assert "<title>kg: seeds</title>" in built
+    result, html = _export(tmp_path, graph=seed_out)
+    assert result.exit_code == 0, result.output
+    assert "<title>kg: seeds</title>" in html and "<h1>kg: seeds</h1>" in html
+    result, html = _export(tmp_path)
+    assert "<title>kg: tiny</title>" in html
+
+
+def test_export_open_relations_shows_them_at_open(seed_out: Path, tmp_path: Path) -> None:
+    result, html = _export(tmp_path, "--open-relations", graph=seed_out)
+    assert result.exit_code == 0, result.output
+    boxes = {
+        a["data-kg-predicate"]: "checked" in a for _, a in _tags(html) if "data-kg-predicate" in a
+    }
+    assert boxes[RELATED_TO] is True
+    assert not any(e.get("hidden") for e in _data(html, "edgeData"))
+    result, html = _export(tmp_path, graph=seed_out)
+    boxes = {
+        a["data-kg-predicate"]: "checked" in a for _, a in _tags(html) if "data-kg-predicate" in a
+    }
+    assert boxes[RELATED_TO] is False and sum(boxes.values()) == len(boxes) - 1
+
+
+def test_readme_shows_the_screenshots_and_the_one_command_that_makes_them() -> None:
+    """Issue 13: the seed page and the serve page, regenerated by one command."""
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text(encoding="utf-8")
-    assert "](docs/graph.png)" in readme and "python docs/screenshot.py" in readme
-    png = (root / "docs" / "graph.png").read_bytes()
-    assert png.startswith(b"\x89PNG") and 20_000 < len(png) < 1_000_000
-    assert (root / "docs" / "screenshot.py").is_file()
+    assert "python benchmarks/screenshots.py" in readme
+    assert (root / "benchmarks" / "screenshots.py").is_file()
+    for name in ("graph.png", "serve.png"):
+        assert f"](docs/{name})" in readme
+        png = (root / "docs" / name).read_bytes()
+        assert png.startswith(b"\x89PNG") and 10_000 < len(png) < 1_000_000
 
 
 # ------------------------------------------------------------------ kg export / kg build options
@@ -697,5 +853,210 @@ def test_browser_big_page_opens_with_its_layout(browser: Any, tmp_path: Path) ->
         # nodes stay where the layout put them
         first = page.evaluate("nodeData[0]")
         got = page.evaluate("(id) => network.getPositions([id])[id]", first["id"])
-        assert abs(got["x"] - first["x"]) <= 0.5 and abs(got["y"] - first["y"]) <= 0.5
+        assert abs(got["x"] - first["x"]) <= 1 and abs(got["y"] - first["y"]) <= 1
         assert loaded.search("Entity 7") == ["urn:e7"]
+
+
+# ------------------------------------------------------------------ in a browser: issue 13
+
+#: The opening view: the scale, a label's size on screen, and how many of the core are in view.
+OPENING_JS = """() => {
+    const box = document.getElementById("graph").getBoundingClientRect();
+    const positions = network.getPositions(coreIds);
+    const inView = coreIds.filter((id) => {
+        const p = network.canvasToDOM(positions[id]);
+        return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height;
+    });
+    const centre = network.getViewPosition();
+    const top = positions[coreIds[0]];
+    return { scale: network.getScale(), labelPx: network.getScale() * options.nodes.font.size,
+             core: coreIds.length, inView: inView.length,
+             offTop: Math.hypot(centre.x - top.x, centre.y - top.y) };
+}"""
+SHOWN_JS = "(id) => !nodes.get(id).hidden"
+VISIBLE_EDGES_JS = "() => edges.get({ filter: (e) => !e.hidden }).map((e) => e.label).sort()"
+
+
+@pytest.fixture
+def rich_page(browser: Any, rich: Graph, tmp_path: Path) -> Iterator[Loaded]:
+    """The page of the tiny graph and more (``RICH``)."""
+    yield from _open(browser, write_html(rich, tmp_path / "graph.html"))
+
+
+def _dom_point(page: Any, iri: str) -> tuple[float, float]:
+    x, y = page.evaluate(
+        """(id) => {
+            const p = network.canvasToDOM(network.getPositions([id])[id]);
+            const box = document.getElementById("graph").getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        iri,
+    )
+    return float(x), float(y)
+
+
+def test_browser_opens_fitted_to_the_core_with_readable_labels(rich_page: Loaded) -> None:
+    page = rich_page.page
+    opening = page.evaluate(OPENING_JS)
+    assert opening["labelPx"] >= LABEL_PX
+    assert opening["inView"] == opening["core"] == 6
+    assert rich_page.errors == [] and rich_page.requests == [page.url]
+
+
+def test_browser_show_unconnected_toggle(rich_page: Loaded) -> None:
+    page = rich_page.page
+    assert page.evaluate(SHOWN_JS, LONELY) is False
+    assert page.inner_text("#unconnected") == "show 1 unconnected"
+    assert rich_page.search("Lonely Widgets") == [LONELY]  # found: shown on its own
+    assert page.evaluate(SHOWN_JS, LONELY) is True
+    page.reload()
+    page.wait_for_function("document.body.dataset.layout === 'settled'")
+    page.click("#unconnected")
+    assert page.evaluate(SHOWN_JS, LONELY) is True
+    assert page.inner_text("#unconnected") == "hide 1 unconnected"
+    assert page.get_attribute("#unconnected", "aria-pressed") == "true"
+    # placed under the graph, not on it
+    lowest = page.evaluate(
+        "() => Math.max(...Object.values(network.getPositions(coreIds)).map((p) => p.y))"
+    )
+    assert page.evaluate("(id) => network.getPositions([id])[id].y", LONELY) > lowest
+    page.click("#unconnected")
+    assert page.evaluate(SHOWN_JS, LONELY) is False
+    assert rich_page.errors == []
+
+
+def test_browser_relation_type_and_confidence_filters(rich_page: Loaded) -> None:
+    page = rich_page.page
+    every = ["CEO", "founder", "launched", "launched at", "operates in"]
+    assert page.evaluate(VISIBLE_EDGES_JS) == sorted([*every, "fan of"])  # related to: off
+    assert page.inner_text("#relation-summary") == "6 of 7 shown"
+    page.click("#relation-filter summary")
+    page.check(f"input[data-kg-predicate='{RELATED_TO}']")
+    assert "related to" in page.evaluate(VISIBLE_EDGES_JS)
+    page.uncheck(f"input[data-kg-predicate='{RELATED_TO}']")
+    # without founder and CEO, Steve Jobs has no relation shown: he goes with the unconnected
+    page.uncheck(f"input[data-kg-predicate='{SDO.founder}']")
+    page.uncheck(f"input[data-kg-predicate='{KG.ceo}']")
+    assert page.evaluate(VISIBLE_EDGES_JS) == ["fan of", "launched", "launched at", "operates in"]
+    assert page.evaluate(SHOWN_JS, JOBS) is False
+    assert page.inner_text("#unconnected") == "show 2 unconnected"
+    page.check(f"input[data-kg-predicate='{SDO.founder}']")
+    page.check(f"input[data-kg-predicate='{KG.ceo}']")
+    # minimum confidence 0.75: launched (0.8), founder (0.9), CEO (0.85) stay
+    page.fill("#min-confidence", "0.75")
+    assert page.inner_text("#min-confidence-value") == "0.75"
+    assert page.evaluate(VISIBLE_EDGES_JS) == ["CEO", "founder", "launched"]
+    assert page.evaluate(SHOWN_JS, CHINA) is False and page.evaluate(SHOWN_JS, HOSTILE) is False
+    page.fill("#min-confidence", "0")
+    assert len(page.evaluate(VISIBLE_EDGES_JS)) == 6
+    assert rich_page.errors == []
+
+
+def test_browser_double_click_expands_neighbours(rich_page: Loaded) -> None:
+    page = rich_page.page
+    page.click("#freeze")
+    page.uncheck("input[data-kg-type=Person]")
+    assert page.evaluate(SHOWN_JS, JOBS) is False
+    assert page.evaluate(SHOWN_JS, HOSTILE) is False
+    page.mouse.dblclick(*_dom_point(page, APPLE))
+    # all of Apple's relations and neighbours, whatever the filters
+    assert page.evaluate(SHOWN_JS, JOBS) is True and page.evaluate(SHOWN_JS, HOSTILE) is True
+    assert "CEO" in page.evaluate(VISIBLE_EDGES_JS)
+    assert page.inner_text("#panel h2") == "Apple Inc."
+    page.mouse.dblclick(*_dom_point(page, APPLE))  # again: undone
+    assert page.evaluate(SHOWN_JS, JOBS) is False
+    assert rich_page.errors == []
+
+
+def test_browser_panel_groups_relations_and_shows_facts(rich_page: Loaded) -> None:
+    page = rich_page.page
+    assert rich_page.search("Apple") == [APPLE]
+    items = page.query_selector_all("#relations li")
+    targets = [li.query_selector("button.entity").inner_text() for li in items]
+    assert sorted(targets) == sorted(["Steve Jobs", "iPhone", "China", HOSTILE_LABEL])
+    jobs = items[targets.index("Steve Jobs")]
+    assert jobs.query_selector(".predicate").inner_text().strip() == "→ CEO · → founder"
+    sentences = [q.inner_text() for q in jobs.query_selector_all("blockquote")]
+    assert sentences == ["Apple was founded by Steve Jobs in 1976."]  # once, for both relations
+    assert jobs.query_selector(".supports").inner_text() == "CEO, founder"
+    relations = page.inner_text("#relations")
+    assert relations.count("Apple was founded by Steve Jobs in 1976.") == 1
+    assert "(2007-01-09)" in items[targets.index("iPhone")].inner_text()
+    assert page.inner_text("#facts-date").splitlines()[:2] == [
+        "1976: founded",
+        "Apple was founded by Steve Jobs in 1976.",
+    ]
+    assert "2007-01-09: launched iPhone" in page.inner_text("#facts-date")
+    assert page.inner_text("#facts-figure").splitlines() == [
+        "revenue: 24,000,000,000 USD for 2007",
+        "Apple reported revenue of 24 billion dollars for 2007.",
+        "seeds/apple.txt",
+    ]
+    assert rich_page.search("iPhone") == [IPHONE]
+    assert page.inner_text("#facts-price").splitlines()[:2] == [
+        "499 USD",
+        "The iPhone sold for $499.",
+    ]
+    assert rich_page.errors == []
+
+
+def test_browser_click_clears_the_search_status(loaded: Loaded) -> None:
+    """Issue 13: the search's status stayed after a click chose another entity."""
+    page = loaded.page
+    page.click("#freeze")
+    assert loaded.search("nokia") == []
+    assert page.inner_text("#search-status") == "no match"
+    page.mouse.click(*_dom_point(page, APPLE))
+    assert page.inner_text("#panel h2") == "Apple Inc."
+    assert page.inner_text("#search-status") == ""
+
+
+def test_browser_seed_page_reads_well_at_open(seed_page: Loaded, seed_out: Path) -> None:
+    page = seed_page.page
+    opening = page.evaluate(OPENING_JS)
+    assert opening["labelPx"] >= LABEL_PX
+    assert opening["core"] > 50 and opening["inView"] >= 0.9 * opening["core"]
+    html = (seed_out / "graph.html").read_text(encoding="utf-8")
+    unconnected = [n["id"] for n in _data(html, "nodeData") if n.get("hidden")]
+    assert len(unconnected) > 10
+    assert page.inner_text("#unconnected") == f"show {len(unconnected)} unconnected"
+    assert not any(page.evaluate(SHOWN_JS, iri) for iri in unconnected)
+    # open relations are on the page, off
+    assert page.is_checked(f"input[data-kg-predicate='{RELATED_TO}']") is False
+    assert "related to" not in page.evaluate(VISIBLE_EDGES_JS)
+    # prices and figures in the panel
+    assert seed_page.search("Mi 6X") != []
+    assert re.fullmatch(r"[\d,]+ CNY", page.inner_text("#facts-price").splitlines()[0])
+    assert seed_page.errors == [] and seed_page.requests == [page.url]
+
+
+def test_browser_10k_page_reads_well_at_open(browser: Any, tmp_path: Path) -> None:
+    """Issue 13 at 10,000 entities and 30,000 relations (and 50 with none)."""
+    view = _synthetic_view(10_000, 30_000)
+    lonely = [f"urn:lonely{i}" for i in range(50)]
+    for iri in lonely:
+        view.add_node(iri, label=f"Lonely {iri[10:]}", type="Market", kind="", aliases="")
+    path = write_html(Graph(), tmp_path / "big.html", view=view, max_nodes=None)
+    for loaded in _open(browser, path):
+        page = loaded.page
+        assert loaded.errors == [] and loaded.requests == [page.url]
+        assert page.evaluate("nodeData.length") == 10_050
+        opening = page.evaluate(OPENING_JS)
+        assert opening["labelPx"] >= LABEL_PX
+        # too many to fit at that size: the view is on the highest ranked of the core
+        assert opening["inView"] < opening["core"] and opening["offTop"] < 1
+        hidden = page.evaluate("nodes.get({ filter: (n) => n.hidden }).map((n) => n.id)")
+        assert set(lonely) <= set(hidden)
+        assert page.inner_text("#unconnected") == f"show {len(hidden)} unconnected"
+        # edge labels only for the selected entity's relations (thousands cost seconds a frame)
+        assert page.evaluate("edges.get({ filter: (e) => e.label }).length") == 0
+        top = page.evaluate("coreIds[0]")
+        assert loaded.search(page.evaluate("byId.get(coreIds[0]).label")) == [top]
+        degree = page.evaluate("(id) => linksOf.get(id).length", top)
+        assert page.evaluate("edges.get({ filter: (e) => e.label }).length") == degree > 0
+        page.fill("#min-confidence", "0.5")  # the synthetic relations have none: all hidden
+        assert page.evaluate("nodes.get({ filter: (n) => !n.hidden }).length") == 0
+        assert "Click an entity" in page.inner_text("#panel")  # the selected one went too
+        page.click("#unconnected")
+        assert page.evaluate("nodes.get({ filter: (n) => !n.hidden }).length") == 10_050
+        assert loaded.errors == []
