@@ -187,7 +187,7 @@ def test_an_event_name_holds_no_other_mention(names: Callable[..., Names]) -> No
         ("In 2020 the robot maker was sold to Orbo Limited for $2 billion.", "Orbo Limited"),
         ("Shares of Orbo Cloud rose after Orbo Cloud said profits doubled.", "Orbo Cloud"),
         ("Zelvo Kenya's parent, Zelvo Africa, is listed in London.", "Zelvo Africa"),
-        ("Kalvio has since become the country's largest carrier by subscribers.", "Kalvio"),
+        ("Kalvio is now the biggest mobile carrier in the region.", "Kalvio"),
     ],
 )
 def test_organizations_from_their_cues(names: Callable[..., Names], text: str, name: str) -> None:

@@ -491,13 +491,13 @@ def test_chronicle_line_without_a_subject_is_the_documents_organization(
     [
         (
             "Vexa Mobile unveiled the Zen 5, Zen 5+ and Zen 5 Ultra, its first flagship phones,"
-            " and said Zen AI was the reason to buy. The three models were presented at the Lyon"
+            " and said Zen AI was the reason to buy. The three phones were shown at the Lyon"
             " Tech Summit.",
             {"Zen 5", "Zen 5+", "Zen 5 Ultra"},
         ),
         (
-            "Vexa Mobile unveiled the Zen 5 and the Zen 6 on Monday. The three models were"
-            " presented at the Lyon Tech Summit.",
+            "Vexa Mobile unveiled the Zen 5 and the Zen 6 on Monday. The three phones were"
+            " shown at the Lyon Tech Summit.",
             set(),
         ),
     ],

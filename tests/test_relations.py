@@ -1216,8 +1216,8 @@ def test_an_apposition_names_a_noun_before_its_modifier_does(found: Callable[...
 
 
 def test_the_state_of_a_place_is_that_place(found: Callable[..., Found]) -> None:
-    """'born in the southern city of Tainan': the city is Tainan."""
-    got = _triples(found, "Jane Roe, who was born in the southern city of Lyon, spoke.")
+    """'born in the old port city of X': the city is X."""
+    got = _triples(found, "Jane Roe, born in the old port city of Lyon, spoke.")
     assert ("Jane Roe", "kg:basedIn", "Lyon") in got
 
 
