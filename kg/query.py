@@ -18,7 +18,13 @@ from typing import Any, TypeVar
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
-from kg.errors import QueryError, QueryNotFoundError, QueryRefusedError, QuerySyntaxError
+from kg.errors import (
+    EndpointError,
+    QueryError,
+    QueryNotFoundError,
+    QueryRefusedError,
+    QuerySyntaxError,
+)
 from kg.namespaces import PREFIXES, XSD, bind_prefixes
 from kg.resources import queries_dir
 from kg.store import oxigraph_store
@@ -755,7 +761,7 @@ def _run_query(
             _ = len(result)
     except SyntaxError as exc:  # Oxigraph's parser
         raise _syntax_error(exc, original, inserted) from None
-    except (QuerySyntaxError, QueryError):
+    except (QuerySyntaxError, QueryError, EndpointError):  # a remote store's error as it is
         raise
     except Exception as exc:  # the engines raise many kinds of errors while evaluating
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
