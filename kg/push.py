@@ -5,7 +5,8 @@ memory or in one request:
 
 - the Graph Store HTTP Protocol (``store_url``, e.g. Oxigraph's ``/store``, Fuseki's
   ``/DATASET/data``): the first chunk is ``PUT`` (it replaces the graph), the next ones
-  ``POST`` (added to it), each as N-Triples;
+  ``POST`` (added to it), each as N-Triples (sent as ``text/turtle``, which they are too, except
+  to an Oxigraph server);
 - SPARQL Update (``update_url``), for a store without the protocol: the first request is
   ``DROP SILENT GRAPH <g>; INSERT DATA { GRAPH <g> { ... } }``, the next ones ``INSERT DATA``.
 
@@ -139,11 +140,13 @@ def _gsp(
     target = "default" if graph_iri == "default" else "graph=" + quote(graph_iri, safe="")
     if oxigraph:
         target += "&no_transaction&lenient"  # its bulk loader; the N-Triples are Oxigraph's own
+    # N-Triples are Turtle too, and every store reads Turtle (not every one says N-Triples).
+    kind = "application/n-triples" if oxigraph else "text/turtle"
     return request(
         url + ("&" if "?" in url else "?") + target,
         method="PUT" if number == 0 else "POST",
         data=body,
-        headers={"Content-Type": "application/n-triples"},
+        headers={"Content-Type": kind},
         credentials=credentials,
         timeout=timeout,
     )
@@ -173,16 +176,17 @@ def _update(
     )
 
 
-def _source(path: Path) -> Path:
-    """The file or store to read: a build folder's ``graph.ttl``, else what ``--graph`` finds."""
+def _source(path: Path) -> tuple[Path, bool]:
+    """The file or store to read: a build folder's ``graph.ttl``, else what ``--graph`` finds;
+    and whether ``kg`` wrote it (then it is read without checking every IRI again)."""
     from kg.buildfolder import current_generation
     from kg.store import is_store, locate
 
     if path.is_dir() and not is_store(path):
         ttl = (current_generation(path) or path) / "graph.ttl"
         if ttl.is_file():
-            return ttl
-    return locate(path)
+            return ttl, True
+    return locate(path), False
 
 
 def _triples(path: Path) -> Iterator[Any]:
@@ -191,7 +195,7 @@ def _triples(path: Path) -> Iterator[Any]:
 
     from kg.store import RDF_FORMATS, is_store, open_oxigraph
 
-    found = _source(path)
+    found, ours = _source(path)
     if is_store(found):
         store = open_oxigraph(found)
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -204,7 +208,7 @@ def _triples(path: Path) -> Iterator[Any]:
         )
     try:
         with found.open("rb") as stream:
-            for item in ox.parse(stream, getattr(ox.RdfFormat, name)):
+            for item in ox.parse(stream, getattr(ox.RdfFormat, name), lenient=ours):
                 yield item.triple if isinstance(item, ox.Quad) else item
     except (SyntaxError, ValueError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

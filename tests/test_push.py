@@ -265,8 +265,8 @@ def test_the_password_comes_from_the_environment_and_is_sent(
     assert "s3cret" not in result.output
     wanted = "Basic " + base64.b64encode(b"ann:s3cret").decode()
     assert [(m, p, a, t) for m, p, a, t, _ in handler.seen] == [
-        ("PUT", "/ds/data?graph=urn%3Akg%3Agraph", wanted, "application/n-triples"),
-        ("POST", "/ds/data?graph=urn%3Akg%3Agraph", wanted, "application/n-triples"),
+        ("PUT", "/ds/data?graph=urn%3Akg%3Agraph", wanted, "text/turtle"),
+        ("POST", "/ds/data?graph=urn%3Akg%3Agraph", wanted, "text/turtle"),
     ]  # no Oxigraph-only parameters for another server
     assert sum(body.count(b"\n") for *_, body in handler.seen) == 1500
 
