@@ -12,7 +12,9 @@ memory or in one request:
 
 The graph read is a build folder (its ``graph.ttl``: reading Turtle is several times faster
 than reading the store), a store folder or an RDF file, as ``--graph`` names it elsewhere;
-graph names of N-Quads and TriG are dropped, as ``kg load`` drops them. Triples holding a blank
+graph names of N-Quads and TriG are dropped, as ``kg load`` drops them. An N-Triples file is
+sent as it is, cut at line ends (the store checks it); anything else is read here and sent as
+N-Triples. Triples holding a blank
 node go together in the last request, so that a blank node stays one node (a store reads each
 request's blank nodes as new ones). The first chunk is small: an Oxigraph server answers it with
 its name, and the next chunks then go through its bulk loader (``no_transaction``), about three
@@ -114,9 +116,16 @@ def push(
     started = time.perf_counter()
     triples = requests = 0
     oxigraph = False
-    for number, (body, count) in enumerate(_prefetch(_chunks(_triples(Path(source)), size))):
+    found, ours = _source(Path(source))
+    if found.suffix.lower() == ".nt":  # sent as it is, cut at line ends: nothing to convert
+        chunks = _lines(Path(source), found, size)
+    else:
+        chunks = _chunks(_triples(Path(source), found, ours), size)
+        ours = True  # serialized here: Oxigraph's own N-Triples
+    for number, (body, count) in enumerate(_prefetch(chunks)):
         if store_url:
-            answer = _gsp(url, graph_iri, body, number, oxigraph, credentials, timeout)
+            fast = oxigraph and ours
+            answer = _gsp(url, graph_iri, body, number, oxigraph, fast, credentials, timeout)
             oxigraph = oxigraph or answer.headers.get("server", "").startswith("Oxigraph/")
         else:
             _update(url, graph_iri, body, number, credentials, timeout)
@@ -133,13 +142,15 @@ def _gsp(
     body: bytes,
     number: int,
     oxigraph: bool,
+    lenient: bool,
     credentials: Credentials | None,
     timeout: float | None,
 ) -> Response:
-    """Chunk ``number`` through the Graph Store Protocol; ``oxigraph``: the server is one."""
+    """Chunk ``number`` through the Graph Store Protocol. ``oxigraph``: the server is one (its
+    bulk loader is used); ``lenient``: it need not check the IRIs again (they were checked)."""
     target = "default" if graph_iri == "default" else "graph=" + quote(graph_iri, safe="")
     if oxigraph:
-        target += "&no_transaction&lenient"  # its bulk loader; the N-Triples are Oxigraph's own
+        target += "&no_transaction" + ("&lenient" if lenient else "")
     # N-Triples are Turtle too, and every store reads Turtle (not every one says N-Triples).
     kind = "application/n-triples" if oxigraph else "text/turtle"
     return request(
@@ -189,13 +200,13 @@ def _source(path: Path) -> tuple[Path, bool]:
     return locate(path), False
 
 
-def _triples(path: Path) -> Iterator[Any]:
-    """Every triple of the graph at ``path``, streamed (``pyoxigraph.Triple``)."""
+def _triples(path: Path, found: Path, ours: bool) -> Iterator[Any]:
+    """Every triple of the graph at ``path`` (``found`` there, written by ``kg`` when ``ours``),
+    streamed (``pyoxigraph.Triple``)."""
     import pyoxigraph as ox
 
     from kg.store import RDF_FORMATS, is_store, open_oxigraph
 
-    found, ours = _source(path)
     if is_store(found):
         store = open_oxigraph(found)
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -237,6 +248,43 @@ def _chunks(triples: Iterable[Any], size: int) -> Iterator[tuple[bytes, int]]:
         sent = True
     if blank or not sent:
         yield _serialize(blank), len(blank)
+
+
+def _lines(path: Path, found: Path, size: int) -> Iterator[tuple[bytes, int]]:
+    """The N-Triples file ``found`` in chunks of at most ``size`` lines (the first
+    :data:`FIRST_CHUNK`), as :func:`_chunks` cuts them: lines that may hold a blank node (that
+    hold ``_:``) all in the last. The store checks the syntax."""
+    blank: list[bytes] = []
+    batch: list[bytes] = []
+    limit = min(size, FIRST_CHUNK)
+    sent = False
+    try:
+        with found.open("rb") as stream:
+            for line in stream:
+                if b"_:" in line:
+                    blank.append(line)
+                    continue
+                batch.append(line)
+                if len(batch) >= limit:
+                    yield _joined(batch), _statements(batch)
+                    batch, limit, sent = [], size, True
+    except OSError as exc:
+        raise GraphLoadError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    if batch:
+        yield _joined(batch), _statements(batch)
+        sent = True
+    if blank or not sent:
+        yield _joined(blank), _statements(blank)
+
+
+def _joined(lines: list[bytes]) -> bytes:
+    body = b"".join(lines)
+    return body if not body or body.endswith(b"\n") else body + b"\n"
+
+
+def _statements(lines: list[bytes]) -> int:
+    """The lines that hold a triple (not blank, not a comment)."""
+    return sum(1 for line in lines if line.strip() and not line.lstrip().startswith(b"#"))
 
 
 def _serialize(triples: list[Any]) -> bytes:

@@ -155,13 +155,19 @@ def test_push_through_sparql_update(runner: CliRunner, server: str, seed_out: Pa
     assert f"pushed {total} triples" in result.stdout and "(4 request(s)" in result.stdout
 
 
-def test_a_blank_node_stays_one_node_across_chunks(server: str, tmp_path: Path) -> None:
-    graph = tmp_path / "g.nt"
+@pytest.mark.parametrize("suffix", [".nt", ".ttl"])  # sent as it is; read and written again
+def test_a_blank_node_stays_one_node_across_chunks(
+    server: str, tmp_path: Path, suffix: str
+) -> None:
+    graph = tmp_path / f"g{suffix}"
     lines = [f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" ." for i in range(50)]
     lines += [f"_:b <http://example.org/q> \"{i}\" ." for i in range(30)]
+    lines.insert(20, "# a comment line")
     graph.write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = push(graph, store_url=f"{server}/store", graph_iri="urn:test:blank", chunk=7)
     assert (done.triples, done.graph) == (80, "urn:test:blank")
+    assert done.requests == 9  # 8 of at most 7 lines, then the 30 with the blank node
+    assert _count(server, "urn:test:blank") == 80
     query = urllib.parse.urlencode({"query": (
         "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE"
         " { GRAPH <urn:test:blank> { ?b <http://example.org/q> ?o } }"
