@@ -14,6 +14,7 @@ This module does not import spaCy or rdflib.
 from __future__ import annotations
 
 import base64
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -43,15 +44,23 @@ class Response:
     body: bytes
 
 
+#: Query parameters whose values messages do not show (QLever takes its token in the URL).
+_SECRET = re.compile(r"(?i)(^|&)((?:access[-_]?)?token|password|key)=[^&]*")
+
+
 def shown_url(url: str) -> str:
-    """``url`` as messages show it: without a user name or password it may hold.
+    """``url`` as messages show it: without a user name or password, nor the value of a token
+    in its query string.
 
     >>> shown_url("http://me:secret@example.org:3030/ds/data?graph=x")
     'http://example.org:3030/ds/data?graph=x'
+    >>> shown_url("http://localhost:7001/?access-token=abc&graph=x")
+    'http://localhost:7001/?access-token=***&graph=x'
     """
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=host))
+    query = _SECRET.sub(r"\1\2=***", parts.query)
+    return urlunsplit(parts._replace(netloc=host, query=query))
 
 
 def check_url(url: str, option: str = "URL") -> str:
@@ -91,8 +100,6 @@ def _first_line(body: bytes) -> str:
     """The first line of a server's error text that says something, at most 200 characters."""
     text = body.decode("utf-8", "replace")
     if "<" in text and ">" in text:  # an HTML page: its text, without the markup
-        import re
-
         text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]*>", "\n", text, flags=re.S | re.I)
     for line in text.splitlines():
         line = " ".join(line.split())
