@@ -387,3 +387,69 @@ def test_push_options_are_checked(runner: CliRunner, tmp_path: Path) -> None:
         assert expected in result.stderr and result.stderr.count("\n") == 1
     missing = runner.invoke(cli, ["push", "--graph", str(tmp_path / "none"), "--store-url", url])
     assert missing.exit_code == 1 and "no such graph" in missing.stderr
+
+
+class _DigestStore(BaseHTTPRequestHandler):
+    """A store that asks for HTTP Digest (RFC 7616, MD5, qop auth), as Virtuoso's
+    /sparql-graph-crud-auth does, for ``ann`` with the password ``s3cret``."""
+
+    stored: list[tuple[str, bytes]] = []
+    refused = 0
+
+    def _answer(self) -> None:
+        import hashlib
+
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        auth = self.headers.get("Authorization") or ""
+        fields = dict(
+            (k, v.strip('"'))
+            for k, v in (p.strip().split("=", 1) for p in auth[7:].split(",") if "=" in p)
+        )
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()
+
+        if auth.startswith("Digest ") and fields.get("username") == "ann":
+            ha1 = md5("ann:store:s3cret")
+            ha2 = md5(f"{self.command}:{fields.get('uri')}")
+            expected = md5(
+                f"{ha1}:{fields.get('nonce')}:{fields.get('nc')}:{fields.get('cnonce')}:auth:{ha2}"
+            )
+            if fields.get("response") == expected and fields.get("uri") == self.path:
+                type(self).stored.append((self.command, body))
+                self.send_response(201)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        type(self).refused += 1
+        self.send_response(401)
+        self.send_header(
+            "WWW-Authenticate", 'Digest realm="store", nonce="n0nce", qop="auth", algorithm=MD5'
+        )
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_PUT = do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_store_asking_for_digest_gets_it(runner: CliRunner, tmp_path: Path) -> None:
+    handler = type("DigestStore", (_DigestStore,), {"stored": [], "refused": 0})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql-graph-crud-auth"
+        graph = str(_graph_file(tmp_path, 1200))
+        args = ["push", "--graph", graph, "--store-url", url, "--user", "ann", "--password-env",
+                "KG_TEST_PASSWORD"]
+        result = runner.invoke(cli, args, env={"KG_TEST_PASSWORD": "s3cret"})
+        assert result.exit_code == 0, result.output
+        assert [method for method, _ in handler.stored] == ["PUT", "POST"]
+        assert sum(body.count(b"\n") for _, body in handler.stored) == 1200
+        wrong = runner.invoke(cli, args, env={"KG_TEST_PASSWORD": "wrong"})
+        assert wrong.exit_code == 1 and "401" in wrong.stderr and wrong.stderr.count("\n") == 1
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
