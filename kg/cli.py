@@ -486,7 +486,8 @@ def query(
 
     The prefixes kg, kgr, schema, prov, skos, rdf, rdfs, owl and xsd need no declaration.
     SERVICE, FROM, LOAD and updates are refused before anything runs, and so is a query
-    too large to parse safely. A query past --timeout or --max-memory is stopped.
+    too large to parse safely. A query past --timeout or --max-memory is stopped. With
+    --endpoint the query runs on a remote store (see `kg push`), checked the same way.
     """
     from kg.query import check_query, format_result, resolve_query, run_query
     from kg.store import open_oxigraph

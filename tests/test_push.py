@@ -142,6 +142,11 @@ def test_a_second_push_replaces_the_graph(runner: CliRunner, server: str, seed_o
     assert "request(s)" in result.stdout and f"sent {total:,} triples" in result.stderr
 
 
+def test_push_from_a_store_folder(server: str, seed_out: Path) -> None:
+    done = push(seed_out / "store", store_url=f"{server}/store", graph_iri="urn:test:store")
+    assert done.triples == _local_count(seed_out) == _count(server, "urn:test:store")
+
+
 def test_push_through_sparql_update(runner: CliRunner, server: str, seed_out: Path) -> None:
     total = _local_count(seed_out)
     for _ in range(2):
