@@ -35,6 +35,38 @@ def graph_option(func: F) -> F:
     )(func)
 
 
+def auth_options(func: F) -> F:
+    """``--user`` and ``--password-env`` for a remote store (``kg push``, ``kg query
+    --endpoint``): the password is read from an environment variable, never from the command
+    line, where other users of the machine could see it."""
+    func = click.option(
+        "--password-env",
+        metavar="VAR",
+        help="The environment variable holding the password for --user.",
+    )(func)
+    return click.option(
+        "--user", metavar="NAME", help="User name for the remote store (HTTP Basic or Digest)."
+    )(func)
+
+
+def _credentials(user: str | None, password_env: str | None) -> Any:
+    """``--user`` and ``--password-env`` as :class:`kg.endpoint.Credentials` (None: neither)."""
+    import os
+
+    from kg.endpoint import Credentials
+
+    if user is None and password_env is None:
+        return None
+    if user is None or password_env is None:
+        raise click.UsageError("--user and --password-env go together")
+    password = os.environ.get(password_env)
+    if password is None:
+        raise click.UsageError(
+            f"--password-env {password_env}: the environment variable {password_env} is not set"
+        )
+    return Credentials(user, password)
+
+
 #: Exit status of the library's errors, by class (the first class in the mapping that the
 #: error is an instance of); every other ``KGError`` exits with status 1.
 EXIT_STATUS: dict[type[KGError], int] = {QuerySyntaxError: 2}
@@ -430,6 +462,13 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
     help="Run SPARQL Update (INSERT, DELETE ...) on a store made by kg load (not a build"
     " folder's: its graph.ttl and page would go stale); refused otherwise.",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run the query on a remote store's SPARQL query endpoint (a graph put there by kg"
+    " push) instead of --graph, with the same checks.",
+)
+@auth_options
 def query(
     query: str,
     graph_path: Path,
@@ -439,22 +478,34 @@ def query(
     timeout: float,
     max_memory: int,
     allow_update: bool,
+    endpoint: str | None,
+    user: str | None,
+    password_env: str | None,
 ) -> None:
     """Run QUERY: a .rq file, a named query (see `kg queries`), or SPARQL text.
 
     The prefixes kg, kgr, schema, prov, skos, rdf, rdfs, owl and xsd need no declaration.
     SERVICE, FROM, LOAD and updates are refused before anything runs, and so is a query
-    too large to parse safely. A query past --timeout or --max-memory is stopped.
+    too large to parse safely. A query past --timeout or --max-memory is stopped. With
+    --endpoint the query runs on a remote store (see `kg push`), checked the same way.
     """
     from kg.query import check_query, format_result, resolve_query, run_query
     from kg.store import open_oxigraph
 
     bindings = dict(_parse_param(p) for p in params)
+    credentials = _credentials(user, password_env)
+    if endpoint is not None and allow_update:
+        raise click.UsageError("--allow-update works on a local store, not with --endpoint")
     watchdog = _watchdog(timeout, max_memory) if timeout or max_memory else None
     try:
         text, _origin = resolve_query(query)
         update = check_query(text, allow_update=allow_update) == "update"
-        graph = _writable_store(graph_path) if update else open_oxigraph(graph_path)
+        if endpoint is not None:
+            from kg.endpoint import Endpoint
+
+            graph: Any = Endpoint(endpoint, credentials=credentials, timeout=timeout or None)
+        else:
+            graph = _writable_store(graph_path) if update else open_oxigraph(graph_path)
         if bindings:
             from kg.params import resolve_params
 
@@ -561,6 +612,83 @@ def load(files: tuple[Path, ...], store_dir: Path) -> None:
         size = load_store(list(files), store_dir, progress=bar.update)
     seconds = time.perf_counter() - started
     click.echo(f"{store_dir}: {size} triples ({len(files)} file(s) in {seconds:.1f} s)")
+
+
+@cli.command()
+@graph_option
+@click.option(
+    "--store-url",
+    metavar="URL",
+    help="The store's Graph Store Protocol endpoint (Oxigraph: http://HOST:7878/store,"
+    " Fuseki: http://HOST:3030/DATASET/data).",
+)
+@click.option(
+    "--update-url",
+    metavar="URL",
+    help="The store's SPARQL Update endpoint, for a store without the Graph Store Protocol.",
+)
+@click.option(
+    "--graph-iri",
+    default="urn:kg:graph",
+    show_default=True,
+    metavar="IRI",
+    help="The named graph replaced in the store; 'default' for the default graph.",
+)
+@auth_options
+@click.option(
+    "--chunk",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Triples per request. [default: 250000 (--store-url), 25000 (--update-url)]",
+)
+def push(
+    graph_path: Path,
+    store_url: str | None,
+    update_url: str | None,
+    graph_iri: str,
+    user: str | None,
+    password_env: str | None,
+    chunk: int | None,
+) -> None:
+    """Load a graph into a SPARQL 1.1 store, replacing its previous version there.
+
+    Streams the triples in chunks: through the Graph Store HTTP Protocol (--store-url; the
+    first chunk is PUT, the next POSTed) or SPARQL Update (--update-url; DROP SILENT GRAPH,
+    then INSERT DATA). Then query it with: kg query NAME --endpoint URL.
+    """
+    from kg.push import push as push_graph
+
+    if (store_url is None) == (update_url is None):
+        raise click.UsageError("give either --store-url or --update-url")
+    credentials = _credentials(user, password_env)
+    sent = 0
+
+    def progress(count: int) -> None:
+        nonlocal sent
+        sent += count
+        click.echo(f"sent {sent:,} triples", err=True)
+
+    done = push_graph(
+        graph_path,
+        store_url=store_url,
+        update_url=update_url,
+        graph_iri=graph_iri,
+        credentials=credentials,
+        chunk=chunk,
+        progress=progress,
+    )
+    where = "the default graph" if done.graph == "default" else f"<{done.graph}>"
+    click.echo(
+        f"pushed {done.triples} triples into {where} of {_shown_url(store_url or update_url)}"
+        f" ({done.requests} request(s) in {done.seconds:.1f} s)"
+    )
+
+
+def _shown_url(url: str | None) -> str:
+    from kg.endpoint import shown_url
+
+    return shown_url(url or "")
 
 
 @cli.command()

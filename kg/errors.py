@@ -18,6 +18,7 @@ __all__ = [
     "OutputError",
     "AmbiguousEntityError",
     "AnalysisError",
+    "EndpointError",
 ]
 
 
@@ -124,3 +125,8 @@ class AnalysisError(KGError):
 class UnreadableFileError(SourceError):
     """One source file cannot be read as a document (unreadable, empty, binary, no text); the
     build skips it (``--strict``: stops). The message is the reason, without the path."""
+
+
+class EndpointError(KGError):
+    """A remote SPARQL store cannot be reached, or answered with an error (``kg push``,
+    ``kg query --endpoint``); the message is one line with the status and the server's words."""

@@ -21,7 +21,13 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
 from kg import guard
-from kg.errors import QueryError, QueryNotFoundError, QueryRefusedError, QuerySyntaxError
+from kg.errors import (
+    EndpointError,
+    QueryError,
+    QueryNotFoundError,
+    QueryRefusedError,
+    QuerySyntaxError,
+)
 from kg.guard import TOKENS, query_tokens
 from kg.namespaces import PREFIXES, XSD, bind_prefixes, curie
 from kg.resources import queries_dir
@@ -506,7 +512,7 @@ def _run_query(
             _ = len(result)
     except SyntaxError as exc:  # Oxigraph's parser
         raise _syntax_error(exc, original, inserted) from None
-    except (QuerySyntaxError, QueryError):
+    except (QuerySyntaxError, QueryError, EndpointError):  # a remote store's error as it is
         raise
     except Exception as exc:  # the engines raise many kinds of errors while evaluating
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -70,12 +70,15 @@ def is_store(path: Path) -> bool:
 
 
 def oxigraph_store(graph: Any) -> Any:
-    """The ``pyoxigraph.Store`` behind ``graph`` (or ``graph`` itself, if it is one); None
-    when rdflib's own store holds it."""
+    """The ``pyoxigraph.Store`` behind ``graph`` (or ``graph`` itself, if it is one, or a
+    remote :class:`kg.endpoint.Endpoint`); None when rdflib's own store holds it."""
     import pyoxigraph as ox
 
     if isinstance(graph, ox.Store):
         return graph
+    remote = sys.modules.get("kg.endpoint")  # not imported: no graph can be remote
+    if remote is not None and isinstance(graph, remote.Endpoint):
+        return graph  # it answers query() as a pyoxigraph.Store does
     store = sys.modules.get("oxrdflib.store")  # not imported: no graph can be on Oxigraph
     if store is not None and isinstance(graph.store, store.OxigraphStore):
         return graph.store._inner  # oxrdflib (pinned) keeps its store there
