@@ -1246,3 +1246,13 @@ def test_an_event_named_twice_is_not_what_the_document_is_about(
         " Vexa Labs also announced the Vexa X2 phone.",
     )
     assert not {t for t in got if t[1] == "kg:launchedAt"}
+
+
+def test_a_participles_object_is_not_its_inherited_subject(found: Callable[..., Found]) -> None:
+    """'A sold more than B, overtaking the carmaker': the carmaker is B, not A."""
+    got = _triples(
+        found,
+        "Orbo Motors sold 526,409 cars to Vexa Motors' 484,507, overtaking the American carmaker"
+        " for the first time.",
+    )
+    assert ("Orbo Motors", "kg:competitor", "Vexa Motors") in got

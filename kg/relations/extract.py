@@ -32,7 +32,7 @@ from kg.relations.engine import (
     RuleSet,
     engine_lexicon,
 )
-from kg.relations.frames import Frame, expand, frame_of, prep_objects
+from kg.relations.frames import Frame, expand, frame_of, grammatical_subject, prep_objects
 from kg.relations.lists import (
     _competitor_lists,
     _demonym_people,
@@ -50,9 +50,7 @@ from kg.relations.titles import _role_relations
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ['extract_relations']
-
-
+__all__ = ["extract_relations"]
 
 
 #: Qualifiers a duplicate statement hands to the one kept.
@@ -103,9 +101,7 @@ def extract_relations(
     observations: list[Observation] = []
     engine = _Engine(chunks[0].doc.vocab, rules.patterns) if chunks else None
     frame_rules = (
-        RuleSet(
-            rules.frames, engine_lexicon(rules.lexicons), chunks[0].doc.vocab, rules.lexicons
-        )
+        RuleSet(rules.frames, engine_lexicon(rules.lexicons), chunks[0].doc.vocab, rules.lexicons)
         if chunks
         else None
     )
@@ -385,9 +381,7 @@ def _frame_relations(
         if key:
             found = [(key, "" if token._.kg_name else token.text)]
             if typer(key)[0] == "Market":  # "in Espoo, Finland": the city and its country
-                found += [
-                    (at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at
-                ]
+                found += [(at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at]
             return found
         found = [(at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at]
         if found:  # "its first Android phone, the Zen 6": the apposition names it
@@ -395,8 +389,12 @@ def _frame_relations(
         if token.pos_ == "NOUN" and token.tag_ not in ("NNS", "NNPS"):
             # "the Quark 9 chip", "the Zen 2 smart lamp": a common noun named by the product
             # before it ("the Acme kiosk" is not Acme, unless the noun is a company word)
-            generic = token.lower_ in referring or token.lower_ in partitive or (
-                token.lower_ in org_parts  # "its Nimbus division": the division is Nimbus
+            generic = (
+                token.lower_ in referring
+                or token.lower_ in partitive
+                or (
+                    token.lower_ in org_parts  # "its Nimbus division": the division is Nimbus
+                )
             )
             for child in token.children:
                 if child.dep_ in ("compound", "nmod") and child.i in at:
@@ -473,7 +471,10 @@ def _frame_relations(
             left, right = clause.left_edge, clause.right_edge
             # not the subject of its own clause: "A said B would buy it" is not A buying A;
             # a possessive may be: "A raised its prices"
+            # and a participle's subject is its clause's: "A sold more, overtaking the rival"
             own = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            if own is None and clause.pos_ == "VERB" and clause.dep_ in ("advcl", "xcomp", "conj"):
+                own, _ = grammatical_subject(clause)
             avoid = (
                 at.get(own.i, "")
                 if own is not None and own.i != token.i and token.dep_ != "poss"
@@ -508,11 +509,7 @@ def _frame_relations(
     yield from _ticker_listings(chunk, sent, at, typer)
     frames: dict[int, Frame] = {}
     homes = tuple(k for k in (refs.home, refs.event) if k)
-    candidates = [
-        c
-        for c in rules.candidates(sent, resolve, typer, homes, frames)
-        if not c.negated
-    ]
+    candidates = [c for c in rules.candidates(sent, resolve, typer, homes, frames) if not c.negated]
     typed = {(c.subject, c.object) for c in candidates if not c.rule.fallback}
     typed |= {(o, s) for s, o in typed}
     for candidate in candidates:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["Frame", "frame_of", "expand", "prep_objects", "Lexicon"]
+__all__ = ["Frame", "frame_of", "expand", "grammatical_subject", "prep_objects", "Lexicon"]
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def _is_passive(verb: Token) -> bool:
     )
 
 
-def _grammatical_subject(verb: Token) -> tuple[Token | None, bool]:
+def grammatical_subject(verb: Token) -> tuple[Token | None, bool]:
     """The subject of ``verb`` and whether it is a passive subject, inherited through
     conjoined verbs, control verbs and relative clauses."""
     subject = _child(verb, _SUBJECTS)
@@ -115,25 +115,25 @@ def _grammatical_subject(verb: Token) -> tuple[Token | None, bool]:
         return _relative_head(subject), True
     head = verb.head
     if verb.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
-        inherited, _ = _grammatical_subject(head)
+        inherited, _ = grammatical_subject(head)
         return inherited, _is_passive(verb)
     if verb.dep_ == "pcomp" and head.pos_ == "ADP" and head.head.pos_ in ("VERB", "AUX"):
-        inherited, passive = _grammatical_subject(head.head)  # "A grew by buying B"
+        inherited, passive = grammatical_subject(head.head)  # "A grew by buying B"
         return (None, False) if passive else (inherited, False)
     if verb.dep_ in ("xcomp", "advcl") and head.pos_ in ("VERB", "AUX") and head.i != verb.i:
         perfect = any(c.dep_ == "aux" and c.lower_ == "having" for c in verb.children)
         if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB") and not perfect:
             return None, False
         if perfect:  # "A, having bought B, grew"
-            inherited, passive = _grammatical_subject(head)
+            inherited, passive = grammatical_subject(head)
             return (inherited, False) if not passive else (None, False)
-        inherited, passive = _grammatical_subject(head)
+        inherited, passive = grammatical_subject(head)
         if verb.dep_ == "xcomp":
             # "A is expected to buy B": A does it; "B is expected to be bought": B undergoes it
             return inherited, any(c.dep_ == "auxpass" for c in verb.children)
         return inherited, _is_passive(verb) and verb.tag_ == "VBN"
     if verb.dep_ == "acomp" and verb.tag_ == "VBN" and head.pos_ in ("VERB", "AUX"):
-        inherited, _ = _grammatical_subject(head)  # "B is majority-owned by A"
+        inherited, _ = grammatical_subject(head)  # "B is majority-owned by A"
         return inherited, True
     if verb.dep_ in ("acl", "relcl", "amod") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         # "the phone unveiled by A" (patient), "a firm making chips" (agent),
@@ -240,7 +240,7 @@ def _misparsed_to(obj: Token) -> bool:
 
 
 def _verb_roles(verb: Token, frame: Frame) -> None:
-    subject, passive = _grammatical_subject(verb)
+    subject, passive = grammatical_subject(verb)
     if subject is not None:
         frame.add("patient" if passive else "agent", subject)
     for child in verb.children:
@@ -327,11 +327,11 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
     elif top.dep_ in ("attr", "oprd"):
         # "A is a supplier to B", "A became chief executive", "A was named chief"
         direct = _child(head, _OBJECTS)
-        subject, _ = _grammatical_subject(head)
+        subject, _ = grammatical_subject(head)
         frame.add("subject", direct if direct is not None and top.dep_ == "oprd" else subject)
         frame.add("described", direct if direct is not None and top.dep_ == "oprd" else subject)
     elif top.dep_ == "dobj" and head.lemma_.lower() in lexicon.light:
-        subject, passive = _grammatical_subject(head)
+        subject, passive = grammatical_subject(head)
         if not passive:
             frame.add("subject", subject)  # "A signed a deal with B"
         for word, obj in prep_objects(head):
@@ -339,7 +339,7 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
     elif top.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
         # "A serves as a supplier to B", "A went on sale in C", "A invested for a stake in B",
         # "B named A as its president", "A resigned as chief executive"
-        subject, passive = _grammatical_subject(head.head)
+        subject, passive = grammatical_subject(head.head)
         direct = _child(head.head, _OBJECTS)
         if head.lower_ == "as" and direct is not None:
             subject, passive = direct, False
