@@ -378,32 +378,27 @@ def _frame_relations(
 
     def resolve_once(token: Token) -> list[tuple[str, str]]:
         key = at.get(token.i, "")
+        appositions = [(at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at]
         if key:
             found = [(key, "" if token._.kg_name else token.text)]
             if typer(key)[0] == "Market":  # "in Espoo, Finland": the city and its country
-                found += [(at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at]
+                found += appositions
             return found
-        found = [(at[c.i], "") for c in token.children if c.dep_ == "appos" and c.i in at]
-        if found:  # "its first Android phone, the Zen 6": the apposition names it
-            return found
+        if appositions:  # "its first Android phone, the Zen 6": the apposition names it
+            return appositions
+        found = []
         if token.pos_ == "NOUN" and token.tag_ not in ("NNS", "NNPS"):
             # "the Quark 9 chip", "the Zen 2 smart lamp": a common noun named by the product
-            # before it ("the Acme kiosk" is not Acme, unless the noun is a company word)
+            # before it ("the Acme kiosk" is not Acme, unless the noun is a company word, or
+            # a part of one: "its Nimbus division" is Nimbus)
             generic = (
-                token.lower_ in referring
-                or token.lower_ in partitive
-                or (
-                    token.lower_ in org_parts  # "its Nimbus division": the division is Nimbus
-                )
+                token.lower_ in referring or token.lower_ in partitive or token.lower_ in org_parts
             )
             for child in token.children:
                 if child.dep_ in ("compound", "nmod") and child.i in at:
                     if generic or typer(at[child.i])[0] == "Product":
                         found.append((at[child.i], ""))
                     break
-        for child in token.children:
-            if child.dep_ == "appos" and child.i in at:
-                found.append((at[child.i], ""))
         if found:
             return found
         if token.tag_ in ("NNS", "NNPS"):  # "apps including A, B and C"

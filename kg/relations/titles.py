@@ -19,20 +19,20 @@ if TYPE_CHECKING:
 
 @cache
 def _roles() -> dict[str, Any]:
-    return dict(read_json("rules/roles.json"))
-
-
-@cache
-def _prefixes(titles: tuple[str, ...]) -> frozenset[str]:
-    """Every beginning of every title, to skip words no title starts with."""
-    return frozenset(title[:k] for title in titles for k in range(1, len(title) + 1))
+    """The titles table, with every beginning of every title (``prefixes``), to skip words no
+    title starts with."""
+    roles = dict(read_json("rules/roles.json"))
+    roles["prefixes"] = frozenset(
+        title[:k] for title in roles["titles"] for k in range(1, len(title) + 1)
+    )
+    return roles
 
 
 def _find_titles(sent: Span, at: dict[int, str], roles: dict[str, Any]) -> list[tuple[int, int]]:
     """Token spans of role titles in a sentence, longest first, with title-case modifiers of
     generic titles ("Community Management Lead")."""
     titles: dict[str, str] = roles["titles"]
-    prefixes = _prefixes(tuple(titles))
+    prefixes: frozenset[str] = roles["prefixes"]
     doc = sent.doc
     found: list[tuple[int, int]] = []
     i = sent.start
