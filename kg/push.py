@@ -31,11 +31,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from kg.endpoint import Credentials, Response, check_url, request
 from kg.errors import EndpointError, GraphLoadError
+
+T = TypeVar("T")
 
 __all__ = ["DEFAULT_GRAPH_IRI", "GSP_CHUNK", "UPDATE_CHUNK", "Pushed", "push", "check_graph_iri"]
 
@@ -226,55 +228,54 @@ def _triples(path: Path, found: Path, ours: bool) -> Iterator[Any]:
         raise GraphLoadError(f"{path}: cannot read it: {first}") from None
 
 
-def _chunks(triples: Iterable[Any], size: int) -> Iterator[tuple[bytes, int]]:
-    """N-Triples of at most ``size`` triples each (the first :data:`FIRST_CHUNK`), those with a
-    blank node all in the last; at least one chunk, empty for an empty graph."""
-    import pyoxigraph as ox
-
-    blank: list[Any] = []
-    batch: list[Any] = []
+def _batches(items: Iterable[T], blank: Callable[[T], bool], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size`` (the first :data:`FIRST_CHUNK`), those ``blank``
+    says may hold a blank node all in the last, so that a blank node stays one node; at least
+    one list, empty when there are no items."""
+    blanks: list[T] = []
+    batch: list[T] = []
     limit = min(size, FIRST_CHUNK)
     sent = False
-    for triple in triples:
-        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
-            blank.append(triple)
+    for item in items:
+        if blank(item):
+            blanks.append(item)
             continue
-        batch.append(triple)
+        batch.append(item)
         if len(batch) >= limit:
-            yield _serialize(batch), len(batch)
+            yield batch
             batch, limit, sent = [], size, True
     if batch:
-        yield _serialize(batch), len(batch)
+        yield batch
         sent = True
-    if blank or not sent:
-        yield _serialize(blank), len(blank)
+    if blanks or not sent:
+        yield blanks
+
+
+def _chunks(triples: Iterable[Any], size: int) -> Iterator[tuple[bytes, int]]:
+    """N-Triples of at most ``size`` triples each, cut as :func:`_batches` cuts them."""
+    import pyoxigraph as ox
+
+    def blank(triple: Any) -> bool:
+        return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+    for batch in _batches(triples, blank, size):
+        yield _serialize(batch), len(batch)
 
 
 def _lines(path: Path, found: Path, size: int) -> Iterator[tuple[bytes, int]]:
-    """The N-Triples file ``found`` in chunks of at most ``size`` lines (the first
-    :data:`FIRST_CHUNK`), as :func:`_chunks` cuts them: lines that may hold a blank node (that
-    hold ``_:``) all in the last. The store checks the syntax."""
-    blank: list[bytes] = []
-    batch: list[bytes] = []
-    limit = min(size, FIRST_CHUNK)
-    sent = False
-    try:
-        with found.open("rb") as stream:
-            for line in stream:
-                if b"_:" in line:
-                    blank.append(line)
-                    continue
-                batch.append(line)
-                if len(batch) >= limit:
-                    yield _joined(batch), _statements(batch)
-                    batch, limit, sent = [], size, True
-    except OSError as exc:
-        raise GraphLoadError(f"{path}: cannot read it: {exc.strerror or exc}") from None
-    if batch:
+    """The N-Triples file ``found`` in chunks of at most ``size`` lines, cut as
+    :func:`_batches` cuts them: lines that may hold a blank node (that hold ``_:``) all in the
+    last. The store checks the syntax."""
+
+    def read() -> Iterator[bytes]:
+        try:
+            with found.open("rb") as stream:
+                yield from stream
+        except OSError as exc:
+            raise GraphLoadError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+
+    for batch in _batches(read(), lambda line: b"_:" in line, size):
         yield _joined(batch), _statements(batch)
-        sent = True
-    if blank or not sent:
-        yield _joined(blank), _statements(blank)
 
 
 def _joined(lines: list[bytes]) -> bytes:
