@@ -33,6 +33,15 @@ __all__ = [
 
 #: Where generated graphs and stores go (never inside the repository).
 DATA = Path(os.environ.get("KG_BENCH_DATA", "/tmp/bench"))
+#: Debian's browser and the flags the page benchmarks and the screenshots run it with.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 
 
 PROLOGUE = """\

@@ -33,18 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _common import DATA, Child, kg_command, median, run_child
+from _common import CHROMIUM, CHROMIUM_ARGS, DATA, Child, kg_command, median, run_child
 from generate import RELATIONS, SUPER, TYPE_WEIGHTS, TYPES, Generator, expand, iri
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 TARGET_S = 15.0
 SETTLED = "document.body.dataset.layout === 'settled'"
 PIXELS_JS = """() => {

@@ -26,15 +26,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from _common import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 KG = [sys.executable, "-m", "kg"]
 
 
