@@ -197,9 +197,15 @@ def _worker(graph_path: str, max_rows: int, conn: Connection) -> None:
         found = locate(Path(graph_path))
         graph = open_graph(found)
     except KGError as exc:
-        conn.send(("error", str(exc)))
+        found, graph, greeting = None, None, ("error", str(exc))
+    else:
+        greeting = ("ready", "")
+    try:
+        conn.send(greeting)
+    except OSError:  # the server stopped while this worker was starting: nothing to say
         return
-    conn.send(("ready", ""))
+    if graph is None:
+        return
     while True:
         try:
             job = conn.recv()
