@@ -97,7 +97,8 @@ class _UsageError(click.UsageError):
 
 #: ``kg`` alone prints the help (click 8.2 raises this usage error to do so); left as it is.
 _HELP: tuple[type[Exception], ...] = tuple(
-    getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",)
+    getattr(click.exceptions, name)
+    for name in ("NoArgsIsHelpError",)
     if hasattr(click.exceptions, name)
 )
 
@@ -201,6 +202,20 @@ def cli() -> None:
 @click.option("--no-pack", is_flag=True, help="Use no domain pack.")
 @click.option("--no-html", is_flag=True, help="Write graph.ttl and the store only.")
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes that parse documents (default: the number of cores). The graph is the"
+    " same for any N.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse every document again instead of reusing the records of unchanged ones"
+    " kept in OUT/cache.sqlite (the cache is then left as it was).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Stop at a file or folder that cannot be read (empty, binary, no permission)"
@@ -218,6 +233,8 @@ def build(
     packs: tuple[str, ...],
     no_pack: bool,
     no_html: bool,
+    jobs: int | None,
+    no_cache: bool,
     strict: bool,
     max_nodes: int | None,
 ) -> None:
@@ -230,7 +247,9 @@ def build(
     cannot be read is skipped with a warning and listed at the end; exit status 1 when nothing
     could be read.
     """
+    from kg.cache import CACHE_FILE
     from kg.packs import DEFAULT_PACKS
+    from kg.parse import default_jobs
     from kg.pipeline import BuildOptions
     from kg.pipeline import build as run_build
 
@@ -247,6 +266,7 @@ def build(
         patterns=patterns,
         rules=rules,
         packs=() if no_pack else packs or DEFAULT_PACKS,
+        jobs=jobs or default_jobs(),
         strict=strict,
     )
     started = time.perf_counter()
@@ -265,6 +285,7 @@ def build(
             on_documents=progress.documents,
             on_skip=on_skip,
             on_phase=progress.phase,
+            cache=None if no_cache else out_dir / CACHE_FILE,
         )
         page = _page_max_nodes(max_nodes)
         outputs = write(result, out_dir, html=not no_html, page=page, on_phase=progress.phase)
@@ -290,6 +311,11 @@ def build(
         click.echo(f"skipped: {len(result.skipped)}")
         for item in result.skipped:
             click.echo(f"  {_printable(item.path)}: {item.reason}")
+    if result.reused is not None:
+        total = len(result.documents)
+        click.echo(
+            f"cache: {result.reused} of {total} documents reused, {total - result.reused} parsed"
+        )
     seconds = time.perf_counter() - started
     click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]} in {seconds:.1f} s")
 
@@ -586,9 +612,7 @@ def _writable_store(path: Path) -> Any:
 
 
 @cli.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--store",
     "store_dir",
@@ -795,8 +819,7 @@ def serve(
 
     signal.signal(signal.SIGTERM, stop)
     click.echo(
-        f"Serving {graph_path} at {server.url} (SPARQL endpoint: {server.url}sparql);"
-        " Ctrl-C stops",
+        f"Serving {graph_path} at {server.url} (SPARQL endpoint: {server.url}sparql); Ctrl-C stops",
         err=True,
     )
     try:

@@ -86,8 +86,9 @@ def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerD
         return urllib.request.build_opener()
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     parts = urlsplit(url)
-    passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", credentials.user,
-                           credentials.password)
+    passwords.add_password(
+        None, f"{parts.scheme}://{parts.netloc}/", credentials.user, credentials.password
+    )
     return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
 
 

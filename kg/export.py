@@ -136,8 +136,6 @@ def _rdf(name: str) -> Callable[[Graph, Path], list[Path]]:
     return write
 
 
-
-
 def _ox_term(term: Any) -> Any:
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef

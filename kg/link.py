@@ -343,9 +343,7 @@ def link(mentions: Iterable[Mention]) -> Linked:
     for composite, group in sorted(by_key.items()):
         key, type_ = composite.rsplit(":", 1)
         name = _canonical(group, type_)
-        surfaces = {normalize_name(clean_name(m.text)) for m in group} | {
-            _name(m) for m in group
-        }
+        surfaces = {normalize_name(clean_name(m.text)) for m in group} | {_name(m) for m in group}
         aliases = tuple(sorted(s for s in surfaces if s and s != name))
         kind = _vote((m.kind, _weight(m)) for m in group if m.type == type_)
         ordered = tuple(sorted(set(group), key=lambda m: (m.doc_id, m.start, m.end)))

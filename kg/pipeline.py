@@ -9,21 +9,16 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.cache import RecordCache, fingerprint
 from kg.corpus import read_documents
+from kg.errors import KGError
 from kg.graph import build_graph
 from kg.link import link
-from kg.mentions import (
-    echo_mentions,
-    find_mentions,
-    is_heading,
-    join_subsidiaries,
-    known_names,
-    split_lines,
-)
-from kg.nlp import load_pipeline
+from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
-from kg.records import Chunk, Document, Entity, Observation, Relation, Skipped
-from kg.relations import extract_relations, load_rules, register_extensions
+from kg.parse import Parsed, decode, parse_documents, pipeline_for
+from kg.records import Chunk, Document, Entity, Mention, Observation, Relation, Skipped
+from kg.relations import component_mentions, extract_relations, load_rules, register_extensions
 
 __all__ = ["BuildOptions", "BuildResult", "build", "extract", "PHASES"]
 
@@ -46,6 +41,7 @@ class BuildOptions:
         rules: user relation rule files (JSON).
         packs: domain packs, by packaged name or folder path (see :mod:`kg.packs`).
         batch_size: lines per spaCy batch.
+        jobs: processes that parse documents (pass 1); the graph is the same for any number.
         strict: stop at the first source file or folder that cannot be read, instead of
             skipping it.
     """
@@ -57,6 +53,7 @@ class BuildOptions:
     rules: tuple[Path, ...] = ()
     packs: tuple[str, ...] = DEFAULT_PACKS
     batch_size: int = 64
+    jobs: int = 1
     strict: bool = False
 
 
@@ -67,7 +64,8 @@ OPEN_RELATION = "kg:relatedTo"
 
 @dataclass
 class BuildResult:
-    """What a build produced, and from which ``sources`` (as given)."""
+    """What a build produced, from which ``sources`` (as given), and how many documents'
+    records came from the cache (``reused``; ``None``: a build without a cache)."""
 
     documents: list[Document]
     entities: list[Entity]
@@ -76,6 +74,7 @@ class BuildResult:
     graph: Graph = field(repr=False)
     skipped: list[Skipped] = field(default_factory=list)
     sources: tuple[Path, ...] = ()
+    reused: int | None = None
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts: documents, entities per type, statements per predicate, figures per metric.
@@ -110,53 +109,74 @@ def extract(
     options: BuildOptions = BuildOptions(),
     progress: Callable[[int], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
+    *,
+    cache: RecordCache | None = None,
+    on_reused: Callable[[int], None] | None = None,
 ) -> tuple[list[Entity], list[Relation], list[Observation]]:
-    """Entities, relations and reported figures of ``documents``.
+    """Entities, relations and reported figures of ``documents``, in two passes.
+
+    Pass 1 parses each document on its own into a compact record (:mod:`kg.parse`), in
+    ``options.jobs`` processes, skipping documents whose record ``cache`` holds. Pass 2 reads
+    the records back one document at a time: names found anywhere are found again everywhere,
+    mentions are linked across the corpus, then the relations and figures of each document are
+    read. Only one document's parses are alive at a time.
 
     Args:
         documents: the documents to read.
-        options: model, gazetteers, patterns and rules.
-        progress: called with the number of characters read, a batch of lines at a time
-            (the model reads a batch whole before the first of its lines comes out).
+        options: model, gazetteers, patterns, rules and jobs.
+        progress: called with the number of characters read, a document at a time (documents
+            taken from the cache count at once).
         on_phase: called with the name of each phase (:data:`PHASES`) as it starts.
+        cache: where records are kept and found (:class:`kg.cache.RecordCache`); ``None``
+            keeps them in memory for this build only.
+        on_reused: called with the number of documents whose record came from ``cache``.
     """
     phase = on_phase or (lambda name: None)
     phase("model")
     rules = load_rules(options.rules, options.packs)
-    nlp = load_pipeline(
-        options.model,
-        gazetteers=options.gazetteers,
-        use_default_gazetteer=options.use_default_gazetteer,
-        patterns=options.patterns,
-        packs=options.packs,
-    )
+    nlp = pipeline_for(options)
     register_extensions()
-    lines = [
-        (text, (document, start, is_heading(text)))
-        for document in documents
-        for start, text in split_lines(document.text)
-    ]
-    chunks: list[Chunk] = []
+    records = cache if cache is not None else RecordCache(None, "")
+    missing = {d.sha256: d for d in documents if not records.has(d.sha256)}
+    if on_reused:
+        on_reused(sum(d.sha256 not in missing for d in documents))
     phase("read")  # after the model is loaded: a progress bar's estimate counts reading only
-    size = options.batch_size
-    for index, (doc, (document, start, heading)) in enumerate(
-        nlp.pipe(lines, as_tuples=True, batch_size=size)
-    ):
-        if progress and index % size == 0:  # the model has read this batch: count it whole
-            progress(sum(len(text) for text, _ in lines[index : index + size]))
-        chunk = Chunk(doc, document, start, heading)
-        chunk.mentions = find_mentions(doc, document, start, heading)
-        chunks.append(chunk)
+    if progress:
+        progress(sum(len(d.text) for d in documents if d.sha256 not in missing))
+    todo = list(missing.values())
+    for index, data in parse_documents(todo, options, options.jobs, progress):
+        records.put(todo[index].sha256, data)
     phase("relations")
-    known = known_names(m for c in chunks for m in c.mentions)
-    for chunk in chunks:
-        echoed = echo_mentions(
-            chunk.doc, chunk.document, chunk.base, chunk.heading, chunk.mentions, known
-        )
-        if echoed:  # a repeated name may open a longer one: "Acme" + "Kenya" is Acme Kenya
-            chunk.mentions = join_subsidiaries(chunk.document, chunk.mentions + echoed)
-    linked = link(m for c in chunks for m in c.mentions)
-    relations, observations = extract_relations(chunks, linked, rules)
+
+    def record(document: Document) -> Parsed:
+        data = records.get(document.sha256)
+        assert data is not None  # put above
+        return decode(data, document)
+
+    mentions = [[list(found) for found in record(d).mentions] for d in documents]
+
+    def chunks(index: int) -> list[Chunk]:
+        document = documents[index]
+        found = record(document).chunks(document, nlp.vocab)
+        for chunk, own in zip(found, mentions[index], strict=True):
+            chunk.mentions = own
+        return found
+
+    known = known_names(m for found in mentions for chunk in found for m in chunk)
+    components: list[Mention] = []
+    for index, document in enumerate(documents):
+        for line, chunk in enumerate(chunks(index)):
+            echoed = echo_mentions(
+                chunk.doc, document, chunk.base, chunk.heading, chunk.mentions, known
+            )
+            if echoed:  # a repeated name may open a longer one: "Acme" + "Kenya" is Acme Kenya
+                chunk.mentions = join_subsidiaries(document, chunk.mentions + echoed)
+                mentions[index][line] = chunk.mentions
+            components += component_mentions(chunk, rules.lexicons)
+    linked = link(m for found in mentions for chunk in found for m in chunk)
+    relations, observations = extract_relations(
+        (chunks(i) for i in range(len(documents))), linked, rules, components
+    )
     return linked.entities, relations, observations
 
 
@@ -167,6 +187,8 @@ def build(
     on_documents: Callable[[list[Document]], None] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
+    *,
+    cache: Path | None = None,
 ) -> BuildResult:
     """Read ``sources`` and build the knowledge graph.
 
@@ -178,9 +200,12 @@ def build(
         on_phase: called with the name of each phase (:data:`PHASES`) as it starts.
         on_skip: called with each source file or folder that cannot be read, as it is
             skipped (the result lists them too).
+        cache: the SQLite file of pass-1 records (:mod:`kg.cache`), created when missing; a
+            document whose record is there is not parsed again. ``None``: no cache.
 
     Raises:
         SourceError: nothing could be read, or (``options.strict``) something was skipped.
+        KGError: the cache cannot be opened or created.
     """
     skipped: list[Skipped] = []
 
@@ -192,10 +217,38 @@ def build(
     documents = read_documents(sources, strict=options.strict, on_skip=skip)
     if on_documents:
         on_documents(documents)
-    entities, relations, observations = extract(documents, options, progress, on_phase)
+    reused = 0
+
+    def count(n: int) -> None:
+        nonlocal reused
+        reused = n
+
+    records = None
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KGError(f"cannot create {cache.parent}: {exc.strerror}") from None
+        records = RecordCache(cache, fingerprint(options))
+    try:
+        entities, relations, observations = extract(
+            documents, options, progress, on_phase, cache=records, on_reused=count
+        )
+        if records is not None:
+            records.keep_only(d.sha256 for d in documents)
+    finally:
+        if records is not None:
+            records.close()
     if on_phase:
         on_phase("graph")
     graph = build_graph(documents, entities, relations, observations)
     return BuildResult(
-        documents, entities, relations, observations, graph, skipped, tuple(sources)
+        documents,
+        entities,
+        relations,
+        observations,
+        graph,
+        skipped,
+        tuple(sources),
+        reused if records is not None else None,
     )

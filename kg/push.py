@@ -77,9 +77,7 @@ def check_graph_iri(iri: str) -> str:
         EndpointError: anything else.
     """
     if iri != "default" and not _IRI.match(iri):
-        raise EndpointError(
-            f"--graph-iri {iri!r}: not an absolute IRI (urn:kg:graph) nor default"
-        )
+        raise EndpointError(f"--graph-iri {iri!r}: not an absolute IRI (urn:kg:graph) nor default")
     return iri
 
 

@@ -206,8 +206,10 @@ def _explain(error: QuerySyntaxError) -> QuerySyntaxError:
             opened.append(token)
         elif mark in _CLOSING:
             if not opened or opened[-1].group() != _CLOSING[mark]:
-                why = f"'{mark}' closes nothing" if not opened else (
-                    f"'{mark}' where '{_OPENING[opened[-1].group()]}' was expected"
+                why = (
+                    f"'{mark}' closes nothing"
+                    if not opened
+                    else (f"'{mark}' where '{_OPENING[opened[-1].group()]}' was expected")
                 )
                 return QuerySyntaxError(why, text, *_at(text, token.start()))
             opened.pop()
@@ -224,7 +226,6 @@ def _explain(error: QuerySyntaxError) -> QuerySyntaxError:
                 message = f"unexpected '{word.group()}' (did you mean {close[0]}?)"
                 return QuerySyntaxError(message, text, error.line, error.column)
     return error
-
 
 
 def check_query(text: str, *, allow_update: bool = False) -> str:
@@ -342,9 +343,7 @@ def _with_values(text: str, bindings: dict[str, Any]) -> tuple[str, int, int, in
 _RDFLIB_POSITION_LENGTH = 10_000
 
 
-def _syntax_error(
-    exc: SyntaxError, text: str, inserted: tuple[int, int, int]
-) -> QuerySyntaxError:
+def _syntax_error(exc: SyntaxError, text: str, inserted: tuple[int, int, int]) -> QuerySyntaxError:
     """The error to show for a query Oxigraph cannot parse.
 
     Oxigraph's parser tells the furthest point it reached, often the end of the query; rdflib's
@@ -359,8 +358,6 @@ def _syntax_error(
         if (rdflib.line, rdflib.column) != (1, 1):
             return rdflib
     return oxigraph
-
-
 
 
 def _oxigraph_syntax_error(

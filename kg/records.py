@@ -165,6 +165,8 @@ class Chunk:
     base: int
     heading: bool = False
     mentions: list[Mention] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A source file or folder the build could not read, and why."""

@@ -504,9 +504,7 @@ class _Pool:
         self._hand_over(worker, replace=True)
         return self._finish_slow(worker, deadline, key)
 
-    def _run_slow(
-        self, job: tuple[Any, ...], deadline: float, budget: float, key: str
-    ) -> _Answer:
+    def _run_slow(self, job: tuple[Any, ...], deadline: float, budget: float, key: str) -> _Answer:
         """Run ``job`` from its start in the slow lane, once a place there is free."""
         if not self._slow_slot(deadline):
             return _text(

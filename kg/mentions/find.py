@@ -155,8 +155,8 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
             name = normalize_name(span.text)
             if name in table["holidays"]:
                 type_, kind = "Event", "holiday"
-            placed = "" if any(t.text in table["org_heads"] for t in span) else (
-                place_type(span, name)
+            placed = (
+                "" if any(t.text in table["org_heads"] for t in span) else (place_type(span, name))
             )
             cue = placed or cue_type(span)
             if not cue and not place(name) and (len(span) > 1 or type_ != "Person"):
@@ -177,9 +177,7 @@ def find_mentions(doc: Doc, document: Document, base: int, heading: bool) -> lis
                 canonical = name.title()  # a dateline: "SPRINGFIELD –"
         if type_ == "Person" and any(ch.isdigit() for ch in span.text):
             continue
-        mentions.append(
-            make_mention(document, base, span, type_, source, heading, kind, canonical)
-        )
+        mentions.append(make_mention(document, base, span, type_, source, heading, kind, canonical))
         if type_ == "Product":
             products.append(span)
     speaker = speaker_span(doc, document)
@@ -315,7 +313,8 @@ def _events(
     kept = [
         m
         for m in mentions
-        if m.type == "Event" and m.source == "rule"
+        if m.type == "Event"
+        and m.source == "rule"
         or not any(a <= m.start and m.end <= b for a, b in named)
     ]
     taken = {(m.start, m.end) for m in kept}

@@ -14,8 +14,8 @@ The steps, in the order a sentence meets them:
 
 from __future__ import annotations
 
-from kg.relations.extract import extract_relations
+from kg.relations.extract import component_mentions, extract_relations
 from kg.relations.patterns import register_extensions
 from kg.relations.rules import Rules, load_rules
 
-__all__ = ["Rules", "extract_relations", "load_rules", "register_extensions"]
+__all__ = ["Rules", "component_mentions", "extract_relations", "load_rules", "register_extensions"]

@@ -17,14 +17,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-
-
-
-
-
-
-
-
 def _home(document: Document, keys: Iterable[str], entities: dict[str, Entity]) -> str:
     """The organization a document is written for: the most mentioned one, if named 3+ times."""
     counts: dict[str, int] = defaultdict(int)

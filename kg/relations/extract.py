@@ -8,12 +8,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kg.extract.dates import parse_date
 from kg.extract.observations import find_observations
 from kg.link import Linked, fold
-from kg.records import Chunk, Entity, Literal, Observation, Relation
+from kg.records import Chunk, Entity, Literal, Mention, Observation, Relation
 from kg.relations.context import _Context, _evidence, _is_large_place
 from kg.relations.dating import _dated, _sentence_dates
 from kg.relations.discourse import (
@@ -40,7 +41,7 @@ from kg.relations.lists import (
     _event_locations,
     _market_lists,
 )
-from kg.relations.names import _brand_fans, _brands, _name_relations
+from kg.relations.names import _FAN_WORDS, _brand_fans, _brands, _name_relations
 from kg.relations.patterns import _Engine, _pattern_relations, register_extensions
 from kg.relations.prices import _price_relations
 from kg.relations.references import References, reference_of
@@ -50,7 +51,7 @@ from kg.relations.titles import _role_relations
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["extract_relations"]
+__all__ = ["component_mentions", "extract_relations"]
 
 
 #: Qualifiers a duplicate statement hands to the one kept.
@@ -86,26 +87,30 @@ def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
 
 
 def extract_relations(
-    chunks: Sequence[Chunk], linked: Linked, rules: Rules
+    documents: Iterable[Sequence[Chunk]],
+    linked: Linked,
+    rules: Rules,
+    components: Iterable[Mention] = (),
 ) -> tuple[list[Relation], list[Observation]]:
     """Every relation and reported figure the rules find in the parsed chunks.
 
     Args:
-        chunks: parsed chunks with their mentions (see :func:`kg.pipeline.extract`).
+        documents: the parsed chunks with their mentions, one sequence per document (see
+            :func:`kg.pipeline.extract`); read once, one document at a time, so they can be
+            made as they are asked for.
         linked: the linking result, mapping mentions to entities.
         rules: pattern rules from :func:`load_rules`.
+        components: the mentions :func:`component_mentions` found in every chunk.
     """
     register_extensions()
     entities = {e.key: e for e in linked.entities}
     relations: list[Relation] = list(_name_relations(linked.entities))
     observations: list[Observation] = []
-    engine = _Engine(chunks[0].doc.vocab, rules.patterns) if chunks else None
-    frame_rules = (
-        RuleSet(rules.frames, engine_lexicon(rules.lexicons), chunks[0].doc.vocab, rules.lexicons)
-        if chunks
-        else None
-    )
-    components = _components(chunks, linked, rules.lexicons)
+    engine: _Engine | None = None
+    frame_rules: RuleSet | None = None
+    found_components = {e.key for e in linked.entities if e.kind in ("chipset", "component")}
+    found_components.update(linked.entity_of[m] for m in components if m in linked.entity_of)
+    typer = _typer(entities, found_components)
     places = {fold(e.name): e.key for e in linked.entities if e.type == "Market"}
     referring = {
         word: type_
@@ -117,12 +122,18 @@ def extract_relations(
         )
         for word in rules.lexicons.get(name, [])
     }
-    by_document: dict[str, list[Chunk]] = defaultdict(list)
-    for chunk in chunks:
-        by_document[chunk.document.id].append(chunk)
-    parsed: list[tuple[Chunk, dict[int, str], _Context]] = []
-    for doc_chunks in by_document.values():
+    anchors: dict[str, date | None] = {}
+    fans: list[tuple[Chunk, Span, dict[int, str], _Context]] = []
+    for doc_chunks in documents:
+        if not doc_chunks:
+            continue
+        if engine is None or frame_rules is None:
+            vocab = doc_chunks[0].doc.vocab
+            engine = _Engine(vocab, rules.patterns)
+            lexicon = engine_lexicon(rules.lexicons)
+            frame_rules = RuleSet(rules.frames, lexicon, vocab, rules.lexicons)
         document = doc_chunks[0].document
+        anchors[document.id] = document.date
         spans = sorted(
             (m.start, m.end, linked.entity_of[m])
             for c in doc_chunks
@@ -156,16 +167,12 @@ def extract_relations(
             fallback = signer if index < signed_at else ""
             context.narrator = interviewee if question else author or fallback
             at = _token_entities(chunk, context)
-            parsed.append((chunk, at, context))
-            typer = _typer(entities, components)
             if question and _OWN_QUESTION.search(question) and not _WISH.search(question):
                 relations.extend(_answer_products(chunk, at, context))
             for sent in chunk.doc.sents:
-                assert engine is not None
                 _remember(chunk, sent, at, refs, referring)
                 found = list(_pattern_relations(chunk, sent, at, context, engine))
                 relations.extend(found)
-                assert frame_rules is not None
                 relations.extend(
                     _frame_relations(
                         chunk,
@@ -189,12 +196,12 @@ def extract_relations(
                 observations.extend(
                     find_observations(sent, chunk.base, document.id, keys, entities, document.date)
                 )
+                if _FAN_WORDS.intersection(t.lower_ for t in sent):
+                    fans.append((chunk, sent, at, context))  # read when the brands are known
     brands = _brands(linked.entities, relations)
-    for chunk, at, context in parsed:
-        for sent in chunk.doc.sents:
-            relations.extend(_brand_fans(chunk, sent, at, context, brands))
+    for chunk, sent, at, context in fans:
+        relations.extend(_brand_fans(chunk, sent, at, context, brands))
     relations.extend(_derived(relations, entities))
-    anchors = {c.document.id: c.document.date for c in chunks}
     relations = [r for r in relations if r.evidence.rule != "launch-by-person"]
     return _dedupe(_dated(_no_extra_roles(_dedupe(relations)), linked.entities, anchors)), (
         observations
@@ -263,45 +270,51 @@ def _event_home(chunks: Sequence[Chunk], linked: Linked, entities: dict[str, Ent
     return ranked[0]
 
 
-def _components(
-    chunks: Sequence[Chunk], linked: Linked, lexicons: dict[str, list[str]]
-) -> set[str]:
-    """Products that are components: a chipset by kind, or named as one somewhere in the
-    corpus: before a component noun ("the Quark 9 chip"), in apposition with one ("Quark 9,
-    a processor from ..."), or as what a component noun is ("the modem is the Quark 9")."""
-    nouns = {w.lower() for w in lexicons.get("component_noun", [])}
-    found = {e.key for e in linked.entities if e.kind in ("chipset", "component")}
+def component_mentions(chunk: Chunk, lexicons: dict[str, list[str]]) -> list[Mention]:
+    """The product mentions of ``chunk`` named as a component: before a component noun ("the
+    Quark 9 chip"), in apposition with one ("Quark 9, a processor from ..."), or as what a
+    component noun is ("the modem is the Quark 9"). A product so named anywhere in the corpus
+    is a component everywhere (:func:`extract_relations`)."""
+    nouns = _component_nouns(lexicons)
 
     def component(token: Token) -> bool:
         return token.lower_ in nouns and token.tag_ in ("NN", "NNP")
 
-    for chunk in chunks:
-        doc = chunk.doc
-        for mention in chunk.mentions:
-            if mention.type != "Product":
-                continue
-            span = doc.char_span(
-                mention.start - chunk.base, mention.end - chunk.base, alignment_mode="expand"
-            )
-            if span is None:
-                continue
-            root = span.root
-            linked_nouns = [c for c in root.children if c.dep_ == "appos"]
-            if root.dep_ == "appos":
-                linked_nouns.append(root.head)
-            if root.dep_ == "compound" or (span.end < len(doc) and doc[span.end].i == root.head.i):
-                linked_nouns.append(root.head)  # "the Quark 9 chip"
-            if root.dep_ == "attr" and root.head.lemma_ == "be":
-                linked_nouns += [c for c in root.head.children if c.dep_ == "nsubj"]
-            following = doc[span.end + 1 : span.end + 8]  # "Quark 9, a processor ...", misparsed
-            linked_nouns += [
-                t for t in following if _misattached_apposition(t, {span.end - 1: ""}) is not None
-            ][:1]
-            if any(component(t) for t in linked_nouns):
-                key = linked.entity_of.get(mention)
-                if key:
-                    found.add(key)
+    doc = chunk.doc
+    found = []
+    for mention in chunk.mentions:
+        if mention.type != "Product":
+            continue
+        span = doc.char_span(
+            mention.start - chunk.base, mention.end - chunk.base, alignment_mode="expand"
+        )
+        if span is None:
+            continue
+        root = span.root
+        linked_nouns = [c for c in root.children if c.dep_ == "appos"]
+        if root.dep_ == "appos":
+            linked_nouns.append(root.head)
+        if root.dep_ == "compound" or (span.end < len(doc) and doc[span.end].i == root.head.i):
+            linked_nouns.append(root.head)  # "the Quark 9 chip"
+        if root.dep_ == "attr" and root.head.lemma_ == "be":
+            linked_nouns += [c for c in root.head.children if c.dep_ == "nsubj"]
+        following = doc[span.end + 1 : span.end + 8]  # "Quark 9, a processor ...", misparsed
+        linked_nouns += [
+            t for t in following if _misattached_apposition(t, {span.end - 1: ""}) is not None
+        ][:1]
+        if any(component(t) for t in linked_nouns):
+            found.append(mention)
     return found
+
+
+_NOUNS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _component_nouns(lexicons: dict[str, list[str]]) -> frozenset[str]:
+    words = tuple(lexicons.get("component_noun", []))
+    if words not in _NOUNS:
+        _NOUNS[words] = frozenset(w.lower() for w in words)
+    return _NOUNS[words]
 
 
 def _typer(entities: dict[str, Entity], components: set[str]) -> Any:

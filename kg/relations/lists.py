@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 
-
-
-
-
 def _event_locations(
     chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
 ) -> Iterator[Relation]:

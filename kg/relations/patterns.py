@@ -16,7 +16,7 @@ from kg.relations.context import _PRONOUNS, _Context, _evidence, _is_large_place
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ['Rule', 'register_extensions']
+__all__ = ["Rule", "register_extensions"]
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,6 @@ class _Engine:
         return self._cached[1]
 
 
-
-
 def _resolve(
     token: Token,
     at: dict[int, str],
@@ -185,9 +183,7 @@ def _pattern_relations(
     chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, engine: _Engine
 ) -> Iterator[Relation]:
     ends = sum(
-        1
-        for t in sent
-        if (t.i in at and at.get(t.i - 1) != at[t.i]) or t.lower_ in _PRONOUNS
+        1 for t in sent if (t.i in at and at.get(t.i - 1) != at[t.i]) or t.lower_ in _PRONOUNS
     )
     if ends < 2:
         return  # a rule needs two names (or pronouns) in the sentence: no match is possible

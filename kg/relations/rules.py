@@ -22,7 +22,7 @@ from kg.resources import read_json
 if TYPE_CHECKING:
     pass
 
-__all__ = ['Rules', 'load_rules']
+__all__ = ["Rules", "load_rules"]
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,7 @@ class Rules:
 _CORE_FRAME_FILES = ("relations/lexicons.json", "relations/rules.json")
 
 
-def load_rules(
-    paths: Sequence[Path] = (), packs: Sequence[str | Path] = DEFAULT_PACKS
-) -> Rules:
+def load_rules(paths: Sequence[Path] = (), packs: Sequence[str | Path] = DEFAULT_PACKS) -> Rules:
     """The package's relation rules, then the packs' (``relations.json`` in each pack), then
     those in user files.
 

@@ -1,0 +1,148 @@
+"""The cache of pass-1 records: an SQLite file in the build folder.
+
+A record (:mod:`kg.parse`) is a pure function of a document's bytes and of the build's
+settings, so it is kept under the file's sha256 and a :func:`fingerprint` of everything else
+that shapes it: the ``kg`` code and data, the spaCy version, the model, the gazetteers,
+patterns, rules and packs. A rebuild parses only the documents whose key is not there; rows
+no build used last time are dropped, so the file holds one corpus's records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildOptions
+
+__all__ = ["CACHE_FILE", "RecordCache", "fingerprint"]
+
+#: The cache's file name in a build folder.
+CACHE_FILE = "cache.sqlite"
+
+
+def fingerprint(options: BuildOptions) -> str:
+    """A digest of everything besides a document's bytes that its record depends on."""
+    import kg
+    from kg.nlp import MODEL_NAMES
+    from kg.packs import locate_pack
+
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            digest.update(repr(part).encode() + b"\0")
+
+    package = Path(kg.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix not in (".pyc",) and "__pycache__" not in path.parts:
+            add(path.relative_to(package).as_posix(), _file_digest(path))
+    add(importlib.metadata.version("spacy"), options.use_default_gazetteer, options.batch_size)
+    for name in (options.model,) if options.model else MODEL_NAMES:
+        add(name, _model_version(name))
+    for group in (options.gazetteers, options.patterns, options.rules):
+        add([(str(p), _file_digest(p)) for p in group])
+    for pack in options.packs:
+        folder = locate_pack(pack)
+        add(pack, [(p.name, _file_digest(p)) for p in sorted(folder.rglob("*")) if p.is_file()])
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""  # the build itself will say what is wrong with it
+
+
+def _model_version(name: str) -> str:
+    """The installed version of model package ``name``, or a digest of a model folder's
+    ``meta.json`` and ``config.cfg``; empty when there is no such model."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        folder = Path(name)
+        return "".join(_file_digest(folder / f) for f in ("meta.json", "config.cfg"))
+
+
+class RecordCache:
+    """Records by document sha256, for one fingerprint, in SQLite (``path``) or in memory
+    (``path=None``, a build without a cache: the records still leave the process's ``Doc``
+    objects behind).
+
+    Raises:
+        KGError: the file cannot be opened or created.
+    """
+
+    def __init__(self, path: Path | None, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+        self.path = path
+        self._memory: dict[str, bytes] = {}
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            self._db = self._open(path)
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        for attempt in (1, 2):
+            try:
+                db = sqlite3.connect(path, timeout=60, isolation_level=None)
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS records (fingerprint TEXT NOT NULL, sha256 TEXT"
+                    " NOT NULL, record BLOB NOT NULL, PRIMARY KEY (fingerprint, sha256))"
+                )
+                db.execute("PRAGMA journal_mode=WAL")
+                return db
+            except sqlite3.DatabaseError as exc:
+                if attempt == 2 or not path.is_file():
+                    raise KGError(f"cannot use the cache {path}: {exc}") from None
+                path.unlink()  # not a cache of ours (damaged): start a new one
+        raise AssertionError("unreachable")
+
+    def get(self, sha256: str) -> bytes | None:
+        """The record of the document with ``sha256``, if there is one."""
+        if self._db is None:
+            return self._memory.get(sha256)
+        row = self._db.execute(
+            "SELECT record FROM records WHERE fingerprint = ? AND sha256 = ?",
+            (self.fingerprint, sha256),
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def has(self, sha256: str) -> bool:
+        """Whether the record of ``sha256`` is there and readable by this version."""
+        from kg.parse import is_record
+
+        record = self.get(sha256)
+        return record is not None and is_record(record)
+
+    def put(self, sha256: str, record: bytes) -> None:
+        """Keep ``record`` as the record of ``sha256``."""
+        if self._db is None:
+            self._memory[sha256] = record
+            return
+        self._db.execute(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?)", (self.fingerprint, sha256, record)
+        )
+
+    def keep_only(self, sha256s: Iterable[str]) -> None:
+        """Drop every record but those of ``sha256s`` under this fingerprint."""
+        if self._db is None:
+            return
+        kept = set(sha256s)
+        rows = self._db.execute("SELECT fingerprint, sha256 FROM records").fetchall()
+        stale = [row for row in rows if row[0] != self.fingerprint or row[1] not in kept]
+        if stale:
+            self._db.executemany("DELETE FROM records WHERE fingerprint = ? AND sha256 = ?", stale)
+
+    def close(self) -> None:
+        """Close the file (the records in memory are dropped)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        self._memory.clear()

@@ -1,0 +1,265 @@
+"""Pass 1 of a build: each document parsed on its own into a compact record.
+
+A record holds what the rest of the build needs of one document: the parse of each of its
+lines (a spaCy ``DocBin``, about 13 bytes a token against some 2 KB a token for a live
+``Doc``) and the mentions found in each line, as offsets into the text. Records depend on the
+document's text and the build's settings only, never on other documents, so pass 1 runs in
+several processes (``jobs``), on a Dask cluster (:mod:`kg.dask`), or not at all for a document
+whose record is cached (:mod:`kg.cache`). Pass 2 (:func:`kg.pipeline.extract`) reads them
+back one document at a time, so no more than one document's parses are alive at once.
+
+>>> from kg.records import Document
+>>> document = Document("d", "d.txt", "Acme Robotics was founded in Oslo.", "0" * 64)
+>>> record = parse_batch([document])[0]
+>>> [m.text for m in decode(record, document).mentions[0]]
+['Acme Robotics', 'Oslo']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import srsly
+
+from kg.records import Chunk, Document, Mention, Sentence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.vocab import Vocab
+
+    from kg.pipeline import BuildOptions
+
+__all__ = ["Parsed", "decode", "parse_batch", "parse_documents", "pipeline_for", "default_jobs"]
+
+#: The token attributes a record keeps: everything the rules read of a parse.
+ATTRS = (
+    "ORTH", "NORM", "LEMMA", "TAG", "POS", "MORPH", "HEAD", "DEP", "SPACY",
+    "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID", "SENT_START",
+)  # fmt: skip
+
+#: Documents a worker process parses at a time: enough to keep the model's batches full,
+#: few enough that work spreads evenly and progress moves.
+BATCH_DOCUMENTS = 8
+
+#: The version of the record layout; a cache holding another is not read.
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Pass 1's record of one document.
+
+    Attributes:
+        lines: the start offset and the heading flag of each parsed line (a chunk).
+        parses: the lines' parses, a serialized ``DocBin``, in the same order.
+        mentions: the mentions found in each line, in the same order.
+    """
+
+    lines: tuple[tuple[int, bool], ...]
+    parses: bytes
+    mentions: tuple[tuple[Mention, ...], ...]
+
+    def chunks(self, document: Document, vocab: Vocab) -> list[Chunk]:
+        """The document's chunks, their parses read back into ``vocab``."""
+        from spacy.tokens import DocBin
+
+        docs = DocBin(attrs=list(ATTRS)).from_bytes(self.parses).get_docs(vocab)
+        return [
+            Chunk(doc, document, start, heading, list(mentions))
+            for doc, (start, heading), mentions in zip(docs, self.lines, self.mentions, strict=True)
+        ]
+
+
+def encode(document: Document, chunks: Sequence[Chunk]) -> bytes:
+    """The record of ``document`` parsed into ``chunks``, as bytes (msgpack).
+
+    A mention's text and its sentence's text are not stored when they are the document's text
+    at their offsets (always, today), nor is the document id: a record is read back with its
+    document (:func:`decode`).
+    """
+    from spacy.tokens import DocBin
+
+    parses = DocBin(attrs=list(ATTRS), store_user_data=False)
+    for chunk in chunks:
+        parses.add(chunk.doc)
+    text = document.text
+    mentions = [
+        [
+            [
+                m.start,
+                m.end,
+                m.type,
+                m.source,
+                m.kind,
+                m.canonical,
+                m.heading,
+                m.sentence.start,
+                m.sentence.end,
+                None if text[m.start : m.end] == m.text else m.text,
+                None
+                if text[m.sentence.start : m.sentence.end] == m.sentence.text
+                else m.sentence.text,
+            ]
+            for m in chunk.mentions
+        ]
+        for chunk in chunks
+    ]
+    lines = [[chunk.base, chunk.heading] for chunk in chunks]
+    data = {"format": FORMAT, "lines": lines, "parses": parses.to_bytes(), "mentions": mentions}
+    return bytes(srsly.msgpack_dumps(data))
+
+
+def decode(data: bytes, document: Document) -> Parsed:
+    """The record ``data`` of ``document`` (from :func:`encode`) read back."""
+    raw = srsly.msgpack_loads(data)
+    text = document.text
+    sentences: dict[tuple[int, int], Sentence] = {}
+    chunks: list[tuple[Mention, ...]] = []
+    for found in raw["mentions"]:
+        mentions = []
+        for start, end, type_, source, kind, canonical, heading, s0, s1, own, own_s in found:
+            sentence = sentences.get((s0, s1))
+            if sentence is None or own_s is not None:
+                sentence = Sentence(document.id, s0, s1, text[s0:s1] if own_s is None else own_s)
+                sentences[(s0, s1)] = sentence
+            mentions.append(
+                Mention(
+                    document.id,
+                    start,
+                    end,
+                    text[start:end] if own is None else own,
+                    type_,
+                    source,
+                    sentence,
+                    kind,
+                    canonical,
+                    heading,
+                )
+            )
+        chunks.append(tuple(mentions))
+    lines = tuple((start, heading) for start, heading in raw["lines"])
+    return Parsed(lines, raw["parses"], tuple(chunks))
+
+
+def is_record(data: bytes) -> bool:
+    """Whether ``data`` is a record of this version of the layout."""
+    try:
+        raw = srsly.msgpack_loads(data)
+    except Exception:  # noqa: BLE001 - whatever a damaged cache row holds, it is not a record
+        return False
+    return isinstance(raw, dict) and raw.get("format") == FORMAT
+
+
+_PIPELINES: dict[Any, Language] = {}
+
+
+def pipeline_for(options: BuildOptions | None = None) -> Language:
+    """The spaCy pipeline of ``options``, loaded once per process."""
+    from kg.nlp import load_pipeline
+    from kg.pipeline import BuildOptions
+
+    options = options or BuildOptions()
+    files = tuple((str(p), _digest(p)) for p in (*options.gazetteers, *options.patterns))
+    key = (options.model, options.use_default_gazetteer, options.packs, files)
+    if key not in _PIPELINES:
+        _PIPELINES[key] = load_pipeline(
+            options.model,
+            gazetteers=options.gazetteers,
+            use_default_gazetteer=options.use_default_gazetteer,
+            patterns=options.patterns,
+            packs=options.packs,
+        )
+    return _PIPELINES[key]
+
+
+def _digest(path: Path) -> str:
+    """A digest of the file at ``path``: a pipeline is loaded again when a file it was
+    loaded from has changed."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""  # the loading itself says what is wrong
+
+
+def parse_batch(documents: Sequence[Document], options: BuildOptions | None = None) -> list[bytes]:
+    """The records of ``documents`` (:func:`encode`), in order, parsed by the pipeline of
+    ``options``. The function a worker process or a Dask task runs."""
+    from kg.mentions import find_mentions, is_heading, split_lines
+
+    nlp = pipeline_for(options)
+    size = options.batch_size if options else 64
+    records = []
+    for document in documents:
+        # one document at a time: its record never depends on the documents parsed with it
+        lines = [(text, (start, is_heading(text))) for start, text in split_lines(document.text)]
+        chunks = []
+        with nlp.memory_zone():  # the document's strings leave the vocabulary with it
+            for doc, (start, heading) in nlp.pipe(lines, as_tuples=True, batch_size=size):
+                chunk = Chunk(doc, document, start, heading)
+                chunk.mentions = find_mentions(doc, document, start, heading)
+                chunks.append(chunk)
+            records.append(encode(document, chunks))
+    return records
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def parse_documents(
+    documents: Sequence[Document],
+    options: BuildOptions | None = None,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, bytes]]:
+    """Parse ``documents`` into records: ``(index, record)`` pairs, in the documents' order.
+
+    Args:
+        documents: the documents to parse.
+        options: the build's settings (model, gazetteers, patterns, packs, batch size).
+        jobs: worker processes; 1 parses in this process. The workers are forked from this
+            process with the pipeline already loaded, so each starts at once.
+        progress: called with the characters of each document as it is done.
+    """
+    batches = [
+        list(range(i, min(i + BATCH_DOCUMENTS, len(documents))))
+        for i in range(0, len(documents), BATCH_DOCUMENTS)
+    ]
+    pipeline_for(options)  # loaded before the fork: every worker has it
+    if jobs <= 1 or len(batches) <= 1:
+        results: Iterator[list[bytes]] = (
+            parse_batch([documents[i] for i in batch], options) for batch in batches
+        )
+        yield from _numbered(batches, results, documents, progress)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(jobs, len(batches))) as pool:
+        work = [([documents[i] for i in batch], options) for batch in batches]
+        yield from _numbered(batches, pool.imap(_parse_job, work), documents, progress)
+
+
+def _parse_job(job: tuple[list[Document], BuildOptions | None]) -> list[bytes]:
+    return parse_batch(*job)
+
+
+def _numbered(
+    batches: list[list[int]],
+    results: Iterator[list[bytes]],
+    documents: Sequence[Document],
+    progress: Callable[[int], None] | None,
+) -> Iterator[tuple[int, bytes]]:
+    for batch, records in zip(batches, results, strict=True):
+        for index, record in zip(batch, records, strict=True):
+            if progress:
+                progress(len(documents[index].text))
+            yield index, record
