@@ -312,9 +312,9 @@ def build(
         for item in result.skipped:
             click.echo(f"  {_printable(item.path)}: {item.reason}")
     if result.reused is not None:
-        total = len(result.documents)
+        parsed = len(result.documents) - result.reused
         click.echo(
-            f"cache: {result.reused} of {total} documents reused, {total - result.reused} parsed"
+            f"cache: {result.reused} of {len(result.documents)} documents reused, {parsed} parsed"
         )
     seconds = time.perf_counter() - started
     click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]} in {seconds:.1f} s")
