@@ -80,7 +80,10 @@ def _arm_market(subject: Entity, entities: dict[str, Entity]) -> list[str]:
     if subject.kind != "subsidiary" or " " not in subject.name:
         return []
     last = subject.name.rsplit(" ", 1)[1]
-    return [k for k, e in entities.items() if e.type == "Market" and e.name == last][:1]
+    from kg.relations.context import markets_by_name
+
+    market = markets_by_name(entities).get(last)
+    return [market.key] if market is not None else []
 
 
 def find_observations(

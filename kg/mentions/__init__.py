@@ -13,7 +13,7 @@ from kg.mentions.compounds import join_subsidiaries
 from kg.mentions.find import find_mentions
 from kg.mentions.lines import is_heading, split_lines
 from kg.mentions.names import LABEL_TYPES, normalize_name
-from kg.mentions.repeat import echo_mentions, known_names
+from kg.mentions.repeat import KnownNames, echo_mentions, known_names
 
 __all__ = [
     "split_lines",
@@ -22,6 +22,7 @@ __all__ = [
     "echo_mentions",
     "join_subsidiaries",
     "known_names",
+    "KnownNames",
     "normalize_name",
     "LABEL_TYPES",
 ]

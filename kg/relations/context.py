@@ -71,6 +71,18 @@ class _Context:
         return best
 
 
+_MARKETS: list[tuple[dict[str, Entity], dict[str, Entity]]] = []
+
+
+def markets_by_name(entities: dict[str, Entity]) -> dict[str, Entity]:
+    """The markets of ``entities`` by name, an index made once per corpus (the dict of the
+    last corpus asked about is kept), not once per sentence."""
+    if not _MARKETS or _MARKETS[0][0] is not entities:
+        index = {e.name: e for e in entities.values() if e.type == "Market"}
+        _MARKETS[:] = [(entities, index)]
+    return _MARKETS[0][1]
+
+
 def _evidence(chunk: Chunk, sent: Span, rule_id: str, confidence: float) -> Evidence:
     start, end = chunk.base + sent.start_char, chunk.base + sent.end_char
     return Evidence(

@@ -122,6 +122,9 @@ def extract_relations(
         )
         for word in rules.lexicons.get(name, [])
     }
+    types = {k: e.type for k, e in entities.items()}
+    names = {k: e.name for k, e in entities.items()}
+    kinds = {k: e.kind for k, e in entities.items() if e.kind}
     anchors: dict[str, date | None] = {}
     fans: list[tuple[Chunk, Span, dict[int, str], _Context]] = []
     for doc_chunks in documents:
@@ -144,10 +147,10 @@ def extract_relations(
             linked, entities, _home(document, (k for _, _, k in spans), entities), spans
         )
         refs = References(
-            {k: e.type for k, e in entities.items()},
+            types,
             _subject_home(doc_chunks, linked, entities) or context.home,
-            names={k: e.name for k, e in entities.items()},
-            kinds={k: e.kind for k, e in entities.items() if e.kind},
+            names=names,
+            kinds=kinds,
             event=_event_home(doc_chunks, linked, entities),
         )
         signer, signed_at = _signer(doc_chunks, context)

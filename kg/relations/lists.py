@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kg.records import Chunk, Entity, Relation
-from kg.relations.context import _Context, _evidence, _is_large_place
+from kg.relations.context import _Context, _evidence, _is_large_place, markets_by_name
 from kg.relations.patterns import _list_members
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def _demonym_people(
     demonym says where the person is from."""
     from kg.mentions.places import demonym_country
 
-    by_name = {e.name: e for e in context.entities.values() if e.type == "Market"}
+    by_name = markets_by_name(context.entities)
     doc = sent.doc
     for token in sent:
         country = demonym_country(token.text)
