@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["build", "open_graph", "query", "to_dataframe", "Rows"]
 
 #: Options of :func:`build` that say how the outputs are written, not how the graph is built.
-_WRITE_OPTIONS = ("html", "max_nodes")
+_WRITE_OPTIONS = ("html", "max_nodes", "cache")
 #: Options that name files or packs, given as one value or a list of them.
 _SEVERAL = ("gazetteers", "patterns", "rules", "packs")
 
@@ -41,8 +41,10 @@ def build(
             generation of the folder); nothing is written when ``None``.
         **options: the fields of :class:`kg.pipeline.BuildOptions` (``model``, ``gazetteers``,
             ``use_default_gazetteer``, ``patterns``, ``rules``, ``packs``, ``batch_size``,
-            ``strict``), and for the outputs ``html`` (write the page, default ``True``) and
-            ``max_nodes`` (the most entities the page shows; ``None``: all).
+            ``jobs``, ``strict``), and for the outputs ``html`` (write the page, default
+            ``True``), ``max_nodes`` (the most entities the page shows; ``None``: all) and
+            ``cache`` (with ``out``, reuse the records of unchanged documents kept in
+            ``out/cache.sqlite``, as ``kg build`` does; default ``True``).
 
     Returns:
         The :class:`kg.pipeline.BuildResult`: documents, entities, relations, figures, the
@@ -70,6 +72,7 @@ def build(
     if unknown:
         raise TypeError(f"build() got an unexpected keyword argument {unknown[0]!r}")
     html = bool(options.pop("html", True))
+    cache = bool(options.pop("cache", True)) and out is not None
     page = {"max_nodes": options.pop("max_nodes")} if "max_nodes" in options else {}
     for name in _SEVERAL:
         if name in options:
@@ -77,7 +80,10 @@ def build(
             values = [value] if isinstance(value, str | PathLike) else list(value)
             options[name] = tuple(str(v) if name == "packs" else Path(v) for v in values)
     paths = [sources] if isinstance(sources, str | PathLike) else list(sources)
-    result = run_build([Path(s) for s in paths], BuildOptions(**options))
+    from kg.cache import CACHE_FILE
+
+    records = Path(out) / CACHE_FILE if cache and out is not None else None
+    result = run_build([Path(s) for s in paths], BuildOptions(**options), cache=records)
     if out is not None:
         from kg.buildfolder import write
 

@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 #: The phases of :func:`write`, in order, as ``on_phase`` names them when each starts.
-PHASES = ("turtle", "store", "page")
+PHASES = ("store", "turtle", "page")
 
 #: The link naming the current generation.
 CURRENT = "current"
@@ -255,14 +255,14 @@ def _write_generation(
     on_phase: Callable[[str], None],
 ) -> list[str]:
     """Write the Turtle, the store and the page into the (not yet visible) folder ``gen``."""
-    from kg.store import STORE_DIR, drop_logs, load_files, open_store
+    from kg.store import STORE_DIR, drop_logs, dump_turtle, open_store, write_graph
 
     ttl = gen / "graph.ttl"
-    on_phase("turtle")
-    result.graph.serialize(destination=ttl, format="turtle", encoding="utf-8")
     on_phase("store")
-    load_files([ttl], gen / STORE_DIR)
+    write_graph(result.graph, gen / STORE_DIR)
     drop_logs(gen / STORE_DIR)
+    on_phase("turtle")
+    dump_turtle(gen / STORE_DIR, ttl)
     outputs = ["graph.ttl", STORE_DIR]
     if html:
         from kg.visualize import page_title, write_html

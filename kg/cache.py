@@ -97,6 +97,7 @@ class RecordCache:
                     " NOT NULL, record BLOB NOT NULL, PRIMARY KEY (fingerprint, sha256))"
                 )
                 db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")  # a crash loses records, never the file
                 return db
             except sqlite3.DatabaseError as exc:
                 if attempt == 2 or not path.is_file():

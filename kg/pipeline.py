@@ -18,7 +18,13 @@ from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
 from kg.parse import Parsed, decode, parse_documents, pipeline_for
 from kg.records import Chunk, Document, Entity, Mention, Observation, Relation, Skipped
-from kg.relations import component_mentions, extract_relations, load_rules, register_extensions
+from kg.relations import (
+    check_rules,
+    component_mentions,
+    extract_relations,
+    load_rules,
+    register_extensions,
+)
 
 __all__ = ["BuildOptions", "BuildResult", "build", "extract", "PHASES"]
 
@@ -225,6 +231,8 @@ def build(
 
     records = None
     if cache is not None:
+        # a bad file is an error before the folder is made (the pipeline stays loaded)
+        check_rules(load_rules(options.rules, options.packs), pipeline_for(options).vocab)
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

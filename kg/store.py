@@ -41,6 +41,8 @@ __all__ = [
     "write_store",
     "load",
     "load_files",
+    "write_graph",
+    "dump_turtle",
     "drop_logs",
     "is_oxigraph",
     "oxigraph_store",
@@ -435,6 +437,50 @@ def load_files(
     size = len(inner)
     del inner
     return size
+
+
+def write_graph(graph: Graph, store: Path) -> int:
+    """Bulk load the triples of ``graph`` into a new store at ``store``, with no text in
+    between; return its size."""
+    import pyoxigraph as ox
+    from rdflib import Literal as RDFLiteral
+    from rdflib import URIRef
+
+    named: dict[str, Any] = {}  # the same IRIs come back all the time: make each once
+
+    def term(node: Any) -> Any:
+        if isinstance(node, URIRef):
+            found = named.get(node)
+            if found is None:
+                found = named[node] = ox.NamedNode(node)
+            return found
+        if isinstance(node, RDFLiteral):
+            kind = node.datatype
+            return ox.Literal(
+                str(node), language=node.language, datatype=term(kind) if kind else None
+            )
+        return ox.BlankNode(str(node))
+
+    default = ox.DefaultGraph()
+    inner = ox.Store(str(store))
+    inner.bulk_extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in graph)
+    inner.flush()
+    size = len(inner)
+    del inner
+    return size
+
+
+def dump_turtle(store: Path, path: Path) -> None:
+    """Write the default graph of the store at ``store`` to ``path`` as Turtle, with the
+    project's prefixes."""
+    import pyoxigraph as ox
+
+    from kg.namespaces import PREFIXES
+
+    inner = ox.Store.read_only(str(store))
+    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+    inner.dump(str(path), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    del inner
 
 
 #: Lines of N-Triples or N-Quads loaded at a time: the bulk loader holds a whole batch in

@@ -13,9 +13,9 @@ from typing import Any, NoReturn
 import pytest
 from click.testing import CliRunner
 
+import kg.parse
 import kg.pipeline
 from kg.cli import cli
-from kg.packs import DEFAULT_PACKS
 from kg.pipeline import BuildOptions, BuildResult, build
 from kg.records import Document, Relation
 
@@ -60,33 +60,10 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pipelines() -> Iterator[dict[tuple[Any, ...], Any]]:
-    """Make ``kg.pipeline`` load each distinct spaCy pipeline once for the whole session."""
-    real = kg.pipeline.load_pipeline
-    loaded: dict[tuple[Any, ...], Any] = {}
-
-    def load(
-        model: str | None = None,
-        *,
-        gazetteers: tuple[Path, ...] = (),
-        use_default_gazetteer: bool = True,
-        patterns: tuple[Path, ...] = (),
-        packs: tuple[str, ...] = DEFAULT_PACKS,
-    ) -> Any:
-        key = (model, tuple(gazetteers), use_default_gazetteer, tuple(patterns), tuple(packs))
-        if key not in loaded:
-            loaded[key] = real(
-                model,
-                gazetteers=gazetteers,
-                use_default_gazetteer=use_default_gazetteer,
-                patterns=patterns,
-                packs=packs,
-            )
-        return loaded[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.pipeline, "load_pipeline", load)
-        yield loaded
+def pipelines() -> dict[Any, Any]:
+    """The spaCy pipelines loaded so far: :func:`kg.parse.pipeline_for` loads each distinct
+    one once per process, so the tests that ask for this share them."""
+    return kg.parse._PIPELINES
 
 
 def _browser_unavailable(reason: str) -> NoReturn:

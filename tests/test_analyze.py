@@ -278,6 +278,7 @@ def test_rank_by_type(runner: CliRunner, seed_out: Path) -> None:
 
 def test_pagerank_is_networkx_pagerank(seed_view: nx.MultiDiGraph) -> None:
     import scipy  # noqa: F401  (a test extra: nx.pagerank needs SciPy, kg does not)
+
     weighted = nx.Graph()  # an edge per related pair, weighted by its relations
     weighted.add_nodes_from(seed_view)
     for s, o in seed_view.edges():

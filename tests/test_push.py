@@ -49,8 +49,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     location = tmp_path_factory.mktemp("oxigraph")
     process = subprocess.Popen(
-        [_oxigraph(), "serve", "--location", str(location / "db"),
-         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        [
+            _oxigraph(),
+            "serve",
+            "--location",
+            str(location / "db"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -134,8 +141,17 @@ def test_a_second_push_replaces_the_graph(runner: CliRunner, server: str, seed_o
     for chunk in ("100000", "700"):  # one request, then many
         result = runner.invoke(
             cli,
-            ["push", "--graph", str(seed_out), "--store-url", f"{server}/store",
-             "--graph-iri", "urn:test:replaced", "--chunk", chunk],
+            [
+                "push",
+                "--graph",
+                str(seed_out),
+                "--store-url",
+                f"{server}/store",
+                "--graph-iri",
+                "urn:test:replaced",
+                "--chunk",
+                chunk,
+            ],
         )
         assert result.exit_code == 0, result.output
         assert _count(server, "urn:test:replaced") == total  # no triple twice
@@ -152,8 +168,17 @@ def test_push_through_sparql_update(runner: CliRunner, server: str, seed_out: Pa
     for _ in range(2):
         result = runner.invoke(
             cli,
-            ["push", "--graph", str(seed_out / "graph.ttl"), "--update-url", f"{server}/update",
-             "--graph-iri", "urn:test:updated", "--chunk", "3000"],
+            [
+                "push",
+                "--graph",
+                str(seed_out / "graph.ttl"),
+                "--update-url",
+                f"{server}/update",
+                "--graph-iri",
+                "urn:test:updated",
+                "--chunk",
+                "3000",
+            ],
         )
         assert result.exit_code == 0, result.output
         assert _count(server, "urn:test:updated") == total
@@ -165,18 +190,22 @@ def test_a_blank_node_stays_one_node_across_chunks(
     server: str, tmp_path: Path, suffix: str
 ) -> None:
     graph = tmp_path / f"g{suffix}"
-    lines = [f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" ." for i in range(50)]
-    lines += [f"_:b <http://example.org/q> \"{i}\" ." for i in range(30)]
+    lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .' for i in range(50)]
+    lines += [f'_:b <http://example.org/q> "{i}" .' for i in range(30)]
     lines.insert(20, "# a comment line")
     graph.write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = push(graph, store_url=f"{server}/store", graph_iri="urn:test:blank", chunk=7)
     assert (done.triples, done.graph) == (80, "urn:test:blank")
     assert done.requests == 9  # 8 of at most 7 lines, then the 30 with the blank node
     assert _count(server, "urn:test:blank") == 80
-    query = urllib.parse.urlencode({"query": (
-        "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE"
-        " { GRAPH <urn:test:blank> { ?b <http://example.org/q> ?o } }"
-    )})
+    query = urllib.parse.urlencode(
+        {
+            "query": (
+                "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE"
+                " { GRAPH <urn:test:blank> { ?b <http://example.org/q> ?o } }"
+            )
+        }
+    )
     with urllib.request.urlopen(f"{server}/query?{query}") as answer:
         assert b'"value":"1"' in answer.read().replace(b" ", b"")
 
@@ -221,8 +250,10 @@ class _Recorder(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"Unauthorized")
         elif self.path.startswith("/query"):
-            results = {"head": {"vars": ["n"]},
-                       "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]}}
+            results = {
+                "head": {"vars": ["n"]},
+                "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]},
+            }
             self._send(200, json.dumps(results).encode(), "application/sparql-results+json")
         else:
             self._send(204, b"")
@@ -254,8 +285,9 @@ def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
 def _graph_file(tmp_path: Path, triples: int = 5) -> Path:
     path = tmp_path / "g.nt"
     path.write_text(
-        "".join(f"<http://example.org/s{i}> <http://example.org/p> \"o{i}\" .\n"
-                for i in range(triples)),
+        "".join(
+            f'<http://example.org/s{i}> <http://example.org/p> "o{i}" .\n' for i in range(triples)
+        ),
         encoding="utf-8",
     )
     return path
@@ -268,8 +300,17 @@ def test_the_password_comes_from_the_environment_and_is_sent(
     graph = _graph_file(tmp_path, 1500)
     result = runner.invoke(
         cli,
-        ["push", "--graph", str(graph), "--store-url", f"{base}/ds/data", "--user", "ann",
-         "--password-env", "KG_TEST_PASSWORD"],
+        [
+            "push",
+            "--graph",
+            str(graph),
+            "--store-url",
+            f"{base}/ds/data",
+            "--user",
+            "ann",
+            "--password-env",
+            "KG_TEST_PASSWORD",
+        ],
         env={"KG_TEST_PASSWORD": "s3cret"},
     )
     assert result.exit_code == 0, result.output
@@ -284,8 +325,18 @@ def test_the_password_comes_from_the_environment_and_is_sent(
     handler.seen.clear()
     queried = runner.invoke(
         cli,
-        ["query", "SELECT ?n WHERE { ?s ?p ?n }", "--endpoint", f"{base}/query", "--user", "ann",
-         "--password-env", "KG_TEST_PASSWORD", "--format", "csv"],
+        [
+            "query",
+            "SELECT ?n WHERE { ?s ?p ?n }",
+            "--endpoint",
+            f"{base}/query",
+            "--user",
+            "ann",
+            "--password-env",
+            "KG_TEST_PASSWORD",
+            "--format",
+            "csv",
+        ],
         env={"KG_TEST_PASSWORD": "s3cret"},
     )
     assert queried.exit_code == 0, queried.output
@@ -301,8 +352,13 @@ def test_update_requests_drop_then_insert(
     from kg.endpoint import Credentials
 
     base, handler = recorder
-    push(_graph_file(tmp_path, 5), update_url=f"{base}/update", graph_iri="urn:g", chunk=2,
-         credentials=Credentials("ann", "s3cret"))
+    push(
+        _graph_file(tmp_path, 5),
+        update_url=f"{base}/update",
+        graph_iri="urn:g",
+        chunk=2,
+        credentials=Credentials("ann", "s3cret"),
+    )
     bodies = [body.decode() for *_, body in handler.seen]
     assert {kind for *_, kind, _ in handler.seen} == {"application/sparql-update"}
     assert bodies[0].startswith("DROP SILENT GRAPH <urn:g> ;\nINSERT DATA {\nGRAPH <urn:g> {")
@@ -382,8 +438,20 @@ def test_push_options_are_checked(runner: CliRunner, tmp_path: Path) -> None:
         (["push", "--graph", graph], "give either --store-url or --update-url"),
         (["push", "--graph", graph, "--store-url", url, "--update-url", url], "either"),
         (["push", "--graph", graph, "--store-url", url, "--user", "ann"], "go together"),
-        (["push", "--graph", graph, "--store-url", url, "--user", "ann", "--password-env",
-          "KG_TEST_UNSET_VARIABLE"], "KG_TEST_UNSET_VARIABLE is not set"),
+        (
+            [
+                "push",
+                "--graph",
+                graph,
+                "--store-url",
+                url,
+                "--user",
+                "ann",
+                "--password-env",
+                "KG_TEST_UNSET_VARIABLE",
+            ],
+            "KG_TEST_UNSET_VARIABLE is not set",
+        ),
         (["query", "founders", "--endpoint", url, "--allow-update"], "--allow-update works on"),
     ]
     for args, expected in cases:
@@ -447,8 +515,17 @@ def test_a_store_asking_for_digest_gets_it(runner: CliRunner, tmp_path: Path) ->
     try:
         url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql-graph-crud-auth"
         graph = str(_graph_file(tmp_path, 1200))
-        args = ["push", "--graph", graph, "--store-url", url, "--user", "ann", "--password-env",
-                "KG_TEST_PASSWORD"]
+        args = [
+            "push",
+            "--graph",
+            graph,
+            "--store-url",
+            url,
+            "--user",
+            "ann",
+            "--password-env",
+            "KG_TEST_PASSWORD",
+        ]
         result = runner.invoke(cli, args, env={"KG_TEST_PASSWORD": "s3cret"})
         assert result.exit_code == 0, result.output
         assert [method for method, _ in handler.stored] == ["PUT", "POST"]

@@ -458,7 +458,7 @@ def test_hostile_params_of_connections(runner: CliRunner, seed_out: Path, server
     result = query(runner, seed_out, "connections", "--param", "a=Lei Jun", "--param", f"b={value}")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "(0 rows)"
-    assert result.stderr.startswith('note: ?b: no entity named "India\" } SERVICE')
+    assert result.stderr.startswith('note: ?b: no entity named "India" } SERVICE')
     assert result.stderr.count("\n") == 1
     assert server.requests == []
 
@@ -734,7 +734,6 @@ def test_malformed_query_error_inside_the_where_line_with_params(
     assert caret(query(runner, seed_out, text))[:2] == (got_line, got_column)
 
 
-
 def test_deep_nesting_is_refused_quickly() -> None:
     """Found in review: the check grew quadratically, and Oxigraph's parser overflowed its
     stack (a segfault) near 5,000 levels."""
@@ -747,7 +746,7 @@ def test_deep_nesting_is_refused_quickly() -> None:
 
 def test_param_goes_to_the_outer_where_without_the_keyword(store: Graph) -> None:
     """Found in review: the VALUES block went into the first WHERE, a subquery's."""
-    text = 'SELECT ?s ?name { ?s rdfs:label ?name . { SELECT ?s WHERE { ?s a kg:Person } } }'
+    text = "SELECT ?s ?name { ?s rdfs:label ?name . { SELECT ?s WHERE { ?s a kg:Person } } }"
     rows = run_query(store, text, {"name": Literal("Lei Jun")}).bindings
     assert [str(r[Variable("name")]) for r in rows] == ["Lei Jun"]
     template = "CONSTRUCT { ?s rdfs:label ?n } WHERE { ?s rdfs:label ?n }"
@@ -762,10 +761,11 @@ def test_a_computed_variable_cannot_be_bound(store: Graph) -> None:
         run_query(store, text, {"kind": Literal("y")})
 
 
-def test_a_query_file_that_is_not_utf8_is_one_line(runner: CliRunner, seed_out: Path,
-                                                    tmp_path: Path) -> None:
+def test_a_query_file_that_is_not_utf8_is_one_line(
+    runner: CliRunner, seed_out: Path, tmp_path: Path
+) -> None:
     bad = tmp_path / "latin1.rq"
-    bad.write_bytes("SELECT ?s WHERE { ?s rdfs:label \"caf\xe9\" }".encode("latin-1"))
+    bad.write_bytes('SELECT ?s WHERE { ?s rdfs:label "caf\xe9" }'.encode("latin-1"))
     error = one_line_error(query(runner, seed_out, str(bad)))
     assert "cannot read it as UTF-8" in error and "latin1.rq" in error
 
@@ -832,8 +832,16 @@ def test_a_long_malformed_query_shows_80_characters_of_its_line(
         ("length", "SELECT * WHERE { ?s ?p ?o } #" + "x" * 100_000),
     ],
     ids=[
-        "501-patterns", "501-predicates", "501-unions", "500-quoted", "33-blank-nodes",
-        "33-collections", "33-escaped-collections", "201-parentheses", "201-braces", "length",
+        "501-patterns",
+        "501-predicates",
+        "501-unions",
+        "500-quoted",
+        "33-blank-nodes",
+        "33-collections",
+        "33-escaped-collections",
+        "201-parentheses",
+        "201-braces",
+        "length",
     ],
 )
 def test_size_limits_refuse_every_kind(what: str, pattern: str) -> None:
@@ -859,7 +867,12 @@ def test_size_limits_refuse_every_kind(what: str, pattern: str) -> None:
         "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 150 + "1" + ")" * 150 + ") }",
         # function calls and VALUES rows are not collections; GROUP_CONCAT's ; no separator
         "SELECT (GROUP_CONCAT(STR(?o); SEPARATOR=',') AS ?all) WHERE { VALUES (?o) { "
-        + "(1) " * 600 + "} FILTER(" + "STR(" * 40 + "?o" + ")" * 40 + ") }",
+        + "(1) " * 600
+        + "} FILTER("
+        + "STR(" * 40
+        + "?o"
+        + ")" * 40
+        + ") }",
     ],
     ids=["400-patterns", "20-quoted", "30-blank-nodes", "150-parentheses", "calls-and-values"],
 )

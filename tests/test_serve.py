@@ -135,7 +135,7 @@ def test_sparqlwrapper_post_ask_and_construct(server: Server) -> None:
     client.setReturnFormat(JSON)
     assert client.query().convert()["boolean"] is True  # type: ignore[index]
     client.setRequestMethod(POSTDIRECTLY)  # the body is application/sparql-query
-    client.setQuery('CONSTRUCT { ?x rdfs:label ?l } WHERE { ?x rdfs:label ?l ; a kg:Person }')
+    client.setQuery("CONSTRUCT { ?x rdfs:label ?l } WHERE { ?x rdfs:label ?l ; a kg:Person }")
     client.setReturnFormat(TURTLE)
     graph = Graph().parse(data=client.query().convert(), format="turtle")  # type: ignore[arg-type]
     labels = {str(o) for o in graph.objects()}
@@ -352,9 +352,7 @@ def test_busy_server_says_503_overloaded(seed_out: Path) -> None:
         *("--cors", "https://x.example"),
     )
     try:
-        assert get(busy, FOUNDERS).headers["Access-Control-Allow-Origin"] == (
-            "https://x.example"
-        )
+        assert get(busy, FOUNDERS).headers["Access-Control-Allow-Origin"] == ("https://x.example")
         preflight = request(busy.endpoint, method="OPTIONS")
         assert preflight.status == 204
         assert "POST" in preflight.headers["Access-Control-Allow-Methods"]

@@ -99,8 +99,9 @@ def test_show_groups_repeated_relations(runner: CliRunner, seed_graph_file: Path
     ``--sentences`` lists the sentences under it."""
     code, brief = _show(runner, "Xiaomi", seed_graph_file)
     assert code == 0, brief
-    header = re.search(r"^  relations: (\d+) \((\d+) statements; --sentences lists them\)$",
-                       brief, re.MULTILINE)
+    header = re.search(
+        r"^  relations: (\d+) \((\d+) statements; --sentences lists them\)$", brief, re.MULTILINE
+    )
     assert header, brief
     rows = re.findall(r"^    (\S.*)  \((\d+) sentences?\)$", brief, re.MULTILINE)
     assert len(rows) == int(header[1])

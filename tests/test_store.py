@@ -165,7 +165,7 @@ def test_rebuild_replaces_the_store(
     labels = {str(o) for _, p, o in new if str(p).endswith("rdf-schema#label")}
     assert "Jane Doe" in labels and "Lei Jun" not in labels
     # ... no staging folder; the previous build kept; no page in a build without one
-    assert ls(out) == ["current", "gen-000001", "gen-000002", "graph.ttl", "store"]
+    assert ls(out) == ["cache.sqlite", "current", "gen-000001", "gen-000002", "graph.ttl", "store"]
 
 
 def test_write_store_replaces_an_older_store(tmp_path: Path) -> None:

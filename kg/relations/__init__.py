@@ -14,8 +14,15 @@ The steps, in the order a sentence meets them:
 
 from __future__ import annotations
 
-from kg.relations.extract import component_mentions, extract_relations
+from kg.relations.extract import check_rules, component_mentions, extract_relations
 from kg.relations.patterns import register_extensions
 from kg.relations.rules import Rules, load_rules
 
-__all__ = ["Rules", "component_mentions", "extract_relations", "load_rules", "register_extensions"]
+__all__ = [
+    "Rules",
+    "check_rules",
+    "component_mentions",
+    "extract_relations",
+    "load_rules",
+    "register_extensions",
+]

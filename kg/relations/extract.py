@@ -51,7 +51,18 @@ from kg.relations.titles import _role_relations
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["component_mentions", "extract_relations"]
+__all__ = ["check_rules", "component_mentions", "extract_relations"]
+
+
+def check_rules(rules: Rules, vocab: Any) -> None:
+    """Compile ``rules`` as :func:`extract_relations` does, to find a bad pattern before a
+    build reads anything.
+
+    Raises:
+        RuleFileError: a pattern spaCy's matchers refuse.
+    """
+    _Engine(vocab, rules.patterns)
+    RuleSet(rules.frames, engine_lexicon(rules.lexicons), vocab, rules.lexicons)
 
 
 #: Qualifiers a duplicate statement hands to the one kept.

@@ -127,15 +127,27 @@ class _Engine:
                 ) from None
         self.vocab = vocab
         self._cached: tuple[Any, list[tuple[int, list[int]]]] = (None, [])
+        # the words each token rule cannot match without: a matcher none of whose rules can
+        # match a sentence is not run on it
+        self.needs: dict[tuple[str, str], list[list[tuple[str, frozenset[str]]]]] = {}
+        for rule in rules:
+            if rule.matcher == "token":
+                pair = (rule.subject, rule.object)
+                self.needs.setdefault(pair, []).append(_required_words(rule.pattern))
 
     def matches(self, sent: Span) -> Iterator[tuple[Rule, Token, Token]]:
         """(rule, subject token, object token) for every match in a sentence."""
         strings = self.vocab.strings
         types = {t._.kg_type for t in sent} - {""}
         found: list[Any] = []
+        words: dict[str, set[str]] = {}
         for (subject, object_), matcher in self.token.items():
             if (not subject or subject in types) and (not object_ or object_ in types):
-                found += matcher(sent, with_alignments=True)
+                if not words:
+                    words = {attr: {getattr(t, name) for t in sent} for attr, name in _ATTRS}
+                needs = self.needs[(subject, object_)]
+                if any(all(words[a] & wanted for a, wanted in need) for need in needs):
+                    found += matcher(sent, with_alignments=True)
         for match_id, start, _end, alignments in found:
             rule = self.rules[strings[match_id]]
             anchors = dict(rule.anchors)
@@ -161,6 +173,31 @@ class _Engine:
         if self._cached[0] is not doc:
             self._cached = (doc, self.dependency(doc))
         return self._cached[1]
+
+
+#: Token attributes of literal pattern constraints, and the Token attribute of each.
+_ATTRS = (("LOWER", "lower_"), ("LEMMA", "lemma_"), ("TEXT", "text"), ("ORTH", "orth_"))
+
+
+def _required_words(pattern: Sequence[dict[str, Any]]) -> list[tuple[str, frozenset[str]]]:
+    """For each token of ``pattern`` that must be there (no ``OP``, or ``+``) and is given
+    as words (``{"LOWER": "by"}``, ``{"LEMMA": {"IN": [...]}}``): the attribute and the
+    words. A sentence with no token of one of them cannot match.
+
+    >>> _required_words([{"LOWER": "by"}, {"LEMMA": {"IN": ["make"]}, "OP": "?"}])
+    [('LOWER', frozenset({'by'}))]
+    """
+    needs = []
+    for token in pattern:
+        if token.get("OP", "") not in ("", "+"):
+            continue
+        for attr, _name in _ATTRS:
+            value = token.get(attr)
+            if isinstance(value, str):
+                needs.append((attr, frozenset([value])))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                needs.append((attr, frozenset(map(str, value["IN"]))))
+    return needs
 
 
 def _resolve(
