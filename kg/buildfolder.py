@@ -89,6 +89,7 @@ class Manifest:
         roots: the absolute source roots: documents' paths are relative to one of them.
         documents: the number of documents read.
         outputs: the files of the generation (``graph.ttl``, ``store``, ``graph.html``).
+        triples: the number of triples of the graph.
     """
 
     generation: str
@@ -97,6 +98,7 @@ class Manifest:
     roots: tuple[str, ...]
     documents: int
     outputs: tuple[str, ...]
+    triples: int = 0
 
     def to_json(self) -> str:
         """The manifest as JSON text."""
@@ -107,6 +109,7 @@ class Manifest:
             "roots": list(self.roots),
             "documents": self.documents,
             "outputs": list(self.outputs),
+            "triples": self.triples,
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -144,6 +147,7 @@ def manifest_of(folder: Path) -> Manifest | None:
                     roots=tuple(str(r) for r in data.get("roots", [])),
                     documents=int(data.get("documents", 0)),
                     outputs=tuple(str(o) for o in data.get("outputs", [])),
+                    triples=int(data.get("triples", 0)),
                 )
             except (OSError, ValueError, KeyError, TypeError):
                 return None
@@ -203,7 +207,7 @@ def write(
             gen = _next_generation(out)
             _clean(out, keep={previous.name} if previous else set())
             gen.mkdir()
-            outputs = _write_generation(
+            outputs, triples = _write_generation(
                 result, gen, html=html, page=page or {}, on_phase=on_phase or (lambda _: None)
             )
             manifest = Manifest(
@@ -213,6 +217,7 @@ def write(
                 roots=source_roots(result.sources),
                 documents=len(result.documents),
                 outputs=tuple(outputs),
+                triples=triples,
             )
             write_text(gen / MANIFEST, manifest.to_json())
             fsync_dir(gen)
@@ -253,13 +258,14 @@ def _write_generation(
     html: bool,
     page: Mapping[str, Any],
     on_phase: Callable[[str], None],
-) -> list[str]:
-    """Write the Turtle, the store and the page into the (not yet visible) folder ``gen``."""
+) -> tuple[list[str], int]:
+    """Write the store, the Turtle and the page into the (not yet visible) folder ``gen``;
+    return the outputs and the number of triples."""
     from kg.store import STORE_DIR, drop_logs, dump_turtle, open_store, write_graph
 
     ttl = gen / "graph.ttl"
     on_phase("store")
-    write_graph(result.graph, gen / STORE_DIR)
+    triples = write_graph(result.triples(), gen / STORE_DIR)
     drop_logs(gen / STORE_DIR)
     on_phase("turtle")
     dump_turtle(gen / STORE_DIR, ttl)
@@ -276,7 +282,7 @@ def _write_generation(
         if (gen / name).is_file():
             with open(gen / name, "rb") as stream:
                 os.fsync(stream.fileno())
-    return outputs
+    return outputs, triples
 
 
 def _switch(out: Path, generation: str) -> None:

@@ -306,7 +306,10 @@ def build(
         click.echo(f"{section}: {total}")
         for name, count in summary.get(section, {}).items() if section != "documents" else ():
             click.echo(f"  {name:<{width}} {count:>5}")
-    click.echo(f"triples: {len(result.graph)}")
+    from kg.buildfolder import current_generation, manifest_of
+
+    written_manifest = manifest_of(current_generation(out_dir) or out_dir)
+    click.echo(f"triples: {written_manifest.triples if written_manifest else len(result.graph)}")
     if result.skipped:
         click.echo(f"skipped: {len(result.skipped)}")
         for item in result.skipped:
@@ -337,9 +340,8 @@ def _printable(text: str) -> str:
 PHASE_LABELS = {
     "model": "Loading the spaCy model and rules",
     "relations": "Linking entities, finding relations and figures",
-    "graph": "Making the RDF graph",
     "turtle": "Writing graph.ttl",
-    "store": "Writing the store",
+    "store": "Writing the graph into the store",
     "page": "Writing graph.html",
 }
 

@@ -8,8 +8,8 @@ sentence, offsets, rule id and confidence.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache
 
@@ -21,7 +21,10 @@ from kg.namespaces import KG, KGR, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD, bi
 from kg.ontology import ontology
 from kg.records import Document, Entity, Evidence, Literal, Observation, Relation
 
-__all__ = ["build_graph", "expand", "entity_iri", "document_iri", "ontology"]
+#: One triple of the graph.
+Triple = tuple[URIRef, URIRef, URIRef | RDFLiteral]
+
+__all__ = ["build_graph", "graph_triples", "expand", "entity_iri", "document_iri", "ontology"]
 
 
 def expand(curie: str) -> URIRef:
@@ -67,29 +70,34 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
-def _object(graph: Graph, relation: Relation) -> URIRef | RDFLiteral:
+def _object(relation: Relation) -> tuple[URIRef | RDFLiteral, list[Triple]]:
+    """The object of ``relation``'s direct triple, and the triples that describe it (a price
+    is an ``schema:Offer`` node)."""
     value = relation.object
     if isinstance(value, str):
-        return entity_iri(value)
+        return entity_iri(value), []
     if value.unit and relation.predicate == "schema:offers":
         offer = KGR[f"offer/{_hash(relation.subject, value.value, value.unit)}"]
-        graph.add((offer, RDF.type, SDO.Offer))
-        graph.add((offer, SDO.price, _decimal(value.value)))
-        graph.add((offer, SDO.priceCurrency, RDFLiteral(value.unit)))
-        return offer
-    return _literal(value)
+        return offer, [
+            (offer, RDF.type, SDO.Offer),
+            (offer, SDO.price, _decimal(value.value)),
+            (offer, SDO.priceCurrency, RDFLiteral(value.unit)),
+        ]
+    return _literal(value), []
 
 
 def _decimal(value: str) -> RDFLiteral:
-    """An ``xsd:decimal`` in its canonical form, as Turtle writes it and reads it back: "299"
-    would come back from ``graph.ttl`` (and the store) as "299.0", another term.
+    """An ``xsd:decimal`` in its canonical form, as the store keeps it and writes it to
+    ``graph.ttl``: "12.50" would come back from either as "12.5", another term.
 
-    >>> str(_decimal("299")), str(_decimal("12.50")), str(_decimal("-0.5")), str(_decimal("2E3"))
-    ('299.0', '12.50', '-0.5', '2000.0')
+    >>> [str(_decimal(v)) for v in ("299", "12.50", "-0.5", "2E3", "0.60", "-0.00")]
+    ['299', '12.5', '-0.5', '2000', '0.6', '0']
     """
-    number = value if re.fullmatch(r"[+-]?\d*\.?\d+", value) else format(Decimal(value), "f")
-    if "." not in number:
-        number += ".0"
+    number = format(Decimal(value), "f")
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    if number in ("-0", ""):
+        number = "0"
     return RDFLiteral(number, datatype=XSD.decimal)
 
 
@@ -106,10 +114,11 @@ def _literal(value: Literal) -> RDFLiteral:
 def build_graph(
     documents: Iterable[Document],
     entities: Iterable[Entity],
-    relations: Iterable[Relation],
+    relations: Sequence[Relation],
     observations: Iterable[Observation] = (),
 ) -> Graph:
-    """The RDF graph of a build.
+    """The RDF graph of a build, in memory (:func:`graph_triples` gives the same triples
+    one at a time).
 
     Args:
         documents: the source documents.
@@ -118,102 +127,109 @@ def build_graph(
         observations: reported figures with evidence.
     """
     graph = bind_prefixes(Graph())
-    graph += ontology()  # the graph describes itself: labels and comments of its terms
     add = graph.add
-    for document in documents:
-        node = document_iri(document.id)
-        add((node, RDF.type, PROV.Entity))
-        add((node, RDF.type, SDO.CreativeWork))
-        add((node, KG.path, RDFLiteral(document.path)))
-        add((node, KG.sha256, RDFLiteral(document.sha256)))
-        add((node, SDO.name, RDFLiteral(document.path.rsplit("/", 1)[-1])))
-        if document.date:
-            add((node, SDO.dateCreated, RDFLiteral(document.date.isoformat(), datatype=XSD.date)))
-    for entity in entities:
-        node = entity_iri(entity.key)
-        add((node, RDF.type, KG[entity.type]))
-        name = clean_name(entity.name)  # a label shows what it says (kg.link.clean_name)
-        add((node, RDFS.label, RDFLiteral(name)))
-        for alias in sorted({clean_name(a) for a in entity.aliases} - {name, ""}):
-            add((node, SKOS.altLabel, RDFLiteral(alias)))
-        if entity.kind:
-            add((node, KG.kind, RDFLiteral(entity.kind)))
-        for mention in entity.mentions:
-            m = KGR[f"mention/{mention.doc_id}/{mention.start}-{mention.end}"]
-            add((node, KG.mention, m))
-            add((m, RDF.type, KG.Mention))
-            add((m, KG.document, document_iri(mention.doc_id)))
-            add((m, KG.start, RDFLiteral(mention.start)))
-            add((m, KG.end, RDFLiteral(mention.end)))
-            add((m, KG.text, RDFLiteral(mention.text)))
-    supers = _super_properties()
-    for relation in relations:
-        subject, predicate = entity_iri(relation.subject), expand(relation.predicate)
-        obj = _object(graph, relation)
-        add((subject, predicate, obj))
-        for parent in supers.get(predicate, ()):
-            add((subject, parent, obj))
-        e = relation.evidence
-        digest = _hash(relation.subject, relation.predicate, obj, e.doc_id, e.start, e.rule)
-        statement = KGR[f"statement/{digest}"]
-        add((statement, RDF.type, RDF.Statement))
-        add((statement, RDF.subject, subject))
-        add((statement, RDF.predicate, predicate))
-        add((statement, RDF.object, obj))
-        for qualifier, value in relation.qualifiers:
-            add(
-                (
-                    statement,
-                    expand(qualifier),
-                    _literal(value) if isinstance(value, Literal) else RDFLiteral(value),
-                )
-            )
-        _provenance(graph, statement, e)
-    for observation in observations:
-        _observation(graph, observation)
-    _keep_precise_dates(graph)
+    for triple in graph_triples(documents, entities, relations, observations):
+        add(triple)
     return graph
 
 
-def _keep_precise_dates(graph: Graph) -> None:
-    """One founding or start date per thing: "April 2010" wins over "2010" when both are stated.
-
-    The less precise statement keeps its evidence; only the direct triple is dropped.
-    """
-    for predicate in (SDO.foundingDate, SDO.startDate):
-        for subject in set(graph.subjects(predicate, None)):
-            values = [str(v) for v in graph.objects(subject, predicate)]
-            for value in list(graph.objects(subject, predicate)):
-                if any(other != str(value) and other.startswith(str(value)) for other in values):
-                    graph.remove((subject, predicate, value))
+#: The predicates of dates of which a thing has one: "April 2010" wins over "2010" when
+#: both are stated (the less precise statement keeps its evidence; only its direct triple
+#: is left out).
+_ONE_DATE = (SDO.foundingDate, SDO.startDate)
 
 
-def _provenance(graph: Graph, node: URIRef, e: Evidence) -> None:
-    graph.add((node, PROV.wasDerivedFrom, document_iri(e.doc_id)))
-    graph.add((node, KG.sentence, RDFLiteral(e.sentence)))
-    graph.add((node, KG.start, RDFLiteral(e.start)))
-    graph.add((node, KG.end, RDFLiteral(e.end)))
-    graph.add((node, KG.rule, RDFLiteral(e.rule)))
-    graph.add((node, KG.confidence, _decimal(f"{e.confidence:.2f}")))
+def graph_triples(
+    documents: Iterable[Document],
+    entities: Iterable[Entity],
+    relations: Sequence[Relation],
+    observations: Iterable[Observation] = (),
+) -> Iterator[Triple]:
+    """The triples of the graph of a build, one at a time, some more than once (a graph or a
+    store keeps one of each). See :func:`build_graph`."""
+    # the graph describes itself: labels and comments of its terms
+    yield from ontology()  # type: ignore[misc]
+    for document in documents:
+        node = document_iri(document.id)
+        yield node, RDF.type, PROV.Entity
+        yield node, RDF.type, SDO.CreativeWork
+        yield node, KG.path, RDFLiteral(document.path)
+        yield node, KG.sha256, RDFLiteral(document.sha256)
+        yield node, SDO.name, RDFLiteral(document.path.rsplit("/", 1)[-1])
+        if document.date:
+            yield node, SDO.dateCreated, RDFLiteral(document.date.isoformat(), datatype=XSD.date)
+    for entity in entities:
+        node = entity_iri(entity.key)
+        yield node, RDF.type, KG[entity.type]
+        name = clean_name(entity.name)  # a label shows what it says (kg.link.clean_name)
+        yield node, RDFS.label, RDFLiteral(name)
+        for alias in sorted({clean_name(a) for a in entity.aliases} - {name, ""}):
+            yield node, SKOS.altLabel, RDFLiteral(alias)
+        if entity.kind:
+            yield node, KG.kind, RDFLiteral(entity.kind)
+        for mention in entity.mentions:
+            m = KGR[f"mention/{mention.doc_id}/{mention.start}-{mention.end}"]
+            yield node, KG.mention, m
+            yield m, RDF.type, KG.Mention
+            yield m, KG.document, document_iri(mention.doc_id)
+            yield m, KG.start, RDFLiteral(mention.start)
+            yield m, KG.end, RDFLiteral(mention.end)
+            yield m, KG.text, RDFLiteral(mention.text)
+    dates: dict[tuple[str, URIRef], set[str]] = defaultdict(set)
+    for relation in relations:
+        predicate = expand(relation.predicate)
+        if predicate in _ONE_DATE:
+            dates[(relation.subject, predicate)].add(str(_object(relation)[0]))
+    supers = _super_properties()
+    for relation in relations:
+        subject, predicate = entity_iri(relation.subject), expand(relation.predicate)
+        obj, described = _object(relation)
+        yield from described
+        stated = dates.get((relation.subject, predicate), ())
+        if not any(other != str(obj) and other.startswith(str(obj)) for other in stated):
+            yield subject, predicate, obj
+        for parent in supers.get(predicate, ()):
+            yield subject, parent, obj
+        e = relation.evidence
+        digest = _hash(relation.subject, relation.predicate, obj, e.doc_id, e.start, e.rule)
+        statement = KGR[f"statement/{digest}"]
+        yield statement, RDF.type, RDF.Statement
+        yield statement, RDF.subject, subject
+        yield statement, RDF.predicate, predicate
+        yield statement, RDF.object, obj
+        for qualifier, value in relation.qualifiers:
+            literal = _literal(value) if isinstance(value, Literal) else RDFLiteral(value)
+            yield statement, expand(qualifier), literal
+        yield from _provenance(statement, e)
+    for observation in observations:
+        yield from _observation(observation)
 
 
-def _observation(graph: Graph, o: Observation) -> None:
+def _provenance(node: URIRef, e: Evidence) -> Iterator[Triple]:
+    yield node, PROV.wasDerivedFrom, document_iri(e.doc_id)
+    yield node, KG.sentence, RDFLiteral(e.sentence)
+    yield node, KG.start, RDFLiteral(e.start)
+    yield node, KG.end, RDFLiteral(e.end)
+    yield node, KG.rule, RDFLiteral(e.rule)
+    yield node, KG.confidence, _decimal(f"{e.confidence:.2f}")
+
+
+def _observation(o: Observation) -> Iterator[Triple]:
     e = o.evidence
     digest = _hash(o.subject, o.metric, o.value, o.unit, o.market, o.period, e.doc_id, e.start)
     node = KGR[f"observation/{digest}"]
-    add = graph.add
-    add((node, RDF.type, KG.Observation))
-    add((node, KG.about, entity_iri(o.subject)))
-    add((node, KG.metric, RDFLiteral(o.metric)))
-    add((node, SDO.value, _decimal(o.value)))
-    add((node, KG.unit, RDFLiteral(o.unit)))
+    yield node, RDF.type, KG.Observation
+    yield node, KG.about, entity_iri(o.subject)
+    yield node, KG.metric, RDFLiteral(o.metric)
+    yield node, SDO.value, _decimal(o.value)
+    yield node, KG.unit, RDFLiteral(o.unit)
     if o.market:
-        add((node, KG.market, entity_iri(o.market)))
+        yield node, KG.market, entity_iri(o.market)
     if o.period:
-        add((node, KG.period, RDFLiteral(o.period)))
+        yield node, KG.period, RDFLiteral(o.period)
     if o.period_start:
-        add((node, SDO.startDate, RDFLiteral(o.period_start, datatype=XSD.date)))
-        add((node, SDO.endDate, RDFLiteral(o.period_end, datatype=XSD.date)))
+        yield node, SDO.startDate, RDFLiteral(o.period_start, datatype=XSD.date)
+        yield node, SDO.endDate, RDFLiteral(o.period_end, datatype=XSD.date)
     if o.source:
-        add((node, KG.source, entity_iri(o.source)))
-    _provenance(graph, node, e)
+        yield node, KG.source, entity_iri(o.source)
+    yield from _provenance(node, e)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
 from kg.cache import RecordCache, fingerprint
 from kg.corpus import read_documents
 from kg.errors import KGError
-from kg.graph import build_graph
+from kg.graph import build_graph, graph_triples
 from kg.link import link
 from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
@@ -32,7 +33,7 @@ __all__ = ["BuildOptions", "BuildResult", "build", "extract", "PHASES"]
 #: model and rules, reading the documents with it (the part ``progress`` counts), linking and
 #: finding relations and figures, making the RDF graph. :func:`kg.buildfolder.write` goes on
 #: with its own (:data:`kg.buildfolder.PHASES`).
-PHASES = ("model", "read", "relations", "graph")
+PHASES = ("model", "read", "relations")
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,36 @@ OPEN_RELATION = "kg:relatedTo"
 @dataclass
 class BuildResult:
     """What a build produced, from which ``sources`` (as given), and how many documents'
-    records came from the cache (``reused``; ``None``: a build without a cache)."""
+    records came from the cache (``reused``; ``None``: a build without a cache).
+
+    The RDF graph is made when :attr:`graph` is first asked for; :meth:`triples` gives its
+    triples without holding them (how :func:`kg.buildfolder.write` fills the store).
+    """
 
     documents: list[Document]
     entities: list[Entity]
     relations: list[Relation]
     observations: list[Observation]
-    graph: Graph = field(repr=False)
+    made: Graph | None = field(default=None, repr=False)
     skipped: list[Skipped] = field(default_factory=list)
     sources: tuple[Path, ...] = ()
     reused: int | None = None
+
+    @property
+    def graph(self) -> Graph:
+        """The RDF graph (:func:`kg.graph.build_graph`), made once."""
+        if self.made is None:
+            self.made = build_graph(
+                self.documents, self.entities, self.relations, self.observations
+            )
+        return self.made
+
+    def triples(self) -> Iterator[tuple[Any, Any, Any]]:
+        """The triples of :attr:`graph`, some more than once, without making it when it has
+        not been made."""
+        if self.made is not None:
+            return iter(self.made)
+        return graph_triples(self.documents, self.entities, self.relations, self.observations)
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts: documents, entities per type, statements per predicate, figures per metric.
@@ -247,15 +268,12 @@ def build(
     finally:
         if records is not None:
             records.close()
-    if on_phase:
-        on_phase("graph")
-    graph = build_graph(documents, entities, relations, observations)
     return BuildResult(
         documents,
         entities,
         relations,
         observations,
-        graph,
+        None,
         skipped,
         tuple(sources),
         reused if records is not None else None,

@@ -439,9 +439,9 @@ def load_files(
     return size
 
 
-def write_graph(graph: Graph, store: Path) -> int:
-    """Bulk load the triples of ``graph`` into a new store at ``store``, with no text in
-    between; return its size."""
+def write_graph(triples: Iterable[tuple[Any, Any, Any]], store: Path) -> int:
+    """Bulk load rdflib ``triples`` into a new store at ``store``, with no text in between,
+    a chunk at a time; return its size."""
     import pyoxigraph as ox
     from rdflib import Literal as RDFLiteral
     from rdflib import URIRef
@@ -463,7 +463,9 @@ def write_graph(graph: Graph, store: Path) -> int:
 
     default = ox.DefaultGraph()
     inner = ox.Store(str(store))
-    inner.bulk_extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in graph)
+    quads = (ox.Quad(term(s), term(p), term(o), default) for s, p, o in triples)
+    while chunk := list(islice(quads, CHUNK_LINES)):  # the bulk loader holds a chunk whole
+        inner.bulk_extend(chunk)
     inner.flush()
     size = len(inner)
     del inner
