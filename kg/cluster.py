@@ -17,6 +17,8 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
@@ -62,6 +64,7 @@ def parse_on_dask(
     if not documents:
         return
     dask = _distributed()
+    options = _portable(options)
     client, cluster = _connect(dask, options)
     pending: deque[tuple[range, Any]] = deque()
     try:
@@ -86,6 +89,8 @@ def parse_on_dask(
                 records = future.result()
             except dask.KilledWorker as exc:
                 raise KGError(f"the Dask cluster lost a worker while it parsed: {exc}") from None
+            except KGError as exc:  # a file or the model missing there, say
+                raise KGError(f"on a Dask worker: {exc}") from None
             submit()
             for index, record in zip(batch, records, strict=True):
                 if progress:
@@ -106,6 +111,32 @@ def _distributed() -> Any:
     except ImportError:
         raise KGError(f"the Dask executor needs dask.distributed: {INSTALL}") from None
     return distributed
+
+
+def _portable(options: BuildOptions) -> BuildOptions:
+    """``options`` with the files and folders pass 1 reads named by absolute paths: a worker
+    runs in a folder of its own."""
+    from spacy.util import is_package
+
+    from kg.packs import locate_pack
+
+    def absolute(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+        return tuple(Path(p).absolute() for p in paths)
+
+    packs = tuple(
+        str(Path(pack).absolute()) if locate_pack(pack) == Path(pack) else pack
+        for pack in options.packs
+    )
+    model = options.model
+    if model is not None and not is_package(model) and Path(model).exists():
+        model = str(Path(model).absolute())
+    return replace(
+        options,
+        model=model,
+        gazetteers=absolute(options.gazetteers),
+        patterns=absolute(options.patterns),
+        packs=packs,
+    )
 
 
 def _connect(dask: Any, options: BuildOptions) -> tuple[Any, Any]:

@@ -51,11 +51,18 @@ ENV = {
 }
 
 
+#: A gazetteer: without it the model takes this company for a person.
+GAZETTEER = '{"type": "Organization", "name": "Tessaly Foods", "aliases": [], "kind": "company"}'
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("news")
+    """The news in ``news/``, next to ``names.jsonl``, a gazetteer the builds use."""
+    folder = tmp_path_factory.mktemp("corpus") / "news"
+    folder.mkdir()
     for number, text in enumerate(NEWS):
         (folder / f"{number:02}.txt").write_text(text + "\n", encoding="utf-8")
+    (folder.parent / "names.jsonl").write_text(GAZETTEER + "\n", encoding="utf-8")
     return folder
 
 
@@ -63,12 +70,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def local_graph(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """``graph.ttl`` of the corpus built here, in one process."""
     out = tmp_path_factory.mktemp("local")
-    result = CliRunner().invoke(
-        cli, ["build", str(corpus), "--out", str(out), "--no-html", "--jobs", "1"]
-    )
+    gazetteer = str(corpus.parent / "names.jsonl")
+    args = ["build", str(corpus), "--out", str(out), "--no-html", "--gazetteer", gazetteer]
+    result = CliRunner().invoke(cli, [*args, "--jobs", "1"])
     assert result.exit_code == 0, result.output
     graph = (out / "graph.ttl").read_bytes()
     assert b"/organization/brindle-aerospace>" in graph and b"/person/hugo-brannigan>" in graph
+    assert b"/organization/tessaly-foods>" in graph  # the gazetteer's
     return graph
 
 
@@ -77,17 +85,9 @@ def test_local_cluster_builds_the_same_graph(
 ) -> None:
     """A LocalCluster of two worker processes (no --scheduler; --jobs sets the workers)."""
     out = tmp_path / "out"
-    args = [
-        "build",
-        str(corpus),
-        "--out",
-        str(out),
-        "--no-html",
-        "--executor",
-        "dask",
-        "--jobs",
-        "2",
-    ]
+    gazetteer = str(corpus.parent / "names.jsonl")
+    args = ["build", str(corpus), "--out", str(out), "--no-html", "--gazetteer", gazetteer,
+            "--executor", "dask", "--jobs", "2"]  # fmt: skip
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "cache: 0 of 10 documents reused, 10 parsed" in result.stdout
@@ -154,10 +154,15 @@ def scheduler(tmp_path: Path) -> Iterator[str]:
 def test_scheduler_and_workers_apart_build_the_same_graph(
     corpus: Path, local_graph: bytes, scheduler: str, tmp_path: Path
 ) -> None:
+    """The gazetteer is named relative to the build's folder, not the workers' own."""
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--no-html",
-               "--executor", "dask", "--scheduler", scheduler]  # fmt: skip
-    result = subprocess.run(command, env=ENV, capture_output=True, text=True, timeout=600)
+    command = [
+        *(sys.executable, "-m", "kg", "build", "news", "--out", str(out), "--no-html"),
+        *("--gazetteer", "names.jsonl", "--executor", "dask", "--scheduler", scheduler),
+    ]
+    result = subprocess.run(
+        command, env=ENV, cwd=corpus.parent, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert (out / "graph.ttl").read_bytes() == local_graph
