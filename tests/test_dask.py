@@ -233,3 +233,13 @@ def test_without_dask_installed_the_error_says_how_to_install_it(
     assert _errors(result.stderr) == [
         "Error: the Dask executor needs dask.distributed: pip install 'kg[dask]'"
     ]
+
+
+def test_kg_does_not_import_dask_unless_it_runs_on_it() -> None:
+    code = (
+        "import sys, kg.cli, kg.cluster, kg.parse, kg.pipeline;"
+        " print(sorted({'dask', 'distributed'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
