@@ -210,6 +210,21 @@ def cli() -> None:
     " same for any N.",
 )
 @click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where documents are parsed: processes of this machine, or a Dask cluster"
+    " (pip install 'kg[dask]'); the rest of the build runs here. The graph is the same.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="The Dask scheduler, tcp://HOST:8786, for --executor dask (default: a cluster of"
+    " --jobs worker processes started on this machine).",
+)
+@click.option(
     "--no-cache",
     is_flag=True,
     help="Parse every document again instead of reusing the records of unchanged ones"
@@ -234,6 +249,8 @@ def build(
     no_pack: bool,
     no_html: bool,
     jobs: int | None,
+    executor: str,
+    scheduler: str | None,
     no_cache: bool,
     strict: bool,
     max_nodes: int | None,
@@ -259,6 +276,12 @@ def build(
         sources = (DEFAULT_SOURCES,)
     if no_pack and packs:
         raise click.UsageError("--pack and --no-pack exclude each other")
+    if scheduler is not None and executor != "dask":
+        raise click.UsageError("--scheduler goes with --executor dask")
+    if scheduler is not None and jobs is not None:
+        raise click.UsageError(
+            "--jobs and --scheduler exclude each other (the cluster's workers parse)"
+        )
     options = BuildOptions(
         model=model,
         gazetteers=gazetteers,
@@ -267,6 +290,8 @@ def build(
         rules=rules,
         packs=() if no_pack else packs or DEFAULT_PACKS,
         jobs=jobs or default_jobs(),
+        executor=executor,
+        scheduler=scheduler,
         strict=strict,
     )
     started = time.perf_counter()

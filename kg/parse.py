@@ -4,7 +4,7 @@ A record holds what the rest of the build needs of one document: the parse of ea
 lines (a spaCy ``DocBin``, about 13 bytes a token against some 2 KB a token for a live
 ``Doc``) and the mentions found in each line, as offsets into the text. Records depend on the
 document's text and the build's settings only, never on other documents, so pass 1 runs in
-several processes (``jobs``), on a Dask cluster (:mod:`kg.dask`), or not at all for a document
+several processes (``jobs``), on a Dask cluster (:mod:`kg.cluster`), or not at all for a document
 whose record is cached (:mod:`kg.cache`). Pass 2 (:func:`kg.pipeline.extract`) reads them
 back one document at a time, so no more than one document's parses are alive at once.
 
@@ -230,7 +230,15 @@ def parse_documents(
         jobs: worker processes; 1 parses in this process. The workers are forked from this
             process with the pipeline already loaded, so each starts at once.
         progress: called with the characters of each document as it is done.
+
+    With ``options.executor == "dask"`` the documents are parsed on a Dask cluster instead
+    (:func:`kg.cluster.parse_on_dask`).
     """
+    if options is not None and options.executor == "dask":
+        from kg.cluster import parse_on_dask
+
+        yield from parse_on_dask(documents, options, progress)
+        return
     batches = [
         list(range(i, min(i + BATCH_DOCUMENTS, len(documents))))
         for i in range(0, len(documents), BATCH_DOCUMENTS)

@@ -49,6 +49,12 @@ class BuildOptions:
         packs: domain packs, by packaged name or folder path (see :mod:`kg.packs`).
         batch_size: lines per spaCy batch.
         jobs: processes that parse documents (pass 1); the graph is the same for any number.
+            With ``executor="dask"`` and no ``scheduler``: the worker processes of the cluster
+            started on this machine.
+        executor: where pass 1 runs: ``"local"`` (``jobs`` processes of this machine) or
+            ``"dask"`` (a ``dask.distributed`` cluster, :mod:`kg.cluster`; pass 2 stays here).
+        scheduler: the Dask scheduler's address (``tcp://HOST:8786``) for ``executor="dask"``;
+            ``None`` starts a cluster on this machine.
         strict: stop at the first source file or folder that cannot be read, instead of
             skipping it.
     """
@@ -61,6 +67,8 @@ class BuildOptions:
     packs: tuple[str, ...] = DEFAULT_PACKS
     batch_size: int = 64
     jobs: int = 1
+    executor: str = "local"
+    scheduler: str | None = None
     strict: bool = False
 
 
