@@ -91,7 +91,10 @@ class RecordCache:
     def _open(self, path: Path) -> sqlite3.Connection:
         for attempt in (1, 2):
             try:
-                db = sqlite3.connect(path, timeout=60, isolation_level=None)
+                # check_same_thread: a pool's feeder thread reads records while this one waits
+                db = sqlite3.connect(
+                    path, timeout=60, isolation_level=None, check_same_thread=False
+                )
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS records (fingerprint TEXT NOT NULL, sha256 TEXT"
                     " NOT NULL, record BLOB NOT NULL, PRIMARY KEY (fingerprint, sha256))"

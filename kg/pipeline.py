@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +18,16 @@ from kg.graph import build_graph, graph_triples
 from kg.link import link
 from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
-from kg.parse import Parsed, decode, parse_documents, pipeline_for
+from kg.parse import BATCH_DOCUMENTS, Parsed, decode, parse_documents, pipeline_for
 from kg.records import Chunk, Document, Entity, Mention, Observation, Relation, Skipped
 from kg.relations import (
+    DocumentReader,
     check_rules,
     component_mentions,
-    extract_relations,
     load_rules,
     register_extensions,
 )
+from kg.relations.extract import Found
 
 __all__ = ["BuildOptions", "BuildResult", "build", "extract", "PHASES"]
 
@@ -209,10 +211,53 @@ def extract(
                 mentions[index][line] = chunk.mentions
             components += component_mentions(chunk, rules.lexicons)
     linked = link(m for found in mentions for chunk in found for m in chunk)
-    relations, observations = extract_relations(
-        (chunks(i) for i in range(len(documents))), linked, rules, components
-    )
+    reader = DocumentReader(linked, rules, components, nlp.vocab)
+    if options.jobs > 1 and options.executor == "local" and len(documents) > BATCH_DOCUMENTS:
+        stored = ((i, records.get(d.sha256) or b"") for i, d in enumerate(documents))
+        found = _read_in_processes(reader, documents, mentions, nlp.vocab, stored, options.jobs)
+    else:
+        found = (reader.read(c) for c in map(chunks, range(len(documents))) if c)
+    relations, observations = reader.finish(found)
     return linked.entities, relations, observations
+
+
+#: What the processes of :func:`_read_in_processes` share, set before they are forked.
+_SHARED: list[Any] = []
+
+
+def _read_in_processes(
+    reader: DocumentReader,
+    documents: Sequence[Document],
+    mentions: list[list[list[Mention]]],
+    vocab: Any,
+    records: Iterator[tuple[int, bytes]],
+    jobs: int,
+) -> Iterator[Found]:
+    """``reader.read`` of each document, in ``jobs`` processes forked from this one (they
+    share the reader, the documents and their mentions), in the documents' order."""
+    import multiprocessing
+
+    _SHARED[:] = [reader, documents, mentions, vocab]
+    batches = iter(lambda: list(islice(records, BATCH_DOCUMENTS)), [])
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for found in pool.imap(_read_batch, batches):
+                yield from found
+    finally:
+        _SHARED.clear()
+
+
+def _read_batch(batch: list[tuple[int, bytes]]) -> list[Found]:
+    reader, documents, mentions, vocab = _SHARED
+    found = []
+    for index, data in batch:
+        document = documents[index]
+        chunks = decode(data, document).chunks(document, vocab)
+        for chunk, own in zip(chunks, mentions[index], strict=True):
+            chunk.mentions = own
+        if chunks:
+            found.append(reader.read(chunks))
+    return found
 
 
 def build(

@@ -14,11 +14,17 @@ The steps, in the order a sentence meets them:
 
 from __future__ import annotations
 
-from kg.relations.extract import check_rules, component_mentions, extract_relations
+from kg.relations.extract import (
+    DocumentReader,
+    check_rules,
+    component_mentions,
+    extract_relations,
+)
 from kg.relations.patterns import register_extensions
 from kg.relations.rules import Rules, load_rules
 
 __all__ = [
+    "DocumentReader",
     "Rules",
     "check_rules",
     "component_mentions",

@@ -41,7 +41,7 @@ from kg.relations.lists import (
     _event_locations,
     _market_lists,
 )
-from kg.relations.names import _FAN_WORDS, _brand_fans, _brands, _name_relations
+from kg.relations.names import FanCandidate, _brand_fans, _brands, _fan_candidates, _name_relations
 from kg.relations.patterns import _Engine, _pattern_relations, register_extensions
 from kg.relations.prices import _price_relations
 from kg.relations.references import References, reference_of
@@ -51,7 +51,7 @@ from kg.relations.titles import _role_relations
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["check_rules", "component_mentions", "extract_relations"]
+__all__ = ["DocumentReader", "check_rules", "component_mentions", "extract_relations"]
 
 
 def check_rules(rules: Rules, vocab: Any) -> None:
@@ -113,41 +113,72 @@ def extract_relations(
         rules: pattern rules from :func:`load_rules`.
         components: the mentions :func:`component_mentions` found in every chunk.
     """
-    register_extensions()
-    entities = {e.key: e for e in linked.entities}
-    relations: list[Relation] = list(_name_relations(linked.entities))
-    observations: list[Observation] = []
-    engine: _Engine | None = None
-    frame_rules: RuleSet | None = None
-    found_components = {e.key for e in linked.entities if e.kind in ("chipset", "component")}
-    found_components.update(linked.entity_of[m] for m in components if m in linked.entity_of)
-    typer = _typer(entities, found_components)
-    places = {fold(e.name): e.key for e in linked.entities if e.type == "Market"}
-    referring = {
-        word: type_
-        for type_, name in (
-            ("Organization", "org_reference"),
-            ("Product", "product_reference"),
-            ("Product", "component_noun"),
-            ("Event", "event_reference"),
-        )
-        for word in rules.lexicons.get(name, [])
-    }
-    types = {k: e.type for k, e in entities.items()}
-    names = {k: e.name for k, e in entities.items()}
-    kinds = {k: e.kind for k, e in entities.items() if e.kind}
-    anchors: dict[str, date | None] = {}
-    fans: list[tuple[Chunk, Span, dict[int, str], _Context]] = []
+    reader: DocumentReader | None = None
+    found: list[Found] = []
     for doc_chunks in documents:
-        if not doc_chunks:
-            continue
-        if engine is None or frame_rules is None:
-            vocab = doc_chunks[0].doc.vocab
-            engine = _Engine(vocab, rules.patterns)
+        if doc_chunks:
+            reader = reader or DocumentReader(linked, rules, components, doc_chunks[0].doc.vocab)
+            found.append(reader.read(doc_chunks))
+    if reader is None:
+        return DocumentReader(linked, rules, components, None).finish([])
+    return reader.finish(found)
+
+
+#: What :meth:`DocumentReader.read` finds in one document: its id and date, its relations,
+#: its figures, and its possible brand fans.
+Found = tuple[str, "date | None", list[Relation], list[Observation], list[FanCandidate]]
+
+
+class DocumentReader:
+    """The relation step, one document at a time: :meth:`read` each document (in any process:
+    what it needs of the corpus is made once, here, before), then :meth:`finish` with what
+    they gave, in the documents' order.
+
+    Args:
+        linked: the linking result, mapping mentions to entities.
+        rules: the rules of :func:`load_rules`.
+        components: the mentions :func:`component_mentions` found in every chunk.
+        vocab: the vocabulary the documents' parses are read into (``None``: no documents).
+
+    Raises:
+        RuleFileError: a pattern spaCy's matchers refuse.
+    """
+
+    def __init__(
+        self, linked: Linked, rules: Rules, components: Iterable[Mention], vocab: Any
+    ) -> None:
+        register_extensions()
+        self.linked = linked
+        self.entities = entities = {e.key: e for e in linked.entities}
+        found = {e.key for e in linked.entities if e.kind in ("chipset", "component")}
+        found.update(linked.entity_of[m] for m in components if m in linked.entity_of)
+        self.typer = _typer(entities, found)
+        self.places = {fold(e.name): e.key for e in linked.entities if e.type == "Market"}
+        self.referring = {
+            word: type_
+            for type_, name in (
+                ("Organization", "org_reference"),
+                ("Product", "product_reference"),
+                ("Product", "component_noun"),
+                ("Event", "event_reference"),
+            )
+            for word in rules.lexicons.get(name, [])
+        }
+        self.types = {k: e.type for k, e in entities.items()}
+        self.names = {k: e.name for k, e in entities.items()}
+        self.kinds = {k: e.kind for k, e in entities.items() if e.kind}
+        if vocab is not None:
+            self.engine = _Engine(vocab, rules.patterns)
             lexicon = engine_lexicon(rules.lexicons)
-            frame_rules = RuleSet(rules.frames, lexicon, vocab, rules.lexicons)
+            self.frame_rules = RuleSet(rules.frames, lexicon, vocab, rules.lexicons)
+
+    def read(self, doc_chunks: Sequence[Chunk]) -> Found:
+        """The relations, figures and possible fans of one document's chunks."""
+        linked, entities = self.linked, self.entities
+        relations: list[Relation] = []
+        observations: list[Observation] = []
+        fans: list[FanCandidate] = []
         document = doc_chunks[0].document
-        anchors[document.id] = document.date
         spans = sorted(
             (m.start, m.end, linked.entity_of[m])
             for c in doc_chunks
@@ -158,10 +189,10 @@ def extract_relations(
             linked, entities, _home(document, (k for _, _, k in spans), entities), spans
         )
         refs = References(
-            types,
+            self.types,
             _subject_home(doc_chunks, linked, entities) or context.home,
-            names=names,
-            kinds=kinds,
+            names=self.names,
+            kinds=self.kinds,
             event=_event_home(doc_chunks, linked, entities),
         )
         signer, signed_at = _signer(doc_chunks, context)
@@ -184,8 +215,8 @@ def extract_relations(
             if question and _OWN_QUESTION.search(question) and not _WISH.search(question):
                 relations.extend(_answer_products(chunk, at, context))
             for sent in chunk.doc.sents:
-                _remember(chunk, sent, at, refs, referring)
-                found = list(_pattern_relations(chunk, sent, at, context, engine))
+                _remember(chunk, sent, at, refs, self.referring)
+                found = list(_pattern_relations(chunk, sent, at, context, self.engine))
                 relations.extend(found)
                 relations.extend(
                     _frame_relations(
@@ -193,10 +224,10 @@ def extract_relations(
                         sent,
                         at,
                         refs,
-                        referring,
-                        frame_rules,
-                        typer,
-                        places,
+                        self.referring,
+                        self.frame_rules,
+                        self.typer,
+                        self.places,
                         {(r.subject, str(r.object)) for r in found},
                     )
                 )
@@ -210,16 +241,27 @@ def extract_relations(
                 observations.extend(
                     find_observations(sent, chunk.base, document.id, keys, entities, document.date)
                 )
-                if _FAN_WORDS.intersection(t.lower_ for t in sent):
-                    fans.append((chunk, sent, at, context))  # read when the brands are known
-    brands = _brands(linked.entities, relations)
-    for chunk, sent, at, context in fans:
-        relations.extend(_brand_fans(chunk, sent, at, context, brands))
-    relations.extend(_derived(relations, entities))
-    relations = [r for r in relations if r.evidence.rule != "launch-by-person"]
-    return _dedupe(_dated(_no_extra_roles(_dedupe(relations)), linked.entities, anchors)), (
-        observations
-    )
+                fans.extend(_fan_candidates(chunk, sent, at, context))
+        return document.id, document.date, relations, observations, fans
+
+    def finish(self, found: Iterable[Found]) -> tuple[list[Relation], list[Observation]]:
+        """All relations and figures, from what :meth:`read` gave for each document, in the
+        documents' order: brand fans, relations derived from others, dates, one of each."""
+        entities = self.entities
+        relations: list[Relation] = list(_name_relations(self.linked.entities))
+        observations: list[Observation] = []
+        fans: list[FanCandidate] = []
+        anchors: dict[str, date | None] = {}
+        for doc_id, anchor, doc_relations, doc_observations, doc_fans in found:
+            anchors[doc_id] = anchor
+            relations += doc_relations
+            observations += doc_observations
+            fans += doc_fans
+        relations.extend(_brand_fans(fans, _brands(self.linked.entities, relations), entities))
+        relations.extend(_derived(relations, entities))
+        relations = [r for r in relations if r.evidence.rule != "launch-by-person"]
+        dated = _dated(_no_extra_roles(_dedupe(relations)), self.linked.entities, anchors)
+        return _dedupe(dated), observations
 
 
 def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:

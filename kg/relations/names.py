@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from kg.link import fold
@@ -121,19 +121,22 @@ def _without_apposition(span: Span) -> list[Token]:
     return tokens
 
 
-def _brand_fans(
-    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context, brands: dict[str, str]
-) -> Iterator[Relation]:
+#: A possible fan, found before the brands are known: the word before "fan", the entity it
+#: names (if any), the person, the evidence.
+FanCandidate = tuple[str, str, str, Evidence]
+
+
+def _fan_candidates(
+    chunk: Chunk, sent: Span, at: dict[int, str], context: _Context
+) -> Iterator[FanCandidate]:
     """ "Indonesian Mi Fan Fajar Yogas", "Alex, loyal Mi Fan", "one of Xiaomi's first Mi Fans":
-    a brand's fan is a fan of the company behind the brand."""
+    the person and the word naming what they are a fan of (:func:`_brand_fans` reads it once
+    the brands of the whole corpus are known)."""
     doc = sent.doc
     for token in sent:
         if token.lower_ not in _FAN_WORDS or token.i == sent.start:
             continue
         brand = doc[token.i - 1]
-        org = brands.get(brand.text) or at.get(brand.i, "")
-        if not org or context.entity(org).type != "Organization":
-            continue
         people = [
             (abs(t.i - token.i), at[t.i])
             for t in doc[max(sent.start, token.i - 24) : min(sent.end, token.i + 4)]
@@ -145,5 +148,15 @@ def _brand_fans(
             )
         ]
         if people:
-            person = min(people)[1]
-            yield Relation(person, "kg:fanOf", org, _evidence(chunk, sent, "fan-of-brand", 0.7))
+            evidence = _evidence(chunk, sent, "fan-of-brand", 0.7)
+            yield brand.text, at.get(brand.i, ""), min(people)[1], evidence
+
+
+def _brand_fans(
+    candidates: Iterable[FanCandidate], brands: dict[str, str], entities: dict[str, Entity]
+) -> Iterator[Relation]:
+    """A brand's fan is a fan of the company behind the brand."""
+    for brand, named, person, evidence in candidates:
+        org = brands.get(brand) or named
+        if org and entities[org].type == "Organization":
+            yield Relation(person, "kg:fanOf", org, evidence)
