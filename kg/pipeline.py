@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -193,30 +194,30 @@ def extract(
     mentions = [[list(found) for found in record(d).mentions] for d in documents]
 
     def chunks(index: int) -> list[Chunk]:
-        document = documents[index]
-        found = record(document).chunks(document, nlp.vocab)
-        for chunk, own in zip(found, mentions[index], strict=True):
-            chunk.mentions = own
-        return found
+        data = records.get(documents[index].sha256)
+        assert data is not None  # put above
+        return _chunks(documents[index], data, mentions[index], nlp.vocab)
 
     known = known_names(m for found in mentions for chunk in found for m in chunk)
     components: list[Mention] = []
     for index, document in enumerate(documents):
-        for line, chunk in enumerate(chunks(index)):
-            echoed = echo_mentions(
-                chunk.doc, document, chunk.base, chunk.heading, chunk.mentions, known
-            )
-            if echoed:  # a repeated name may open a longer one: "Acme" + "Kenya" is Acme Kenya
-                chunk.mentions = join_subsidiaries(document, chunk.mentions + echoed)
-                mentions[index][line] = chunk.mentions
-            components += component_mentions(chunk, rules.lexicons)
+        with nlp.vocab.memory_zone():  # the parses' strings go with them
+            for line, chunk in enumerate(chunks(index)):
+                echoed = echo_mentions(
+                    chunk.doc, document, chunk.base, chunk.heading, chunk.mentions, known
+                )
+                if echoed:  # a repeated name may open a longer one: Acme + Kenya, Acme Kenya
+                    chunk.mentions = join_subsidiaries(document, chunk.mentions + echoed)
+                    mentions[index][line] = chunk.mentions
+                components += component_mentions(chunk, rules.lexicons)
     linked = link(m for found in mentions for chunk in found for m in chunk)
     reader = DocumentReader(linked, rules, components, nlp.vocab)
     if options.jobs > 1 and options.executor == "local" and len(documents) > BATCH_DOCUMENTS:
         stored = ((i, records.get(d.sha256) or b"") for i, d in enumerate(documents))
         found = _read_in_processes(reader, documents, mentions, nlp.vocab, stored, options.jobs)
     else:
-        found = (reader.read(c) for c in map(chunks, range(len(documents))) if c)
+        made = (_read(reader, nlp.vocab, partial(chunks, i)) for i in range(len(documents)))
+        found = (f for f in made if f is not None)
     relations, observations = reader.finish(found)
     return linked.entities, relations, observations
 
@@ -252,12 +253,29 @@ def _read_batch(batch: list[tuple[int, bytes]]) -> list[Found]:
     found = []
     for index, data in batch:
         document = documents[index]
-        chunks = decode(data, document).chunks(document, vocab)
-        for chunk, own in zip(chunks, mentions[index], strict=True):
-            chunk.mentions = own
-        if chunks:
-            found.append(reader.read(chunks))
+        made = _read(reader, vocab, partial(_chunks, document, data, mentions[index], vocab))
+        if made is not None:
+            found.append(made)
     return found
+
+
+def _chunks(
+    document: Document, data: bytes, mentions: list[list[Mention]], vocab: Any
+) -> list[Chunk]:
+    """The chunks of ``document`` from its record ``data``, with ``mentions`` (those of pass 1
+    and the names found again)."""
+    chunks = decode(data, document).chunks(document, vocab)
+    for chunk, own in zip(chunks, mentions, strict=True):
+        chunk.mentions = own
+    return chunks
+
+
+def _read(reader: DocumentReader, vocab: Any, chunks: Callable[[], list[Chunk]]) -> Found | None:
+    """``reader.read`` of the ``chunks`` of one document (None: it has none), made and read in
+    a memory zone: their strings leave ``vocab`` after."""
+    with vocab.memory_zone():
+        made = chunks()
+        return reader.read(made) if made else None
 
 
 def build(
