@@ -29,6 +29,8 @@ CACHE_FILE = "cache.sqlite"
 
 def fingerprint(options: BuildOptions) -> str:
     """A digest of everything besides a document's bytes that its record depends on."""
+    from spacy.about import __version__ as spacy_version
+
     import kg
     from kg.nlp import MODEL_NAMES
     from kg.packs import locate_pack
@@ -43,7 +45,7 @@ def fingerprint(options: BuildOptions) -> str:
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix not in (".pyc",) and "__pycache__" not in path.parts:
             add(path.relative_to(package).as_posix(), _file_digest(path))
-    add(importlib.metadata.version("spacy"), options.use_default_gazetteer, options.batch_size)
+    add(spacy_version, options.use_default_gazetteer, options.batch_size)
     for name in (options.model,) if options.model else MODEL_NAMES:
         add(name, _model_version(name))
     for group in (options.gazetteers, options.patterns, options.rules):

@@ -8,6 +8,7 @@ sentence, offsets, rule id and confidence.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -87,17 +88,16 @@ def _object(relation: Relation) -> tuple[URIRef | RDFLiteral, list[Triple]]:
 
 
 def _decimal(value: str) -> RDFLiteral:
-    """An ``xsd:decimal`` in its canonical form, as the store keeps it and writes it to
-    ``graph.ttl``: "12.50" would come back from either as "12.5", another term.
+    """An ``xsd:decimal`` as rdflib's Turtle writer writes it and reads it back (``kg export``):
+    "299" would come back as "299.0", another term. The store, and ``graph.ttl`` written from
+    it, keep Oxigraph's canonical form of the same value ("299").
 
-    >>> [str(_decimal(v)) for v in ("299", "12.50", "-0.5", "2E3", "0.60", "-0.00")]
-    ['299', '12.5', '-0.5', '2000', '0.6', '0']
+    >>> str(_decimal("299")), str(_decimal("12.50")), str(_decimal("-0.5")), str(_decimal("2E3"))
+    ('299.0', '12.50', '-0.5', '2000.0')
     """
-    number = format(Decimal(value), "f")
-    if "." in number:
-        number = number.rstrip("0").rstrip(".")
-    if number in ("-0", ""):
-        number = "0"
+    number = value if re.fullmatch(r"[+-]?\d*\.?\d+", value) else format(Decimal(value), "f")
+    if "." not in number:
+        number += ".0"
     return RDFLiteral(number, datatype=XSD.decimal)
 
 
