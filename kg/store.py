@@ -439,6 +439,10 @@ def load_files(
     return size
 
 
+#: Triples :func:`write_graph` bulk loads at a time.
+CHUNK_QUADS = 50_000
+
+
 def write_graph(triples: Iterable[tuple[Any, Any, Any]], store: Path) -> int:
     """Bulk load rdflib ``triples`` into a new store at ``store``, with no text in between,
     a chunk at a time; return its size."""
@@ -464,7 +468,7 @@ def write_graph(triples: Iterable[tuple[Any, Any, Any]], store: Path) -> int:
     default = ox.DefaultGraph()
     inner = ox.Store(str(store))
     quads = (ox.Quad(term(s), term(p), term(o), default) for s, p, o in triples)
-    while chunk := list(islice(quads, CHUNK_LINES)):  # the bulk loader holds a chunk whole
+    while chunk := list(islice(quads, CHUNK_QUADS)):  # the bulk loader holds a chunk whole
         inner.bulk_extend(chunk)
     inner.flush()
     size = len(inner)

@@ -130,10 +130,14 @@ class _Engine:
         # the words each token rule cannot match without: a matcher none of whose rules can
         # match a sentence is not run on it
         self.needs: dict[tuple[str, str], list[list[tuple[str, frozenset[str]]]]] = {}
+        self.dependency_needs: list[list[tuple[str, frozenset[str]]]] = []
         for rule in rules:
             if rule.matcher == "token":
                 pair = (rule.subject, rule.object)
                 self.needs.setdefault(pair, []).append(_required_words(rule.pattern))
+            else:  # every node of a dependency pattern is required
+                nodes = [node.get("RIGHT_ATTRS", {}) for node in rule.pattern]
+                self.dependency_needs.append(_required_words(nodes))
 
     def matches(self, sent: Span) -> Iterator[tuple[Rule, Token, Token]]:
         """(rule, subject token, object token) for every match in a sentence."""
@@ -171,7 +175,11 @@ class _Engine:
     def _dependency_matches(self, doc: Doc) -> list[tuple[int, list[int]]]:
         """Dependency matches of a whole doc, computed once per doc (the matcher needs it whole)."""
         if self._cached[0] is not doc:
-            self._cached = (doc, self.dependency(doc))
+            words = {attr: {getattr(t, name) for t in doc} for attr, name in _ATTRS}
+            if any(all(words[a] & wanted for a, wanted in need) for need in self.dependency_needs):
+                self._cached = (doc, self.dependency(doc))
+            else:  # no rule can match: the matcher is not run
+                self._cached = (doc, [])
         return self._cached[1]
 
 
