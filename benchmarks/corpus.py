@@ -36,7 +36,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import parse_size  # noqa: E402
 
-__all__ = ["Source", "load_sources", "generate", "ensure_corpus", "count_words", "STAMP"]
+__all__ = [
+    "FILE_WORDS",
+    "STAMP",
+    "Source",
+    "count_words",
+    "ensure_corpus",
+    "file_name",
+    "generate",
+    "load_sources",
+]
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -176,8 +185,6 @@ class Source:
     documents: list[list[list[Part]]]
     headings: list[list[Part]]
     digest: str
-    names: int
-    note: str = ""
 
 
 def _sentences(line: str) -> list[str]:
@@ -309,7 +316,7 @@ class _Namer:
             return Slot("surname", name)
         if len(tokens) == 1 and name in self.given:
             return Slot("given", name)
-        if len(tokens) == 1 and tokens[0] in ORG_SUFFIXES | PRODUCT_TIERS:
+        if len(tokens) == 1 and (tokens[0] in ORG_SUFFIXES or tokens[0] in PRODUCT_TIERS):
             return None
         return Slot("org", name)
 
@@ -338,12 +345,11 @@ def _digest(files: Sequence[Path]) -> str:
 
 def load_sources(with_devcorpus: bool = True) -> Source:
     """The sentences and headings of the source texts, with their names as slots."""
-    files, note = _source_files(with_devcorpus)
+    files, _ = _source_files(with_devcorpus)
     texts = [f.read_text(encoding="utf-8-sig").replace("\r\n", "\n") for f in files]
     namer = _Namer(texts)
     documents: list[list[list[Part]]] = []
     headings: list[list[Part]] = []
-    names: set[str] = set()
     for text in texts:
         sentences: list[list[Part]] = []
         for raw in text.splitlines():
@@ -356,11 +362,10 @@ def load_sources(with_devcorpus: bool = True) -> Source:
             for sentence in _sentences(line):
                 if 4 <= len(sentence.split()) <= 70:
                     parts = namer.parts(sentence)
-                    names.update(p.key for p in parts if isinstance(p, Slot))
                     sentences.append(parts)
         if sentences:
             documents.append(sentences)
-    return Source(documents, headings, _digest(files), len(names), note)
+    return Source(documents, headings, _digest(files))
 
 
 # ---------------------------------------------------------------------- invented names
