@@ -52,7 +52,8 @@ from corpus import FILE_WORDS, ensure_corpus, file_name  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
 CHECKS = ("throughput", "parallel", "memory", "incremental")
-REUSED = re.compile(r"reused ([\d,]+) of ([\d,]+) documents?")
+#: "N of M documents" on the line of kg build's output that says "reused".
+REUSED = re.compile(r"(\d[\d,]*) of (\d[\d,]*) documents?")
 #: The sentence the incremental check puts in place of one of a document (invented names).
 CHANGED = "Quorvane Labs said on Monday that Ilsa Brandt would lead its new research centre."
 
@@ -153,10 +154,11 @@ class Run:
         return max(self.tree_rss, self.maxrss) / MIB
 
     def reused(self) -> tuple[int, int] | None:
-        match = REUSED.search(self.stdout + self.stderr)
-        if not match:
-            return None
-        return int(match[1].replace(",", "")), int(match[2].replace(",", ""))
+        for line in (self.stdout + self.stderr).splitlines():
+            match = REUSED.search(line) if "reused" in line else None
+            if match:
+                return int(match[1].replace(",", "")), int(match[2].replace(",", ""))
+        return None
 
     def check(self, what: str) -> Run:
         if self.returncode != 0:
