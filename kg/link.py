@@ -217,33 +217,33 @@ def _merge_acronyms(groups: dict[str, list[Mention]]) -> None:
     """ "HKSE" joins "Hong Kong Stock Exchange": an all-capitals name that is the initials of
     exactly one longer organization or event name, or written in brackets right after it."""
     surface = {key: _name(group[0]) for key, group in groups.items()}
+    # the names an acronym may join, by their initials and by where their mentions end
+    by_initials: dict[str, set[str]] = defaultdict(set)
+    ends: dict[tuple[str, int], list[tuple[str, Mention]]] = defaultdict(list)
+    for other, group in groups.items():
+        if " " in other and group[0].type in ("Organization", "Event"):
+            by_initials[initials(surface[other]).upper()].add(other)
+            for m in group:
+                ends[(m.doc_id, m.end)].append((other, m))
     for key in list(groups):
         if key not in groups:
             continue
         name = surface[key]
         if not (2 <= len(name) <= 6 and name.isalpha() and name.isupper()):
             continue
-        owners = [
-            other
-            for other, group in groups.items()
-            if other != key
-            and " " in other
-            and group[0].type in ("Organization", "Event")
-            and (
-                initials(surface[other]).upper() == name
-                or any(_bracketed(m, groups[key]) for m in group)
-            )
-        ]
+        owners = set(by_initials.get(name, ()))
+        for short in groups[key]:  # "Hong Kong Exchanges and Clearing (HKEX)"
+            for gap in (1, 2):
+                for other, long in ends.get((short.doc_id, short.start - gap), ()):
+                    if long.sentence == short.sentence:
+                        owners.add(other)
+        owners.discard(key)
         if len(owners) == 1:
-            groups[owners[0]].extend(groups.pop(key))
-
-
-def _bracketed(long: Mention, short: list[Mention]) -> bool:
-    """ "Hong Kong Exchanges and Clearing (HKEX)": the short form in brackets after the long."""
-    return any(
-        m.doc_id == long.doc_id and 0 < m.start - long.end <= 2 and m.sentence == long.sentence
-        for m in short
-    )
+            owner = owners.pop()
+            moved = groups.pop(key)
+            groups[owner].extend(moved)
+            for m in moved:
+                ends[(m.doc_id, m.end)].append((owner, m))
 
 
 def _merge_category_suffixes(groups: dict[str, list[Mention]]) -> None:
@@ -264,10 +264,15 @@ def _merge_brandless_products(groups: dict[str, list[Mention]], types: dict[str,
     """ "Picker 3" joins "Kestrel Picker 3": a model named without its brand, when only one
     longer product name ends with it (and the short name has a model number)."""
     products = [key for key in groups if types[key] == "Product"]
+    by_tail: dict[str, list[str]] = defaultdict(list)  # "picker 3" -> ["kestrel picker 3"]
+    for other in products:
+        for i, ch in enumerate(other):
+            if ch == " ":
+                by_tail[other[i + 1 :]].append(other)
     for key in products:
         if not any(ch.isdigit() for ch in key):
             continue
-        owners = [other for other in products if other.endswith(" " + key) and other in groups]
+        owners = [other for other in by_tail.get(key, ()) if other in groups]
         if len(owners) == 1 and key in groups:
             groups[owners[0]].extend(groups.pop(key))
 
@@ -276,13 +281,15 @@ def _merge_short_org_names(groups: dict[str, list[Mention]], types: dict[str, st
     """Join a one-word name to the one organization named by it plus words that end company
     names ("Acme" joins "Acme Labs", see :func:`kg.mentions.shapes.corporate_words`)."""
     words = corporate_words()
-    orgs = [key for key in groups if types.get(key) == "Organization" and " " in key]
+    by_first: dict[str, list[str]] = defaultdict(list)  # "acme" -> ["acme labs", ...]
+    for other in groups:
+        if types.get(other) == "Organization" and " " in other:
+            by_first[other.split(" ", 1)[0]].append(other)
     for key in [k for k in groups if " " not in k and types.get(k) != "Market"]:
         owners = [
             other
-            for other in orgs
-            if other.startswith(key + " ")
-            and all(w in words for w in other[len(key) + 1 :].split())
+            for other in by_first.get(key, ())
+            if all(w in words for w in other[len(key) + 1 :].split())
         ]
         known = any(m.source == "gazetteer" for m in groups.get(key, ()))
         if len(owners) == 1 and owners[0] in groups and key in groups and not known:
@@ -292,11 +299,15 @@ def _merge_short_org_names(groups: dict[str, list[Mention]], types: dict[str, st
 def _merge_short_person_names(groups: dict[str, list[Mention]], types: dict[str, str]) -> None:
     """Join a one-word person name to the one longer person name that contains it."""
     people = [key for key in groups if types[key] == "Person"]
-    long_names = [key for key in people if " " in key]
+    by_word: dict[str, list[str]] = defaultdict(list)  # "lei" -> ["lei jun"]
+    for other in people:
+        if " " in other:
+            for word in dict.fromkeys(other.split(" ")):
+                by_word[word].append(other)
     for key in people:
         if " " in key:
             continue
-        owners = [other for other in long_names if key in other.split(" ")]
+        owners = by_word.get(key, [])
         if len(owners) == 1:
             groups[owners[0]].extend(groups.pop(key))
 

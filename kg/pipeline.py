@@ -19,7 +19,7 @@ from kg.graph import build_graph, graph_triples
 from kg.link import link
 from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
-from kg.parse import BATCH_DOCUMENTS, Parsed, decode, parse_documents, pipeline_for
+from kg.parse import BATCH_DOCUMENTS, decode, parse_documents, pipeline_for
 from kg.records import Chunk, Document, Entity, Mention, Observation, Relation, Skipped
 from kg.relations import (
     DocumentReader,
@@ -186,17 +186,15 @@ def extract(
         records.put(todo[index].sha256, data)
     phase("relations")
 
-    def record(document: Document) -> Parsed:
+    def stored(document: Document) -> bytes:
         data = records.get(document.sha256)
         assert data is not None  # put above
-        return decode(data, document)
+        return data
 
-    mentions = [[list(found) for found in record(d).mentions] for d in documents]
+    mentions = [[list(found) for found in decode(stored(d), d).mentions] for d in documents]
 
     def chunks(index: int) -> list[Chunk]:
-        data = records.get(documents[index].sha256)
-        assert data is not None  # put above
-        return _chunks(documents[index], data, mentions[index], nlp.vocab)
+        return _chunks(documents[index], stored(documents[index]), mentions[index], nlp.vocab)
 
     known = known_names(m for found in mentions for chunk in found for m in chunk)
     components: list[Mention] = []
@@ -213,8 +211,8 @@ def extract(
     linked = link(m for found in mentions for chunk in found for m in chunk)
     reader = DocumentReader(linked, rules, components, nlp.vocab)
     if options.jobs > 1 and options.executor == "local" and len(documents) > BATCH_DOCUMENTS:
-        stored = ((i, records.get(d.sha256) or b"") for i, d in enumerate(documents))
-        found = _read_in_processes(reader, documents, mentions, nlp.vocab, stored, options.jobs)
+        each = ((i, stored(d)) for i, d in enumerate(documents))
+        found = _read_in_processes(reader, documents, mentions, nlp.vocab, each, options.jobs)
     else:
         made = (_read(reader, nlp.vocab, partial(chunks, i)) for i in range(len(documents)))
         found = (f for f in made if f is not None)
