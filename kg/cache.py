@@ -84,7 +84,6 @@ class RecordCache:
 
     def __init__(self, path: Path | None, fingerprint: str) -> None:
         self.fingerprint = fingerprint
-        self.path = path
         self._memory: dict[str, bytes] = {}
         self._db: sqlite3.Connection | None = None
         if path is not None:
@@ -107,7 +106,10 @@ class RecordCache:
             except sqlite3.DatabaseError as exc:
                 if attempt == 2 or not path.is_file():
                     raise KGError(f"cannot use the cache {path}: {exc}") from None
-                path.unlink()  # not a cache of ours (damaged): start a new one
+                try:
+                    path.unlink()  # not a cache of ours (damaged): start a new one
+                except OSError as error:
+                    raise KGError(f"cannot use the cache {path}: {error.strerror}") from None
         raise AssertionError("unreachable")
 
     def get(self, sha256: str) -> bytes | None:

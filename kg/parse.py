@@ -1,8 +1,8 @@
 """Pass 1 of a build: each document parsed on its own into a compact record.
 
 A record holds what the rest of the build needs of one document: the parse of each of its
-lines (a spaCy ``DocBin``, about 13 bytes a token against some 2 KB a token for a live
-``Doc``) and the mentions found in each line, as offsets into the text. Records depend on the
+lines (a spaCy ``DocBin``, about 13 bytes a token) and the mentions found in each line, as
+offsets into the text. Records depend on the
 document's text and the build's settings only, never on other documents, so pass 1 runs in
 several processes (``jobs``), on a Dask cluster (:mod:`kg.cluster`), or not at all for a document
 whose record is cached (:mod:`kg.cache`). Pass 2 (:func:`kg.pipeline.extract`) reads them
