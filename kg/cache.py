@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import sqlite3
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +33,6 @@ def fingerprint(options: BuildOptions) -> str:
     """A digest of everything besides a document's bytes that its record depends on."""
     from spacy.about import __version__ as spacy_version
 
-    import kg
     from kg.nlp import MODEL_NAMES
     from kg.packs import locate_pack
 
@@ -41,18 +42,40 @@ def fingerprint(options: BuildOptions) -> str:
         for part in parts:
             digest.update(repr(part).encode() + b"\0")
 
-    package = Path(kg.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix not in (".pyc",) and "__pycache__" not in path.parts:
-            add(path.relative_to(package).as_posix(), _file_digest(path))
-    add(spacy_version, options.use_default_gazetteer, options.batch_size)
+    add(_package_digest(), spacy_version, options.use_default_gazetteer, options.batch_size)
     for name in (options.model,) if options.model else MODEL_NAMES:
         add(name, _model_version(name))
     for group in (options.gazetteers, options.patterns, options.rules):
         add([(str(p), _file_digest(p)) for p in group])
     for pack in options.packs:
-        folder = locate_pack(pack)
-        add(pack, [(p.name, _file_digest(p)) for p in sorted(folder.rglob("*")) if p.is_file()])
+        folder = locate_pack(pack)  # a packaged one is in the package's digest
+        add(pack, "" if folder.is_relative_to(_package()) else _folder_digest(folder))
+    return digest.hexdigest()
+
+
+def _package() -> Path:
+    import kg
+
+    return Path(kg.__file__).parent
+
+
+@cache
+def _package_digest() -> str:
+    """A digest of the ``kg`` package's code and data, made once per process (the files do
+    not change under a running build; a process that cannot read them later still can)."""
+    return _folder_digest(_package())
+
+
+def _folder_digest(folder: Path) -> str:
+    """A digest of the files under ``folder`` (what cannot be read counts as empty)."""
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if not name.endswith(".pyc"):
+                path = Path(root, name)
+                relative = path.relative_to(folder).as_posix()
+                digest.update(f"{relative}\0{_file_digest(path)}\0".encode())
     return digest.hexdigest()
 
 
