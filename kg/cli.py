@@ -206,8 +206,8 @@ def cli() -> None:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Processes that parse documents (default: the number of cores). The graph is the"
-    " same for any N.",
+    help="Processes that parse documents and read their relations (default: the number of"
+    " cores). The graph is the same for any N.",
 )
 @click.option(
     "--executor",

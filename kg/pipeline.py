@@ -51,7 +51,8 @@ class BuildOptions:
         rules: user relation rule files (JSON).
         packs: domain packs, by packaged name or folder path (see :mod:`kg.packs`).
         batch_size: lines per spaCy batch.
-        jobs: processes that parse documents (pass 1); the graph is the same for any number.
+        jobs: processes that parse documents (pass 1) and read their relations (pass 2); the
+            graph is the same for any number.
             With ``executor="dask"`` and no ``scheduler``: the worker processes of the cluster
             started on this machine.
         executor: where pass 1 runs: ``"local"`` (``jobs`` processes of this machine) or

@@ -276,6 +276,7 @@ class _Worker:
     """A worker process and our end of its pipe."""
 
     def __init__(self, context: Any, graph: Path, max_rows: int) -> None:
+        self._closing = threading.Lock()
         self.conn, child = context.Pipe()
         self.process = context.Process(
             target=_worker, args=(str(graph), max_rows, child), daemon=True
@@ -288,9 +289,13 @@ class _Worker:
             raise KGError(message)
 
     def stop(self) -> None:
+        """Kill the process and close our end of the pipe; safe to call again, from any thread
+        (a request retiring a worker and the server closing may both)."""
         self.process.kill()
         self.process.join(5)
-        self.conn.close()
+        with self._closing:
+            if not self.conn.closed:
+                self.conn.close()
 
 
 _Answer = tuple[int, str, bytes, bool]
