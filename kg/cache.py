@@ -23,7 +23,7 @@ from kg.errors import KGError
 if TYPE_CHECKING:
     from kg.pipeline import BuildOptions
 
-__all__ = ["CACHE_FILE", "RecordCache", "fingerprint"]
+__all__ = ["CACHE_FILE", "RecordCache", "file_digest", "fingerprint"]
 
 #: The cache's file name in a build folder.
 CACHE_FILE = "cache.sqlite"
@@ -46,7 +46,7 @@ def fingerprint(options: BuildOptions) -> str:
     for name in (options.model,) if options.model else MODEL_NAMES:
         add(name, _model_version(name))
     for group in (options.gazetteers, options.patterns, options.rules):
-        add([(str(p), _file_digest(p)) for p in group])
+        add([(str(p), file_digest(p)) for p in group])
     for pack in options.packs:
         folder = locate_pack(pack)  # a packaged one is in the package's digest
         add(pack, "" if folder.is_relative_to(_package()) else _folder_digest(folder))
@@ -75,15 +75,17 @@ def _folder_digest(folder: Path) -> str:
             if not name.endswith(".pyc"):
                 path = Path(root, name)
                 relative = path.relative_to(folder).as_posix()
-                digest.update(f"{relative}\0{_file_digest(path)}\0".encode())
+                digest.update(f"{relative}\0{file_digest(path)}\0".encode())
     return digest.hexdigest()
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """The sha256 of the file at ``path``; empty when it cannot be read (the build itself
+    says what is wrong with it)."""
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
-        return ""  # the build itself will say what is wrong with it
+        return ""
 
 
 def _model_version(name: str) -> str:
@@ -93,7 +95,7 @@ def _model_version(name: str) -> str:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         folder = Path(name)
-        return "".join(_file_digest(folder / f) for f in ("meta.json", "config.cfg"))
+        return "".join(file_digest(folder / f) for f in ("meta.json", "config.cfg"))
 
 
 class RecordCache:

@@ -17,12 +17,10 @@ back one document at a time, so no more than one document's parses are alive at 
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import srsly
@@ -161,11 +159,12 @@ _PIPELINES: dict[Any, Language] = {}
 
 def pipeline_for(options: BuildOptions | None = None) -> Language:
     """The spaCy pipeline of ``options``, loaded once per process."""
+    from kg.cache import file_digest
     from kg.nlp import load_pipeline
     from kg.pipeline import BuildOptions
 
     options = options or BuildOptions()
-    files = tuple((str(p), _digest(p)) for p in (*options.gazetteers, *options.patterns))
+    files = tuple((str(p), file_digest(p)) for p in (*options.gazetteers, *options.patterns))
     key = (options.model, options.use_default_gazetteer, options.packs, files)
     if key not in _PIPELINES:
         _PIPELINES[key] = load_pipeline(
@@ -176,15 +175,6 @@ def pipeline_for(options: BuildOptions | None = None) -> Language:
             packs=options.packs,
         )
     return _PIPELINES[key]
-
-
-def _digest(path: Path) -> str:
-    """A digest of the file at ``path``: a pipeline is loaded again when a file it was
-    loaded from has changed."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""  # the loading itself says what is wrong
 
 
 def parse_batch(documents: Sequence[Document], options: BuildOptions | None = None) -> list[bytes]:
