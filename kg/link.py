@@ -231,7 +231,10 @@ def _merge_acronyms(groups: dict[str, list[Mention]]) -> None:
         name = surface[key]
         if not (2 <= len(name) <= 6 and name.isalpha() and name.isupper()):
             continue
-        owners = set(by_initials.get(name, ()))
+        # by initials alone only a name of the same type: "IDC" the firm is not an event
+        # whose initials happen to spell it
+        kind = groups[key][0].type
+        owners = {o for o in by_initials.get(name, ()) if o in groups and groups[o][0].type == kind}
         for short in groups[key]:  # "Hong Kong Exchanges and Clearing (HKEX)"
             for gap in (1, 2):
                 for other, long in ends.get((short.doc_id, short.start - gap), ()):

@@ -475,3 +475,27 @@ def test_the_models_places_that_no_place_list_knows_weigh_little() -> None:
         + [("Lyon", "Organization", "ner")]
     )
     assert found == {"Zentrix": "Organization", "Lyon": "Market"}
+
+
+def test_an_acronym_joins_by_initials_only_a_name_of_its_own_type() -> None:
+    """ "NRF" the research firm is not the event "Nordic Robot Fair" whose initials spell
+    it; "RFI" joins "Robot Futures Institute", a firm as it is."""
+    surfaces = [
+        ("NRF", "Organization", "pattern"),
+        ("Nordic Robot Fair", "Event", "ner"),
+        ("RFI", "Organization", "ner"),
+        ("Robot Futures Institute", "Organization", "ner"),
+    ]
+    text = " ... ".join(s for s, _, _ in surfaces)  # far apart: no "Name (ACRONYM)"
+    sentence = Sentence("d", 0, len(text), text)
+    mentions, start = [], 0
+    for surface, type_, source in surfaces:
+        end = start + len(surface)
+        mentions.append(Mention("d", start, end, surface, type_, source, sentence))
+        start = end + 5
+    found = {e.name: (e.type, e.aliases) for e in link(mentions).entities}
+    assert found == {
+        "NRF": ("Organization", ()),
+        "Nordic Robot Fair": ("Event", ()),
+        "Robot Futures Institute": ("Organization", ("RFI",)),
+    }

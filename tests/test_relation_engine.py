@@ -339,8 +339,20 @@ def test_buying_together_is_not_a_stake_in_each_other(invented: Invented) -> Non
             "Initech's subsidiary Globex makes robots.",
             ("Globex", "schema:parentOrganization", "Initech"),
         ),
+        (  # the possessor inside the description is not the name it describes
+            "Initech opened a lab. Globex, the company's research unit, hired staff.",
+            ("Globex", "schema:parentOrganization", "Initech"),
+        ),
     ],
-    ids=["title-of", "unit-of", "parent-of", "supplier-to", "app-from", "possessive-unit"],
+    ids=[
+        "title-of",
+        "unit-of",
+        "parent-of",
+        "supplier-to",
+        "app-from",
+        "possessive-unit",
+        "description-possessor",
+    ],
 )
 def test_apposition(text: str, triple: Triple, invented: Invented) -> None:
     got = triples(invented(text))
@@ -449,6 +461,16 @@ def test_any_number_of_words_between_the_names(
             "Globex bought a controlling stake in Initech.",
             PARENT,
         ),
+        ("Globex said its sales to Norway doubled.", ("Globex", "kg:operatesIn", "Norway")),
+        (
+            "Globex grew fast. The company's expansion into Sweden began in May.",
+            ("Globex", "kg:operatesIn", "Sweden"),
+        ),
+        (  # "market" stands for the place it is in
+            "Globex holds a 20% share of Norway's robot market.",
+            ("Globex", "kg:operatesIn", "Norway"),
+        ),
+        ("Globex bought Initech of Norway.", ("Initech", "kg:operatesIn", "Norway")),
     ],
     ids=[
         "possessive-acquisition",
@@ -459,6 +481,10 @@ def test_any_number_of_words_between_the_names(
         "alliance-with",
         "stake-in",
         "bought-stake-in",
+        "sales-to",
+        "expansion-into",
+        "share-of-market",
+        "org-of-place",
     ],
 )
 def test_noun_trigger(text: str, triple: Triple, invented: Invented) -> None:
@@ -807,16 +833,13 @@ def test_user_rule_file_error_through_the_cli(
     "text",
     [
         "Globex shares patents with Initech.",
-        pytest.param(
-            "Globex developed a robot with Initech.",
-            marks=gap(
-                "the catch-all rule with-org stands back whenever the verb is in any lexicon "
-                "('develop' is in 'make'), although no rule relates Globex and Initech: only "
-                "kg:relatedTo 'develop with' comes out"
-            ),
-        ),
+        "Globex developed a robot with Initech.",
+        "Globex launched the Zen Cloud app together with Initech.",
+        "Globex set up a venture with Initech in 2019.",
+        "Globex and Initech jointly developed a robot.",
+        "The ZenOS, a system built jointly by Globex and Initech, shipped in May.",
     ],
-    ids=["unknown-verb", "known-verb"],
+    ids=["unknown-verb", "known-verb", "launch-with", "set-up-with", "jointly", "jointly-by"],
 )
 def test_doing_something_with_a_company_is_a_partnership(text: str, invented: Invented) -> None:
     assert ("Globex", "kg:partner", "Initech") in triples(invented(text))

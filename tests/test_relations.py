@@ -499,6 +499,14 @@ FRAME_EXAMPLES: dict[str, Example] = {
         "Globex shares patents with Initech.",
         ("Globex", "kg:partner", "Initech"),
     ),
+    "make-with": Example(
+        "Globex built the Zen Cloud app with Initech.",
+        ("Globex", "kg:partner", "Initech"),
+    ),
+    "make-jointly": Example(
+        "Globex and Initech will jointly develop a robot.",
+        ("Globex", "kg:partner", "Initech"),
+    ),
     "invest": Example(
         "Globex invested heavily in Initech last year.",
         ("Globex", "kg:partner", "Initech"),
@@ -639,6 +647,18 @@ FRAME_EXAMPLES: dict[str, Example] = {
     "speak-at-event": Example(
         SUMMIT + "Jane Roe spoke to a packed hall at Lyon University.",
         ("Jane Roe", "kg:attended", "Lyon Tech Summit"),
+    ),
+    "org-of-place": Example(
+        "Globex signed a deal with Initech of Norway.",
+        ("Initech", "kg:operatesIn", "Norway"),
+    ),
+    "share-of-market": Example(
+        "Initech holds a 20% share of Sweden's robot market.",
+        ("Initech", "kg:operatesIn", "Sweden"),
+    ),
+    "trade-noun": Example(
+        "Initech's exports to Norway fell by a third.",
+        ("Initech", "kg:operatesIn", "Norway"),
     ),
     "org-noun-in": Example(
         "Kestrel Motors bought Vanta Auto, a struggling carmaker in Lyon, in 2003.",

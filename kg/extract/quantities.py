@@ -33,7 +33,9 @@ def _lexicon() -> tuple[re.Pattern[str], dict[str, str], dict[str, str], dict[st
 
     def amount(n: int) -> str:
         return (
-            rf"(?P<amt{n}>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<dec{n}>\d+))?"
+            # Indian grouping first ("Rs 1,29,999"), then thousands ("1,299"), then digits
+            rf"(?P<amt{n}>\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?!\d)|\d{{1,3}}(?:,\d{{3}})+|\d+)"
+            rf"(?:\.(?P<dec{n}>\d+))?"
             rf"(?:\s?(?P<scale{n}>{alternatives(scales)})\b)?"
         )
 
@@ -50,6 +52,8 @@ def find_money(text: str) -> list[Money]:
     >>> found = find_money("at RMB 1,599 and 1699 RMB, or $16 bn")
     >>> [(m.value, m.currency, m.scaled) for m in found]
     [('1599', 'CNY', False), ('1699', 'CNY', False), ('16000000000', 'USD', True)]
+    >>> [(m.value, m.currency) for m in find_money("Rs 1,29,999 or Rs 43,574 crore")]
+    [('129999', 'INR'), ('435740000000', 'INR')]
     """
     pattern, before, after, scales = _lexicon()
     found: list[Money] = []

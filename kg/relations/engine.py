@@ -17,7 +17,7 @@ caller passes in. A rule only says which roles and which types.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import RuleFileError
@@ -102,7 +102,7 @@ class FrameRule:
     object: End
     symmetric: bool = False
     qualifiers: tuple[tuple[str, str], ...] = ()
-    pattern: tuple[dict[str, Any], ...] = ()
+    pattern: tuple[dict[str, Any], ...] = field(default=(), compare=False)  # dicts: unhashable
     dates: str = ""  # a predicate for the date the sentence gives, on the subject
     origin: str = ""  # the file the rule comes from
     fallback: bool = False  # only where no other rule relates the same two entities
@@ -288,7 +288,7 @@ class RuleSet:
         self.lexicons = lexicons or {}
         self.lexicon = lexicon
         self.by_word: dict[str, list[FrameRule]] = {}
-        self._rules_cache: dict[tuple[str, ...], dict[FrameRule, str]] = {}
+        self._rules_cache: dict[tuple[tuple[str, ...], str], dict[FrameRule, str]] = {}
         for rule in self.rules:
             for word in rule.words:
                 self.by_word.setdefault(word, []).append(rule)
@@ -314,15 +314,17 @@ class RuleSet:
                             f"{str(exc).splitlines()[0]}"
                         ) from None
 
-    def _rules_for(self, keys: tuple[str, ...]) -> dict[FrameRule, str]:
-        """The rules a token's lexicon keys trigger, each with the term it matched (computed
-        once per distinct set of keys)."""
-        cached = self._rules_cache.get(keys)
+    def _rules_for(self, keys: tuple[str, ...], pos: str) -> dict[FrameRule, str]:
+        """The rules a token's lexicon keys trigger for its part of speech, each with the
+        term it matched (computed once per distinct set of keys)."""
+        cached = self._rules_cache.get((keys, pos))
         if cached is not None:
             return cached
         words: dict[FrameRule, str] = {}
         for key in keys:  # the longest term a rule knows: "chief executive officer"
             for rule in self.by_word.get(key, []):
+                if rule.pos and pos not in rule.pos:
+                    continue  # "shares" the verb is not "share" the noun
                 if len(key) > len(words.get(rule, "")):
                     words[rule] = key
         if words:
@@ -331,7 +333,7 @@ class RuleSet:
             words = {r: k for r, k in words.items() if _term_length(k) in (0, longest)}
             if longest:  # a word some rule knows: the catch-all rules of its shape stand back
                 words = {r: k for r, k in words.items() if not r.fallback}
-        self._rules_cache[keys] = words
+        self._rules_cache[(keys, pos)] = words
         return words
 
     def words(self, lexicon: str) -> list[str]:
@@ -363,7 +365,7 @@ class RuleSet:
                 keys.append("<noun>")
             elif token.pos_ == "VERB":
                 keys.append("<verb>")
-            words = self._rules_for(tuple(keys))
+            words = self._rules_for(tuple(keys), token.pos_)
             if not words:
                 continue
             named: bool | None = None  # whether the token itself stands for an entity

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kg.extract.dates import parse_date
 from kg.extract.observations import find_observations
 from kg.link import Linked, fold
+from kg.mentions.places import demonym_country
 from kg.records import Chunk, Entity, Literal, Mention, Observation, Relation
 from kg.relations.context import _Context, _evidence, _is_large_place
 from kg.relations.dating import _dated, _sentence_dates
@@ -444,6 +445,7 @@ def _frame_relations(
     partitive = set(rules.words("partitive"))
     org_parts = set(rules.words("org_part"))
     place_parts = set(rules.words("place_part"))
+    market_nouns = set(rules.words("market_noun"))
 
     def resolve_once(token: Token) -> list[tuple[str, str]]:
         key = at.get(token.i, "")
@@ -498,6 +500,17 @@ def _frame_relations(
             for word, obj in prep_objects(token):
                 if word == "of":
                     return resolve(obj)
+        if token.lower_ in market_nouns and token.pos_ == "NOUN":
+            # "Ruritania's phone market", "the Ruritanian market": the place it is in
+            for child in token.children:
+                if child.dep_ in ("poss", "compound", "nmod", "amod"):
+                    found = [(k, r) for k, r in resolve(child) if typer(k)[0] == "Market"]
+                    country = demonym_country(child.text) if child.dep_ == "amod" else None
+                    market = places.get(fold(country)) if country else None
+                    if market:
+                        found.append((market, ""))
+                    if found:
+                        return found
         if token.lower_ in partitive:  # "a version of the Quark 9", "the Quark family"
             for word, obj in prep_objects(token):
                 if word == "of":
@@ -683,8 +696,8 @@ def _misattached_apposition(token: Token, at: dict[int, str]) -> int | None:
     object (or an apposition of another noun): a common noun whose phrase opens with "a"/"the"
     right after a comma that follows a name describes that name. The index of the name's last
     token, or None."""
-    if token.pos_ != "NOUN" or token.dep_ == "conj":
-        return None
+    if token.pos_ != "NOUN" or token.dep_ in ("conj", "poss"):
+        return None  # a possessor is inside the description: "A, the group's unit"
     first = token.left_edge
     if first.lower_ not in ("a", "an", "the") or first.i < 2:
         return None
@@ -705,7 +718,6 @@ def _demonym_relations(
 ) -> Iterator[Relation]:
     """ "a Dutch maker", "Pegatron, another Taiwanese firm", "the Kenyan operator": a
     nationality on a company says where it operates, on a person where they are based."""
-    from kg.mentions.places import demonym_country
 
     people = {"fan", "user", "customer", "student", "founder", "engineer", "writer", "executive"}
     for token in sent:
