@@ -354,6 +354,11 @@ def test_description_never_stands_for_a_name_in_its_own_clause(
             ("Acme Robotics", PARENT_OF_INITECH, "Globex"),
             "it",
         ),
+        (  # "it" takes the name before it in its sentence, and "its" then follows "it"
+            "Globex sells robots. Initech said it would bring the app to its own Zen 2.",
+            ("Initech", "kg:launched", "Zen 2"),
+            "its",
+        ),
     ],
     ids=[
         "it-org",
@@ -363,6 +368,7 @@ def test_description_never_stands_for_a_name_in_its_own_clause(
         "its-rival",
         "it-product-after-org",
         "it-object",
+        "it-then-its-in-one-sentence",
     ],
 )
 def test_it_and_its_resolve_by_what_the_rule_needs(

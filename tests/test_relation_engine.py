@@ -369,6 +369,10 @@ def test_apposition(text: str, triple: Triple, invented: Invented) -> None:
         ("Norway's Globex is growing.", ("Globex", "kg:operatesIn", "Norway")),
         ("Orbitron's Orbit 700 is fast.", ("Orbit 700", "schema:manufacturer", "Orbitron")),
         ("Norway's Jane Doe won the race.", ("Jane Doe", "kg:basedIn", "Norway")),
+        (  # conjoined names share the possessive
+            "The robots come from Norway's Globex and Initech.",
+            ("Initech", "kg:operatesIn", "Norway"),
+        ),
         pytest.param(
             "Acme Robotics's new Zen 3 is fast.",
             ("Acme Robotics", "kg:launched", "Zen 3"),
@@ -378,11 +382,36 @@ def test_apposition(text: str, triple: Triple, invented: Invented) -> None:
             ),
         ),
     ],
-    ids=["product", "place-org", "component", "place-person", "adjective"],
+    ids=["product", "place-org", "component", "place-person", "conjoined-names", "adjective"],
 )
 def test_possessive(text: str, triple: Triple, invented: Invented) -> None:
     got = triples(invented(text))
     assert triple in got, f"{text!r} gave {sorted(got)}"
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        (  # a conjunct with its own article is a phrase of its own
+            "It beats the Zen 3 inside Globex's Zen 2 and the Orbit 700.",
+            ("Orbit 700", "schema:manufacturer", "Globex"),
+        ),
+        (  # a name after a title is not the title's possessor's
+            "Globex was founded by Jane Doe, its chief executive, and John Smith.",
+            ("John Smith", "schema:worksFor", "Globex"),
+        ),
+        (  # a second list: "A's B and C, and D"
+            "Buyers chose Norway's Globex and Initech, and Orbitron.",
+            ("Orbitron", "kg:operatesIn", "Norway"),
+        ),
+    ],
+    ids=["own-article", "after-a-title", "second-list"],
+)
+def test_possessive_stops_where_its_phrase_ends(
+    text: str, triple: Triple, invented: Invented
+) -> None:
+    got = triples(invented(text))
+    assert triple not in got, f"{text!r} gave {sorted(got)}"
 
 
 # --- from / by phrases ----------------------------------------------------------------------

@@ -395,25 +395,25 @@ def _remember(
     subject pronouns as mentions of what they resolve to ("It ... . Its first phone")."""
     sentence_start = chunk.base + sent.start_char
     refs.sentence(sentence_start)
-    found: list[tuple[int, int, str, bool]] = []
     previous = ""
-    for token in sent:
+    for token in sent:  # in order: "A said it would": "it" sees A
         start = chunk.base + token.idx
         key = at.get(token.i, "")
         if key and key != previous and token._.kg_name:
             head = token
             while head.head.i in at and at[head.head.i] == key and head.head.i != head.i:
                 head = head.head
-            found.append((start, start + len(token), key, head.dep_ in ("nsubj", "nsubjpass")))
+            refs.add(start, start + len(token), key, head.dep_ in ("nsubj", "nsubjpass"))
         elif not key and token.dep_ in ("nsubj", "nsubjpass"):
             reference = reference_of(token, referring)
             if reference is not None:
-                resolved = refs.resolve(reference, start, sentence_start=sentence_start)
+                # a pronoun may take a name before it in its sentence; a description ("the
+                # company") looks back past it, as in a second clause it is rarely that name
+                own = (-1, -1) if reference.pronoun else (sentence_start, start)
+                resolved = refs.resolve(reference, start, sentence_start=sentence_start, clause=own)
                 if resolved:
-                    found.append((start, start + len(token), resolved, True))
+                    refs.add(start, start + len(token), resolved, True)
         previous = key
-    for entry in found:
-        refs.add(*entry)
     lists: dict[int, list[str]] = defaultdict(list)  # "A, B and C": by the first conjunct
     for token in sent:
         key = at.get(token.i, "")
@@ -443,7 +443,8 @@ def _frame_relations(
     """Relations the frame rules find in one sentence, and open relations between entities
     no typed rule connects."""
     partitive = set(rules.words("partitive"))
-    org_parts = set(rules.words("org_part"))
+    # nouns that stand for the company they belong to: "its chip business", "its shares"
+    org_parts = set(rules.words("org_part")) | set(rules.words("org_stock"))
     place_parts = set(rules.words("place_part"))
     market_nouns = set(rules.words("market_noun"))
 
@@ -515,7 +516,7 @@ def _frame_relations(
             for word, obj in prep_objects(token):
                 if word == "of":
                     return resolve(obj)
-        if token.lower_ in org_parts:  # "Acme's chip business", "the robot unit of Acme"
+        if token.lower_ in org_parts:  # "Acme's chip business", "the shares of Acme"
             owners_of = [c for c in token.children if c.dep_ == "poss"]
             owners_of += [obj for word, obj in prep_objects(token) if word == "of"]
             for child in owners_of:

@@ -318,6 +318,16 @@ def _noun_roles(noun: Token, frame: Frame, lexicon: Lexicon) -> None:
                 frame.add("patient", obj)
             else:
                 frame.add(f"prep:{word}", obj)
+    if (
+        noun.pos_ == top.pos_ == "PROPN"
+        and top.i != noun.i
+        and "agent" not in frame.roles
+        and not any(c.dep_ == "det" for c in noun.children)  # "A's B and the C": C is not
+        and sum(t.dep_ == "cc" for t in noun.doc[top.i : noun.i]) <= 1  # one list
+    ):
+        for child in top.children:
+            if child.dep_ == "poss":
+                frame.add("agent", child)  # "Ruritania's A and B": B is Ruritania's too
     head = top.head
     if top.dep_ in ("compound", "amod") and head.pos_ == "PROPN":
         frame.add("subject", head)  # "chief executive A", "supplier B", "rival B"
