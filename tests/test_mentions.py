@@ -357,3 +357,22 @@ def test_cli_pack_options(tmp_path: Path) -> None:
     assert both.exit_code == 2
     done = runner.invoke(cli, ["build", str(note), "--out", out, "--no-pack", "--no-html"])
     assert done.exit_code == 0, done.output
+
+
+def test_trim_drops_a_leading_adjective_and_a_trailing_currency() -> None:
+    """A name's span as the model may give it: "new Zentra 5", "Kestrel Labs for Rs"; a
+    name ending in "of" is kept for the place after it to join."""
+    from kg.mentions.names import trim
+    from kg.nlp import _load_model
+
+    nlp = _load_model(None)
+    doc = nlp("The new Zentra 5 came out as Kestrel Labs for Rs 500 bought the Authority of.")
+    words = [t.text for t in doc]
+
+    def span(first: str, last: str) -> str:
+        found = trim(doc[words.index(first) : words.index(last) + 1])
+        return found.text if found is not None else ""
+
+    assert span("new", "5") == "Zentra 5"
+    assert span("Kestrel", "Rs") == "Kestrel Labs"
+    assert span("Authority", "of") == "Authority of"

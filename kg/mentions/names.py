@@ -86,7 +86,15 @@ def trim(span: Span, inner: bool = True) -> Span | None:
     "Singles' Day")."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and doc[start].lower_ in _LEADING:
+    while start < end and (
+        doc[start].lower_ in _LEADING
+        or (  # "new Zen 5", "latest Orbo X": a lower-case adjective is no part of a name
+            doc[start].tag_ in ("JJ", "JJR", "JJS")
+            and doc[start].is_lower
+            and start + 1 < end
+            and doc[start + 1].text[:1].isupper()
+        )
+    ):
         start += 1
     for i in range(start, end if inner else start):
         if doc[i].tag_ == "POS" or (i > start and doc[i].is_punct and doc[i].text not in "-&."):
@@ -96,6 +104,10 @@ def trim(span: Span, inner: bool = True) -> Span | None:
         doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in _MARKS
     ):
         end -= 1
+    if end - start > 1 and doc[end - 1].text in currency_words():
+        end -= 1  # "Acme Labs for Rs": neither the currency nor the word before it
+        while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ in ("ADP", "CCONJ"):
+            end -= 1
     return doc[start:end] if end > start else None
 
 

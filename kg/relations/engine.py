@@ -365,12 +365,21 @@ class RuleSet:
                 keys.append("<noun>")
             elif token.pos_ == "VERB":
                 keys.append("<verb>")
-            words = self._rules_for(tuple(keys), token.pos_)
+            pos = token.pos_
+            if (
+                pos == "PROPN"
+                and token.is_sent_start
+                and token.is_title
+                and token.lower_ in self.by_word
+                and not resolve(token)
+            ):
+                pos = "NOUN"  # "Rival Acme's phone": the capital opening a sentence is no name
+            words = self._rules_for(tuple(keys), pos)
             if not words:
                 continue
             named: bool | None = None  # whether the token itself stands for an entity
             for rule, key in words.items():
-                if rule.pos and token.pos_ not in rule.pos:
+                if rule.pos and pos not in rule.pos:
                     continue
                 if rule.pattern and token.i not in allowed.get(rule.id, set()):
                     continue
