@@ -123,6 +123,20 @@ def fold(name: str) -> str:
     return " ".join(words)
 
 
+def name_key(mention: Mention) -> str:
+    """What linking groups a mention by: its name, folded ("Acme Robotics" -> "acme robotics")."""
+    return fold(_name(mention))
+
+
+def name_types(mentions: Iterable[Mention]) -> dict[str, str]:
+    """The type each name (:func:`name_key`) gets from all its mentions, as linking votes it:
+    what the corpus says a name is, for a document whose own mentions of it say less."""
+    votes: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for mention in mentions:
+        votes[name_key(mention)].append((mention.type, _weight(mention)))
+    return {name: _vote(values) for name, values in votes.items() if name}
+
+
 def _name(mention: Mention) -> str:
     if mention.canonical:
         return clean_name(mention.canonical)
@@ -334,7 +348,7 @@ def link(mentions: Iterable[Mention]) -> Linked:
     """
     groups: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
-        key = fold(_name(mention))
+        key = name_key(mention)
         if key:  # a "name" of invisible characters only names nothing
             groups[key].append(mention)
     _merge_named_aliases(groups)

@@ -16,7 +16,7 @@ from kg.cache import RecordCache, fingerprint
 from kg.corpus import read_documents
 from kg.errors import KGError
 from kg.graph import build_graph, graph_triples
-from kg.link import link
+from kg.link import link, name_key, name_types
 from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
 from kg.parse import BATCH_DOCUMENTS, decode, parse_documents, pipeline_for
@@ -156,9 +156,10 @@ def extract(
 
     Pass 1 parses each document on its own into a compact record (:mod:`kg.parse`), in
     ``options.jobs`` processes, skipping documents whose record ``cache`` holds. Pass 2 reads
-    the records back one document at a time: names found anywhere are found again everywhere,
-    mentions are linked across the corpus, then the relations and figures of each document are
-    read. Only one document's parses are alive at a time.
+    the records back one document at a time: names found anywhere are found again everywhere;
+    then each document's relations and figures are read between its own mentions (linked
+    within it, as the corpus types their names), and the mentions linked across the corpus map
+    them onto its entities. Only one document's parses are alive at a time.
 
     Args:
         documents: the documents to read.
@@ -209,15 +210,20 @@ def extract(
                     chunk.mentions = join_subsidiaries(document, chunk.mentions + echoed)
                     mentions[index][line] = chunk.mentions
                 components += component_mentions(chunk, rules.lexicons)
-    linked = link(m for found in mentions for chunk in found for m in chunk)
-    reader = DocumentReader(linked, rules, components, nlp.vocab)
+    everything = [m for own in mentions for chunk in own for m in chunk]
+    reader = DocumentReader(
+        rules, nlp.vocab, {name_key(m) for m in components}, name_types(everything)
+    )
     if options.jobs > 1 and options.executor == "local" and len(documents) > BATCH_DOCUMENTS:
         each = ((i, stored(d)) for i, d in enumerate(documents))
-        found = _read_in_processes(reader, documents, mentions, nlp.vocab, each, options.jobs)
+        read = _read_in_processes(reader, documents, mentions, nlp.vocab, each, options.jobs)
     else:
         made = (_read(reader, nlp.vocab, partial(chunks, i)) for i in range(len(documents)))
-        found = (f for f in made if f is not None)
-    relations, observations = reader.finish(found)
+        read = (f for f in made if f is not None)
+    # each document's relations are between its own mentions (reading one needs nothing of
+    # the others); they are mapped onto the corpus's entities as they come
+    linked = link(everything)
+    relations, observations = reader.finish(read, linked)
     return linked.entities, relations, observations
 
 

@@ -80,10 +80,14 @@ def _arm_market(subject: Entity, entities: dict[str, Entity]) -> list[str]:
     if subject.kind != "subsidiary" or " " not in subject.name:
         return []
     last = subject.name.rsplit(" ", 1)[1]
-    from kg.relations.context import markets_by_name
+    from kg.link import fold
+    from kg.mentions.places import countries
+    from kg.relations.context import PLACE
 
-    market = markets_by_name(entities).get(last)
-    return [market.key] if market is not None else []
+    named = [e.key for e in entities.values() if e.type == "Market" and e.name == last]
+    if not named and last in countries():  # not named in the document: the corpus's, if any
+        named = [f"{PLACE}{fold(last)}"]
+    return named[:1]
 
 
 def find_observations(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kg.link import Linked
+from kg.link import Linked, fold
 from kg.records import Chunk, Entity, Evidence
 
 if TYPE_CHECKING:
@@ -44,9 +44,15 @@ def _is_large_place(entity: Entity) -> bool:
     )
 
 
+#: The key of a place a document names only by a demonym ("a Dutch maker"): ``place:`` and
+#: the country's folded name; :meth:`kg.relations.extract.DocumentReader.finish` maps it onto
+#: the corpus's market of that name, if there is one.
+PLACE = "place:"
+
+
 @dataclass
 class _Context:
-    """What the rules need to know about the entities of one document."""
+    """What the rules need to know about the entities of one document (linked within it)."""
 
     linked: Linked
     entities: dict[str, Entity]
@@ -56,6 +62,14 @@ class _Context:
 
     def entity(self, key: str) -> Entity:
         return self.entities[key]
+
+    def place(self, country: str) -> str:
+        """The key of the country a demonym names ("Dutch" -> the Netherlands), whether or not
+        the document names it: a :data:`PLACE` key, with an entity for the rules to read."""
+        key = f"{PLACE}{fold(country)}"
+        if key not in self.entities:
+            self.entities[key] = Entity(key, "Market", country, (), "country", ())
+        return key
 
     def preceding(self, offset: int, type_: str, kinds: tuple[str, ...], avoid: str = "") -> str:
         """The nearest entity of ``type_`` mentioned before ``offset`` (within 600 characters)."""
@@ -69,18 +83,6 @@ class _Context:
             if entity.type == type_ and (not kinds or entity.kind in kinds):
                 best = key
         return best
-
-
-_MARKETS: list[tuple[dict[str, Entity], dict[str, Entity]]] = []
-
-
-def markets_by_name(entities: dict[str, Entity]) -> dict[str, Entity]:
-    """The markets of ``entities`` by name, an index made once per corpus (the dict of the
-    last corpus asked about is kept), not once per sentence."""
-    if not _MARKETS or _MARKETS[0][0] is not entities:
-        index = {e.name: e for e in entities.values() if e.type == "Market"}
-        _MARKETS[:] = [(entities, index)]
-    return _MARKETS[0][1]
 
 
 def _evidence(chunk: Chunk, sent: Span, rule_id: str, confidence: float) -> Evidence:

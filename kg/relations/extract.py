@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kg.extract.dates import parse_date
 from kg.extract.observations import find_observations
-from kg.link import Linked, fold
+from kg.link import Linked, fold, link, name_key, name_types
 from kg.mentions.places import demonym_country
 from kg.records import Chunk, Entity, Literal, Mention, Observation, Relation
-from kg.relations.context import _Context, _evidence, _is_large_place
+from kg.relations.context import PLACE, _Context, _evidence, _is_large_place
 from kg.relations.dating import _dated, _sentence_dates
 from kg.relations.discourse import (
     _OWN_QUESTION,
@@ -104,57 +104,67 @@ def extract_relations(
     rules: Rules,
     components: Iterable[Mention] = (),
 ) -> tuple[list[Relation], list[Observation]]:
-    """Every relation and reported figure the rules find in the parsed chunks.
+    """Every relation and reported figure the rules find in the parsed chunks, on the
+    entities of ``linked``.
 
     Args:
         documents: the parsed chunks with their mentions, one sequence per document (see
             :func:`kg.pipeline.extract`); read once, one document at a time, so they can be
             made as they are asked for.
-        linked: the linking result, mapping mentions to entities.
+        linked: the corpus's linking, to map what each document says onto its entities.
         rules: pattern rules from :func:`load_rules`.
         components: the mentions :func:`component_mentions` found in every chunk.
     """
+    names = {name_key(m) for m in components}
+    types = name_types(m for e in linked.entities for m in e.mentions)
     reader: DocumentReader | None = None
     found: list[Found] = []
     for doc_chunks in documents:
         if doc_chunks:
-            reader = reader or DocumentReader(linked, rules, components, doc_chunks[0].doc.vocab)
+            reader = reader or DocumentReader(rules, doc_chunks[0].doc.vocab, names, types)
             found.append(reader.read(doc_chunks))
-    if reader is None:
-        return DocumentReader(linked, rules, components, None).finish([])
-    return reader.finish(found)
+    return (reader or DocumentReader(rules, None, names, types)).finish(found, linked)
 
+
+#: Which mentions of a document an entity key of :meth:`DocumentReader.read` stands for: the
+#: key -> its type and its mentions' offsets (start, end).
+Ends = dict[str, tuple[str, tuple[tuple[int, int], ...]]]
 
 #: What :meth:`DocumentReader.read` finds in one document: its id and date, its relations,
-#: its figures, and its possible brand fans.
-Found = tuple[str, "date | None", list[Relation], list[Observation], list[FanCandidate]]
+#: its figures and its possible brand fans, between the document's own entities, and the
+#: mentions each of those stands for.
+Found = tuple[str, "date | None", list[Relation], list[Observation], list[FanCandidate], Ends]
 
 
 class DocumentReader:
-    """The relation step, one document at a time: :meth:`read` each document (in any process:
-    what it needs of the corpus is made once, here, before), then :meth:`finish` with what
-    they gave, in the documents' order.
+    """The relation step, one document at a time, before the corpus is linked: :meth:`read`
+    links a document's mentions within it and finds its relations between them (in any
+    process: it needs nothing of the other documents); :meth:`finish` maps what each document
+    gave onto the corpus's entities, through the mentions each end stands for.
 
     Args:
-        linked: the linking result, mapping mentions to entities.
         rules: the rules of :func:`load_rules`.
-        components: the mentions :func:`component_mentions` found in every chunk.
         vocab: the vocabulary the documents' parses are read into (``None``: no documents).
+        components: the names (:func:`kg.link.name_key`) of the products named as a
+            component anywhere in the corpus (:func:`component_mentions`): a component
+            everywhere.
+        types: the type the corpus gives each name (:func:`kg.link.name_types`): a name the
+            model typed otherwise in one document is read as the corpus types it.
 
     Raises:
         RuleFileError: a pattern spaCy's matchers refuse.
     """
 
     def __init__(
-        self, linked: Linked, rules: Rules, components: Iterable[Mention], vocab: Any
+        self,
+        rules: Rules,
+        vocab: Any,
+        components: Iterable[str] = (),
+        types: dict[str, str] | None = None,
     ) -> None:
         register_extensions()
-        self.linked = linked
-        self.entities = entities = {e.key: e for e in linked.entities}
-        found = {e.key for e in linked.entities if e.kind in ("chipset", "component")}
-        found.update(linked.entity_of[m] for m in components if m in linked.entity_of)
-        self.typer = _typer(entities, found)
-        self.places = {fold(e.name): e.key for e in linked.entities if e.type == "Market"}
+        self.components = frozenset(components)
+        self.types = types or {}
         self.referring = {
             word: type_
             for type_, name in (
@@ -165,17 +175,34 @@ class DocumentReader:
             )
             for word in rules.lexicons.get(name, [])
         }
-        self.types = {k: e.type for k, e in entities.items()}
-        self.names = {k: e.name for k, e in entities.items()}
-        self.kinds = {k: e.kind for k, e in entities.items() if e.kind}
         if vocab is not None:
             self.engine = _Engine(vocab, rules.patterns)
             lexicon = engine_lexicon(rules.lexicons)
             self.frame_rules = RuleSet(rules.frames, lexicon, vocab, rules.lexicons)
 
     def read(self, doc_chunks: Sequence[Chunk]) -> Found:
-        """The relations, figures and possible fans of one document's chunks."""
-        linked, entities = self.linked, self.entities
+        """The relations, figures and possible fans of one document's chunks, between the
+        entities its own mentions make (linked within the document)."""
+        found_as: dict[Mention, Mention] = {}  # a mention as read here -> as it was found
+        for chunk in doc_chunks:
+            read_as = []
+            for mention in chunk.mentions:
+                type_ = self.types.get(name_key(mention)) or mention.type
+                retyped = mention if type_ == mention.type else replace(mention, type=type_)
+                found_as[retyped] = mention
+                read_as.append(retyped)
+            chunk.mentions = read_as
+        linked = link(found_as)
+        entities = {e.key: e for e in linked.entities}
+        typer = _typer(
+            entities,
+            {
+                e.key
+                for e in linked.entities
+                if e.kind in ("chipset", "component")
+                or any(name_key(m) in self.components for m in e.mentions)
+            },
+        )
         relations: list[Relation] = []
         observations: list[Observation] = []
         fans: list[FanCandidate] = []
@@ -190,10 +217,10 @@ class DocumentReader:
             linked, entities, _home(document, (k for _, _, k in spans), entities), spans
         )
         refs = References(
-            self.types,
+            {k: e.type for k, e in entities.items()},
             _subject_home(doc_chunks, linked, entities) or context.home,
-            names=self.names,
-            kinds=self.kinds,
+            names={k: e.name for k, e in entities.items()},
+            kinds={k: e.kind for k, e in entities.items() if e.kind},
             event=_event_home(doc_chunks, linked, entities),
         )
         signer, signed_at = _signer(doc_chunks, context)
@@ -227,8 +254,8 @@ class DocumentReader:
                         refs,
                         self.referring,
                         self.frame_rules,
-                        self.typer,
-                        self.places,
+                        typer,
+                        context.place,
                         {(r.subject, str(r.object)) for r in found},
                     )
                 )
@@ -243,26 +270,81 @@ class DocumentReader:
                     find_observations(sent, chunk.base, document.id, keys, entities, document.date)
                 )
                 fans.extend(_fan_candidates(chunk, sent, at, context))
-        return document.id, document.date, relations, observations, fans
+        ends = {
+            e.key: (e.type, tuple((found_as[m].start, found_as[m].end) for m in e.mentions))
+            for e in linked.entities
+        }
+        return document.id, document.date, relations, observations, fans, ends
 
-    def finish(self, found: Iterable[Found]) -> tuple[list[Relation], list[Observation]]:
+    def finish(
+        self, found: Iterable[Found], linked: Linked
+    ) -> tuple[list[Relation], list[Observation]]:
         """All relations and figures, from what :meth:`read` gave for each document, in the
-        documents' order: brand fans, relations derived from others, dates, one of each."""
-        entities = self.entities
-        relations: list[Relation] = list(_name_relations(self.linked.entities))
+        documents' order, on the corpus's entities (``linked``): each end is the entity its
+        mentions were linked to (what an end the corpus typed otherwise says is dropped); then
+        brand fans, relations derived from others, dates, one of each."""
+        entities = {e.key: e for e in linked.entities}
+        places = {fold(e.name): e.key for e in linked.entities if e.type == "Market"}
+        spans = {(m.doc_id, m.start, m.end): key for m, key in linked.entity_of.items()}
+        relations: list[Relation] = list(_name_relations(linked.entities))
         observations: list[Observation] = []
         fans: list[FanCandidate] = []
         anchors: dict[str, date | None] = {}
-        for doc_id, anchor, doc_relations, doc_observations, doc_fans in found:
+        for doc_id, anchor, doc_relations, doc_observations, doc_fans, ends in found:
             anchors[doc_id] = anchor
-            relations += doc_relations
-            observations += doc_observations
-            fans += doc_fans
-        relations.extend(_brand_fans(fans, _brands(self.linked.entities, relations), entities))
+            onto = _onto(doc_id, ends, spans, entities, places)
+            for relation in doc_relations:
+                subject = onto(relation.subject)
+                obj = onto(relation.object) if isinstance(relation.object, str) else relation.object
+                if subject and obj:
+                    relations.append(replace(relation, subject=subject, object=obj))
+            for observation in doc_observations:
+                subject = onto(observation.subject)
+                if subject:
+                    observations.append(
+                        replace(
+                            observation,
+                            subject=subject,
+                            market=onto(observation.market),
+                            source=onto(observation.source),
+                        )
+                    )
+            for brand, named, person, evidence in doc_fans:
+                if onto(person):
+                    fans.append((brand, onto(named), onto(person), evidence))
+        relations.extend(_brand_fans(fans, _brands(linked.entities, relations), entities))
         relations.extend(_derived(relations, entities))
         relations = [r for r in relations if r.evidence.rule != "launch-by-person"]
-        dated = _dated(_no_extra_roles(_dedupe(relations)), self.linked.entities, anchors)
+        dated = _dated(_no_extra_roles(_dedupe(relations)), linked.entities, anchors)
         return _dedupe(dated), observations
+
+
+def _onto(
+    doc_id: str,
+    ends: Ends,
+    spans: dict[tuple[str, int, int], str],
+    entities: dict[str, Entity],
+    places: dict[str, str],
+) -> Callable[[str], str]:
+    """Map a document's entity keys onto the corpus's: the entity most of its mentions were
+    linked to (``spans``: (document, start, end) -> entity key), if the corpus gave it the
+    same type ("" otherwise); a :data:`PLACE` key to the market of that name."""
+    keys: dict[str, str] = {}
+    for key, (type_, offsets) in ends.items():
+        votes = Counter(
+            spans[(doc_id, start, end)] for start, end in offsets if (doc_id, start, end) in spans
+        )
+        if votes:
+            best = max(votes, key=lambda k: votes[k])  # the first of the most voted
+            if entities[best].type == type_:
+                keys[key] = best
+
+    def onto(key: str) -> str:
+        if key.startswith(PLACE):
+            return places.get(key[len(PLACE) :], "")
+        return keys.get(key, "")
+
+    return onto
 
 
 def _sentence_entities(sent: Span, at: dict[int, str]) -> list[tuple[int, str]]:
@@ -437,7 +519,7 @@ def _frame_relations(
     referring: dict[str, str],
     rules: RuleSet,
     typer: Any,
-    places: dict[str, str],
+    place: Callable[[str], str],
     related: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
 ) -> Iterator[Relation]:
     """Relations the frame rules find in one sentence, and open relations between entities
@@ -507,9 +589,8 @@ def _frame_relations(
                 if child.dep_ in ("poss", "compound", "nmod", "amod"):
                     found = [(k, r) for k, r in resolve(child) if typer(k)[0] == "Market"]
                     country = demonym_country(child.text) if child.dep_ == "amod" else None
-                    market = places.get(fold(country)) if country else None
-                    if market:
-                        found.append((market, ""))
+                    if country:
+                        found.append((place(country), ""))
                     if found:
                         return found
         if token.lower_ in partitive:  # "a version of the Quark 9", "the Quark family"
@@ -583,7 +664,7 @@ def _frame_relations(
         return found
 
     seen: set[tuple[str, str]] = set(related) | {(o, s) for s, o in related}
-    yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, places)
+    yield from _demonym_relations(chunk, sent, at, referring, resolve, typer, place)
     yield from _ticker_listings(chunk, sent, at, typer)
     frames: dict[int, Frame] = {}
     homes = tuple(k for k in (refs.home, refs.event) if k)
@@ -715,7 +796,7 @@ def _demonym_relations(
     nouns: dict[str, str],
     resolve: Any,
     typer: Any,
-    places: dict[str, str],
+    place: Callable[[str], str],
 ) -> Iterator[Relation]:
     """ "a Dutch maker", "Pegatron, another Taiwanese firm", "the Kenyan operator": a
     nationality on a company says where it operates, on a person where they are based."""
@@ -725,9 +806,8 @@ def _demonym_relations(
         if token.dep_ != "amod" or token.pos_ not in ("ADJ", "PROPN"):
             continue
         country = demonym_country(token.text)
-        market = places.get(fold(country)) if country else None
         head = token.head
-        if not market or not (head.i in at or head.lower_ in nouns or head.lemma_ in people):
+        if not country or not (head.i in at or head.lower_ in nouns or head.lemma_ in people):
             continue  # "a Dutch maker", "Spanish fans"; not "a Spanish term"
         for key, resolved in resolve(token.head):
             type_ = typer(key)[0]
@@ -735,7 +815,7 @@ def _demonym_relations(
                 continue
             predicate = "kg:operatesIn" if type_ == "Organization" else "kg:basedIn"
             evidence = _evidence(chunk, sent, "demonym", 0.7)
-            yield Relation(key, predicate, market, evidence)
+            yield Relation(key, predicate, place(country), evidence)
 
 
 def _candidate_relations(chunk: Chunk, sent: Span, candidate: Candidate) -> Iterator[Relation]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kg.records import Chunk, Entity, Relation
-from kg.relations.context import _Context, _evidence, _is_large_place, markets_by_name
+from kg.relations.context import _Context, _evidence, _is_large_place
 from kg.relations.patterns import _list_members
 
 if TYPE_CHECKING:
@@ -100,12 +100,10 @@ def _demonym_people(
     demonym says where the person is from."""
     from kg.mentions.places import demonym_country
 
-    by_name = markets_by_name(context.entities)
     doc = sent.doc
     for token in sent:
         country = demonym_country(token.text)
-        market = by_name.get(country or "")
-        if market is None or token.i in at:
+        if not country or token.i in at:
             continue
         people: list[str] = []
         window = doc[token.i + 1 : min(sent.end, token.i + 5)]
@@ -122,7 +120,7 @@ def _demonym_people(
                 people.append(direct)
         evidence = _evidence(chunk, sent, "based-in-demonym", 0.7)
         for person in dict.fromkeys(people):
-            yield Relation(person, "kg:basedIn", market.key, evidence)
+            yield Relation(person, "kg:basedIn", context.place(country), evidence)
 
 
 _COMPETITION_WORDS = ("compet", "rival")

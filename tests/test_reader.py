@@ -1,0 +1,101 @@
+"""Relations are found per document between its own mentions, then mapped onto the corpus's
+entities (issue 10 item 8): :class:`kg.relations.extract.DocumentReader`.
+
+Reading a document needs nothing of the others: :meth:`DocumentReader.read` links the
+document's mentions within it and says, for each end of what it found, which mentions (their
+offsets) it stands for. :meth:`DocumentReader.finish` maps those onto the entities the whole
+corpus links the mentions to. Invented names only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from kg.link import link
+from kg.parse import decode, parse_batch, pipeline_for
+from kg.pipeline import BuildOptions
+from kg.records import Document, Evidence, Mention, Relation, Sentence
+from kg.relations.extract import DocumentReader, Found
+from kg.relations.rules import load_rules
+
+GAZETTEER = Path(__file__).resolve().parent / "data" / "invented_names.jsonl"
+OPTIONS = BuildOptions(use_default_gazetteer=False, gazetteers=(GAZETTEER,))
+
+
+def _document(doc_id: str, text: str) -> Document:
+    return Document(doc_id, f"{doc_id}.txt", text, hashlib.sha256(text.encode()).hexdigest())
+
+
+def test_a_document_is_read_between_its_own_mentions_with_nothing_of_the_corpus() -> None:
+    text = "Globex makes robots in Bergen. In 2019 Globex acquired Initech."
+    document = _document("one", text)
+    nlp = pipeline_for(OPTIONS)
+    chunks = decode(parse_batch([document], OPTIONS)[0], document).chunks(document, nlp.vocab)
+    reader = DocumentReader(load_rules(OPTIONS.rules), nlp.vocab)  # no corpus, no linking
+    doc_id, _date, relations, _figures, _fans, ends = reader.read(chunks)
+    assert doc_id == "one"
+    found = {(r.subject, r.predicate, r.object) for r in relations}
+    assert ("organization/initech", "schema:parentOrganization", "organization/globex") in found
+    # every end is one of the document's entities, and says which words stand for it
+    for relation in relations:
+        for end in (relation.subject, relation.object):
+            assert isinstance(end, str) and end in ends
+    type_, offsets = ends["organization/globex"]
+    assert type_ == "Organization"
+    assert [text[start:end] for start, end in offsets] == ["Globex", "Globex"]
+
+
+def _mention(doc_id: str, start: int, text: str, type_: str) -> Mention:
+    sentence = Sentence(doc_id, 0, 200, "x" * 200)
+    return Mention(doc_id, start, start + len(text), text, type_, "ner", sentence)
+
+
+def _relation(subject: str, predicate: str, obj: str) -> Relation:
+    return Relation(subject, predicate, obj, Evidence("b", "x", 0, 10, "test", 0.8))
+
+
+def test_finish_maps_each_end_onto_the_entity_the_corpus_links_its_mentions_to() -> None:
+    """Document b names "NRI" alone (its own entity); the corpus joins it to "Nordic Robot
+    Institute" of document a. A market named by a demonym only is the corpus's market of that
+    name, if there is one; an end the corpus types otherwise is dropped."""
+    mentions = [
+        _mention("a", 0, "Nordic Robot Institute", "Organization"),
+        _mention("a", 40, "Norway", "Market"),
+        _mention("b", 0, "NRI", "Organization"),
+        _mention("b", 10, "Jane Doe", "Person"),
+        _mention("b", 30, "Zeta", "Organization"),
+        _mention("b", 60, "Zeta", "Organization"),
+    ]
+    linked = link(mentions)
+    assert {e.key for e in linked.entities} == {
+        "organization/nordic-robot-institute",
+        "market/norway",
+        "person/jane-doe",
+        "organization/zeta",
+    }
+    ends = {
+        "organization/nri": ("Organization", ((0, 3),)),
+        "person/jane-doe": ("Person", ((10, 18),)),
+        "product/zeta": ("Product", ((30, 34), (60, 64))),  # the document read it a product
+    }
+    found: Found = (
+        "b",
+        None,
+        [
+            _relation("person/jane-doe", "schema:worksFor", "organization/nri"),
+            _relation("organization/nri", "kg:operatesIn", "place:norway"),
+            _relation("organization/nri", "kg:operatesIn", "place:ruritania"),
+            _relation("organization/nri", "kg:launched", "product/zeta"),
+        ],
+        [],
+        [],
+        ends,
+    )
+    reader = DocumentReader(load_rules(), None)
+    relations, _figures = reader.finish([found], linked)
+    got = {(r.subject, r.predicate, r.object) for r in relations}
+    assert got == {
+        ("person/jane-doe", "schema:worksFor", "organization/nordic-robot-institute"),
+        ("organization/nordic-robot-institute", "kg:operatesIn", "market/norway"),
+    }
