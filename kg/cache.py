@@ -13,6 +13,7 @@ import hashlib
 import importlib.metadata
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -111,6 +112,8 @@ class RecordCache:
         self.fingerprint = fingerprint
         self._memory: dict[str, bytes] = {}
         self._db: sqlite3.Connection | None = None
+        # one statement at a time: a pool's feeder thread reads records while this one reads
+        self._lock = threading.Lock()
         if path is not None:
             self._db = self._open(path)
 
@@ -124,6 +127,11 @@ class RecordCache:
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS records (fingerprint TEXT NOT NULL, sha256 TEXT"
                     " NOT NULL, record BLOB NOT NULL, PRIMARY KEY (fingerprint, sha256))"
+                )
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS readings (fingerprint TEXT NOT NULL, sha256 TEXT"
+                    " NOT NULL, stage TEXT NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL,"
+                    " PRIMARY KEY (fingerprint, sha256, stage))"
                 )
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")  # a crash loses records, never the file
@@ -141,10 +149,11 @@ class RecordCache:
         """The record of the document with ``sha256``, if there is one."""
         if self._db is None:
             return self._memory.get(sha256)
-        row = self._db.execute(
-            "SELECT record FROM records WHERE fingerprint = ? AND sha256 = ?",
-            (self.fingerprint, sha256),
-        ).fetchone()
+        with self._lock:
+            row = self._db.execute(
+                "SELECT record FROM records WHERE fingerprint = ? AND sha256 = ?",
+                (self.fingerprint, sha256),
+            ).fetchone()
         return bytes(row[0]) if row else None
 
     def has(self, sha256: str) -> bool:
@@ -159,19 +168,58 @@ class RecordCache:
         if self._db is None:
             self._memory[sha256] = record
             return
-        self._db.execute(
-            "INSERT OR REPLACE INTO records VALUES (?, ?, ?)", (self.fingerprint, sha256, record)
-        )
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
+                (self.fingerprint, sha256, record),
+            )
+
+    def reading(self, sha256: str, stage: str, digest: str) -> bytes | None:
+        """What pass 2 made of the document with ``sha256`` at ``stage`` (:mod:`kg.readings`),
+        if it was made from what ``digest`` names (else it is out of date: None)."""
+        if self._db is None:
+            return None  # a build without a cache has no earlier build to take from
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM readings WHERE fingerprint = ? AND sha256 = ? AND stage = ?"
+                " AND digest = ?",
+                (self.fingerprint, sha256, stage, digest),
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def has_reading(self, sha256: str, stage: str, digest: str) -> bool:
+        """Whether :meth:`reading` has something for these."""
+        if self._db is None:
+            return False
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM readings WHERE fingerprint = ? AND sha256 = ? AND stage = ?"
+                " AND digest = ?",
+                (self.fingerprint, sha256, stage, digest),
+            ).fetchone()
+        return row is not None
+
+    def keep_reading(self, sha256: str, stage: str, digest: str, data: bytes) -> None:
+        """Keep ``data``, made at ``stage`` from what ``digest`` names, for the next build."""
+        if self._db is not None:
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?)",
+                    (self.fingerprint, sha256, stage, digest, data),
+                )
 
     def keep_only(self, sha256s: Iterable[str]) -> None:
-        """Drop every record but those of ``sha256s`` under this fingerprint."""
+        """Drop every record (and reading) but those of ``sha256s`` under this fingerprint."""
         if self._db is None:
             return
         kept = set(sha256s)
-        rows = self._db.execute("SELECT fingerprint, sha256 FROM records").fetchall()
-        stale = [row for row in rows if row[0] != self.fingerprint or row[1] not in kept]
-        if stale:
-            self._db.executemany("DELETE FROM records WHERE fingerprint = ? AND sha256 = ?", stale)
+        for table in ("records", "readings"):
+            rows = self._db.execute(f"SELECT DISTINCT fingerprint, sha256 FROM {table}").fetchall()
+            stale = [row for row in rows if row[0] != self.fingerprint or row[1] not in kept]
+            if stale:
+                self._db.executemany(
+                    f"DELETE FROM {table} WHERE fingerprint = ? AND sha256 = ?", stale
+                )
 
     def close(self) -> None:
         """Close the file (the records in memory are dropped)."""

@@ -343,6 +343,7 @@ def build(
         parsed = len(result.documents) - result.reused
         click.echo(
             f"cache: {result.reused} of {len(result.documents)} documents reused, {parsed} parsed"
+            + (f", {result.read} read" if result.read is not None else "")
         )
     seconds = time.perf_counter() - started
     click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]} in {seconds:.1f} s")

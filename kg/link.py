@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -23,7 +24,18 @@ from kg.mentions.places import place
 from kg.mentions.shapes import corporate_words
 from kg.records import Entity, Mention
 
-__all__ = ["link", "Linked", "slug", "fold", "initials", "clean_name", "visible", "INVISIBLE"]
+__all__ = [
+    "link",
+    "Linked",
+    "slug",
+    "fold",
+    "initials",
+    "clean_name",
+    "visible",
+    "INVISIBLE",
+    "name_key",
+    "name_types",
+]
 
 _HONORIFICS = {"mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "prof", "prof.", "sir"}
 _MARKET_SUFFIXES = (" city", " province", " state", " region", " prefecture")
@@ -138,10 +150,17 @@ def name_types(mentions: Iterable[Mention]) -> dict[str, str]:
 
 
 def _name(mention: Mention) -> str:
-    if mention.canonical:
-        return clean_name(mention.canonical)
-    name = normalize_name(clean_name(mention.text))
-    if mention.type == "Market":
+    return _name_of(mention.text, mention.type, mention.canonical)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_of(text: str, type_: str, canonical: str) -> str:
+    """The name a mention gives (once per distinct text, type and canonical name: names
+    repeat all through a corpus)."""
+    if canonical:
+        return clean_name(canonical)
+    name = normalize_name(clean_name(text))
+    if type_ == "Market":
         for suffix in _MARKET_SUFFIXES:
             if name.lower().endswith(suffix) and len(name) > len(suffix) + 1:
                 name = name[: -len(suffix)]

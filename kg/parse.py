@@ -87,27 +87,7 @@ def encode(document: Document, chunks: Sequence[Chunk]) -> bytes:
     for chunk in chunks:
         parses.add(chunk.doc)
     text = document.text
-    mentions = [
-        [
-            [
-                m.start,
-                m.end,
-                m.type,
-                m.source,
-                m.kind,
-                m.canonical,
-                m.heading,
-                m.sentence.start,
-                m.sentence.end,
-                None if text[m.start : m.end] == m.text else m.text,
-                None
-                if text[m.sentence.start : m.sentence.end] == m.sentence.text
-                else m.sentence.text,
-            ]
-            for m in chunk.mentions
-        ]
-        for chunk in chunks
-    ]
+    mentions = [[mention_row(m, text) for m in chunk.mentions] for chunk in chunks]
     lines = [[chunk.base, chunk.heading] for chunk in chunks]
     data = {"format": FORMAT, "lines": lines, "parses": parses.to_bytes(), "mentions": mentions}
     return bytes(srsly.msgpack_dumps(data))
@@ -116,42 +96,70 @@ def encode(document: Document, chunks: Sequence[Chunk]) -> bytes:
 def decode(data: bytes, document: Document) -> Parsed:
     """The record ``data`` of ``document`` (from :func:`encode`) read back."""
     raw = srsly.msgpack_loads(data)
-    text = document.text
     sentences: dict[tuple[int, int], Sentence] = {}
-    chunks: list[tuple[Mention, ...]] = []
-    for found in raw["mentions"]:
-        mentions = []
-        for start, end, type_, source, kind, canonical, heading, s0, s1, own, own_s in found:
-            sentence = sentences.get((s0, s1))
-            if sentence is None or own_s is not None:
-                sentence = Sentence(document.id, s0, s1, text[s0:s1] if own_s is None else own_s)
-                sentences[(s0, s1)] = sentence
-            mentions.append(
-                Mention(
-                    document.id,
-                    start,
-                    end,
-                    text[start:end] if own is None else own,
-                    type_,
-                    source,
-                    sentence,
-                    kind,
-                    canonical,
-                    heading,
-                )
-            )
-        chunks.append(tuple(mentions))
+    chunks = tuple(
+        tuple(mention_of(row, document, sentences) for row in found) for found in raw["mentions"]
+    )
     lines = tuple((start, heading) for start, heading in raw["lines"])
-    return Parsed(lines, raw["parses"], tuple(chunks))
+    return Parsed(lines, raw["parses"], chunks)
+
+
+def mention_row(m: Mention, text: str) -> list[Any]:
+    """A mention as a list for msgpack: its text and its sentence's are left out when they are
+    the document's ``text`` at their offsets (always, today)."""
+    return [
+        m.start,
+        m.end,
+        m.type,
+        m.source,
+        m.kind,
+        m.canonical,
+        m.heading,
+        m.sentence.start,
+        m.sentence.end,
+        None if text[m.start : m.end] == m.text else m.text,
+        None if text[m.sentence.start : m.sentence.end] == m.sentence.text else m.sentence.text,
+    ]
+
+
+def mention_of(
+    row: list[Any], document: Document, sentences: dict[tuple[int, int], Sentence]
+) -> Mention:
+    """The mention of :func:`mention_row` ``row`` in ``document`` (``sentences``: those made
+    so far, shared)."""
+    start, end, type_, source, kind, canonical, heading, s0, s1, own, own_s = row
+    text = document.text
+    sentence = sentences.get((s0, s1))
+    if sentence is None or own_s is not None:
+        sentence = Sentence(document.id, s0, s1, text[s0:s1] if own_s is None else own_s)
+        sentences[(s0, s1)] = sentence
+    return Mention(
+        document.id,
+        start,
+        end,
+        text[start:end] if own is None else own,
+        type_,
+        source,
+        sentence,
+        kind,
+        canonical,
+        heading,
+    )
+
+
+#: How every record of this layout starts: a map of four whose first key is "format" with
+#: :data:`FORMAT` (:func:`encode` writes it first), so a record's version is read off its head.
+_HEAD = b"\x84" + bytes(srsly.msgpack_dumps("format")) + bytes(srsly.msgpack_dumps(FORMAT))
 
 
 def is_record(data: bytes) -> bool:
-    """Whether ``data`` is a record of this version of the layout."""
-    try:
-        raw = srsly.msgpack_loads(data)
-    except Exception:  # noqa: BLE001 - whatever a damaged cache row holds, it is not a record
-        return False
-    return isinstance(raw, dict) and raw.get("format") == FORMAT
+    """Whether ``data`` is a record of this version of the layout (read off its head: the
+    record is not decoded).
+
+    >>> is_record(encode(Document("d", "d.txt", "", "0" * 64), [])), is_record(b"junk")
+    (True, False)
+    """
+    return data.startswith(_HEAD)
 
 
 _PIPELINES: dict[Any, Language] = {}

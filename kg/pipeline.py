@@ -20,6 +20,14 @@ from kg.link import link, name_key, name_types
 from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
 from kg.parse import BATCH_DOCUMENTS, decode, parse_documents, pipeline_for
+from kg.readings import (
+    decode_echo,
+    decode_found,
+    echo_digest,
+    encode_echo,
+    encode_found,
+    read_digest,
+)
 from kg.records import Chunk, Document, Entity, Mention, Observation, Relation, Skipped
 from kg.relations import (
     DocumentReader,
@@ -83,8 +91,9 @@ OPEN_RELATION = "kg:relatedTo"
 
 @dataclass
 class BuildResult:
-    """What a build produced, from which ``sources`` (as given), and how many documents'
-    records came from the cache (``reused``; ``None``: a build without a cache).
+    """What a build produced, from which ``sources`` (as given), how many documents' records
+    came from the cache (``reused``; ``None``: a build without a cache), and how many
+    documents' relations were read afresh (``read``; the others' came from the cache).
 
     The RDF graph is made when :attr:`graph` is first asked for; :meth:`triples` gives its
     triples without holding them (how :func:`kg.buildfolder.write` fills the store).
@@ -98,6 +107,7 @@ class BuildResult:
     skipped: list[Skipped] = field(default_factory=list)
     sources: tuple[Path, ...] = ()
     reused: int | None = None
+    read: int | None = None
 
     @property
     def graph(self) -> Graph:
@@ -151,6 +161,7 @@ def extract(
     *,
     cache: RecordCache | None = None,
     on_reused: Callable[[int], None] | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> tuple[list[Entity], list[Relation], list[Observation]]:
     """Entities, relations and reported figures of ``documents``, in two passes.
 
@@ -170,6 +181,9 @@ def extract(
         cache: where records are kept and found (:class:`kg.cache.RecordCache`); ``None``
             keeps them in memory for this build only.
         on_reused: called with the number of documents whose record came from ``cache``.
+        on_read: called with the number of documents whose relations are read afresh (the
+            others' are the cache's: their mentions, and what the corpus says of their
+            names, are those of the build that kept them).
     """
     phase = on_phase or (lambda name: None)
     phase("model")
@@ -201,6 +215,15 @@ def extract(
     known = known_names(m for found in mentions for chunk in found for m in chunk)
     components: list[Mention] = []
     for index, document in enumerate(documents):
+        # the names found again: kept from the last build while the known names in the
+        # document's lines are the same
+        digest = echo_digest(document, known)
+        kept = records.reading(document.sha256, "echo", digest)
+        if kept is not None:
+            mentions[index], named = decode_echo(kept, document)
+            components += named
+            continue
+        named = []
         with nlp.vocab.memory_zone():  # the parses' strings go with them
             for line, chunk in enumerate(chunks(index)):
                 echoed = echo_mentions(
@@ -209,21 +232,50 @@ def extract(
                 if echoed:  # a repeated name may open a longer one: Acme + Kenya, Acme Kenya
                     chunk.mentions = join_subsidiaries(document, chunk.mentions + echoed)
                     mentions[index][line] = chunk.mentions
-                components += component_mentions(chunk, rules.lexicons)
+                named += component_mentions(chunk, rules.lexicons)
+        components += named
+        records.keep_reading(
+            document.sha256, "echo", digest, encode_echo(document, mentions[index], named)
+        )
     everything = [m for own in mentions for chunk in own for m in chunk]
-    reader = DocumentReader(
-        rules, nlp.vocab, {name_key(m) for m in components}, name_types(everything)
-    )
-    if options.jobs > 1 and options.executor == "local" and len(documents) > BATCH_DOCUMENTS:
-        each = ((i, stored(d)) for i, d in enumerate(documents))
-        read = _read_in_processes(reader, documents, mentions, nlp.vocab, each, options.jobs)
+    types, named_components = name_types(everything), {name_key(m) for m in components}
+    reader = DocumentReader(rules, nlp.vocab, named_components, types)
+    # what a document says: kept from the last build while its mentions, and what the corpus
+    # says of their names, are the same
+    digests = [read_digest(own, types, named_components) for own in mentions]
+    unread = [
+        i for i, d in enumerate(documents) if not records.has_reading(d.sha256, "read", digests[i])
+    ]
+    if on_read:
+        on_read(len(unread))
+    if options.jobs > 1 and options.executor == "local" and len(unread) > BATCH_DOCUMENTS:
+        each = ((i, stored(documents[i])) for i in unread)
+        fresh = _read_in_processes(reader, documents, mentions, nlp.vocab, each, options.jobs)
     else:
-        made = (_read(reader, nlp.vocab, partial(chunks, i)) for i in range(len(documents)))
-        read = (f for f in made if f is not None)
+        fresh = (_read(reader, nlp.vocab, partial(chunks, i)) for i in unread)
+
+    def read() -> Iterator[Found]:
+        """Each document's relations, in the documents' order, kept or read afresh."""
+        afresh = set(unread)
+        ahead = iter(zip(unread, fresh, strict=True))
+        for index, document in enumerate(documents):
+            if index not in afresh:
+                kept = records.reading(document.sha256, "read", digests[index])
+                assert kept is not None  # looked for above
+                yield decode_found(kept, document)
+                continue
+            at, found = next(ahead)
+            assert at == index
+            if found is not None:
+                records.keep_reading(
+                    document.sha256, "read", digests[index], encode_found(found, document)
+                )
+                yield found
+
     # each document's relations are between its own mentions (reading one needs nothing of
     # the others); they are mapped onto the corpus's entities as they come
     linked = link(everything)
-    relations, observations = reader.finish(read, linked)
+    relations, observations = reader.finish(read(), linked)
     return linked.entities, relations, observations
 
 
@@ -238,9 +290,10 @@ def _read_in_processes(
     vocab: Any,
     records: Iterator[tuple[int, bytes]],
     jobs: int,
-) -> Iterator[Found]:
-    """``reader.read`` of each document, in ``jobs`` processes forked from this one (they
-    share the reader, the documents and their mentions), in the documents' order."""
+) -> Iterator[Found | None]:
+    """``reader.read`` of each document of ``records`` (None for one with no lines), in
+    ``jobs`` processes forked from this one (they share the reader, the documents and their
+    mentions), in the order of ``records``."""
     import multiprocessing
 
     _SHARED[:] = [reader, documents, mentions, vocab]
@@ -253,14 +306,12 @@ def _read_in_processes(
         _SHARED.clear()
 
 
-def _read_batch(batch: list[tuple[int, bytes]]) -> list[Found]:
+def _read_batch(batch: list[tuple[int, bytes]]) -> list[Found | None]:
     reader, documents, mentions, vocab = _SHARED
     found = []
     for index, data in batch:
         document = documents[index]
-        made = _read(reader, vocab, partial(_chunks, document, data, mentions[index], vocab))
-        if made is not None:
-            found.append(made)
+        found.append(_read(reader, vocab, partial(_chunks, document, data, mentions[index], vocab)))
     return found
 
 
@@ -320,11 +371,15 @@ def build(
     documents = read_documents(sources, strict=options.strict, on_skip=skip)
     if on_documents:
         on_documents(documents)
-    reused = 0
+    reused = read = 0
 
     def count(n: int) -> None:
         nonlocal reused
         reused = n
+
+    def count_read(n: int) -> None:
+        nonlocal read
+        read = n
 
     records = None
     if cache is not None:
@@ -337,7 +392,13 @@ def build(
         records = RecordCache(cache, fingerprint(options))
     try:
         entities, relations, observations = extract(
-            documents, options, progress, on_phase, cache=records, on_reused=count
+            documents,
+            options,
+            progress,
+            on_phase,
+            cache=records,
+            on_reused=count,
+            on_read=count_read,
         )
         if records is not None:
             records.keep_only(d.sha256 for d in documents)
@@ -353,4 +414,5 @@ def build(
         skipped,
         tuple(sources),
         reused if records is not None else None,
+        read if records is not None else None,
     )

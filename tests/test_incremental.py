@@ -109,6 +109,26 @@ def test_a_changed_corpus_equals_a_full_build(corpus: Path, tmp_path: Path) -> N
         assert db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == count
 
 
+def test_a_rebuild_reads_again_only_what_the_change_touches(corpus: Path, tmp_path: Path) -> None:
+    """A new sentence with new names in one document: only that document is parsed and read
+    again (the others' mentions, and what the corpus says of their names, are unchanged), and
+    the graph is the full build's."""
+    files = tmp_path / "files"
+    shutil.copytree(corpus, files)
+    cached = tmp_path / "cached"
+    count = BATCH_DOCUMENTS + 4
+    assert f"{count} parsed, {count} read" in _build(files, cached)
+    assert "0 parsed, 0 read" in _build(files, cached)
+    changed = files / "news-03.txt"
+    added = "Quorvane Labs hired Ilsa Brandt as its chief executive in May.\n"
+    changed.write_text(changed.read_text("utf-8") + added, "utf-8")
+    assert f"{count - 1} of {count} documents reused, 1 parsed, 1 read" in _build(files, cached)
+    full = tmp_path / "full"
+    _build(files, full, "--no-cache")
+    assert _graph(cached) == _graph(full)
+    assert b"Quorvane Labs" in _graph(cached)
+
+
 def test_other_settings_parse_again(corpus: Path, tmp_path: Path) -> None:
     _build(corpus, tmp_path)
     stdout = _build(corpus, tmp_path, "--no-default-gazetteer")

@@ -99,3 +99,22 @@ def test_finish_maps_each_end_onto_the_entity_the_corpus_links_its_mentions_to()
         ("person/jane-doe", "schema:worksFor", "organization/nordic-robot-institute"),
         ("organization/nordic-robot-institute", "kg:operatesIn", "market/norway"),
     }
+
+
+def test_what_a_document_says_reads_back_from_the_cache_as_it_was_found() -> None:
+    """:mod:`kg.readings`: relations with literals and qualifiers, figures, fans and ends."""
+    from kg.readings import decode_found, encode_found
+
+    text = (
+        "Globex unveiled the Zen 2 in Norway in May 2021. The Zen 2 is priced at $499. "
+        "Globex planned to buy Initech. Globex had a market share of 12% in Norway in 2022."
+    )
+    document = _document("two", text)
+    nlp = pipeline_for(OPTIONS)
+    chunks = decode(parse_batch([document], OPTIONS)[0], document).chunks(document, nlp.vocab)
+    found = DocumentReader(load_rules(OPTIONS.rules), nlp.vocab).read(chunks)
+    relations, figures = found[2], found[3]
+    assert any(not isinstance(r.object, str) for r in relations)  # a price
+    assert any(r.qualifiers for r in relations)  # "planned"
+    assert figures
+    assert decode_found(encode_found(found, document), document) == found

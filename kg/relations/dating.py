@@ -40,9 +40,13 @@ def _dated(
     as ``kg:date`` (relative dates resolved against the document's date; unresolvable ones
     kept as written in ``kg:dateText``); founders give founding dates; events the date of
     their sentence."""
+    seen: dict[tuple[str, date | None], list[DateValue]] = {}  # a sentence states many
     for relation in relations:
         anchor = anchors.get(relation.evidence.doc_id)
-        dates = _sentence_dates(relation.evidence.sentence, anchor)
+        key = (relation.evidence.sentence, anchor)
+        dates = seen.get(key)
+        if dates is None:
+            dates = seen[key] = _sentence_dates(relation.evidence.sentence, anchor)
         if len(dates) != 1 or not isinstance(relation.object, str):
             phrase = relative_phrase(relation.evidence.sentence) if not dates else ""
             if phrase and anchor is None and isinstance(relation.object, str):
