@@ -12,22 +12,59 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
+from kg import namespaces
 from kg.link import clean_name
-from kg.namespaces import KG, KGR, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes
+from kg.namespaces import KGR, PREFIXES, XSD, bind_prefixes
 from kg.ontology import ontology
 from kg.records import Document, Entity, Evidence, Literal, Observation, Relation
 
 #: One triple of the graph.
 Triple = tuple[URIRef, URIRef, URIRef | RDFLiteral]
 
+
+class _Terms:
+    """A namespace whose terms are made once each (rdflib makes, and checks, a new
+    ``URIRef`` at every attribute: a big graph asks for the same few hundred thousands of
+    times)."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+        self._made: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._made.get(name)
+        if term is None:
+            term = self._made[name] = URIRef(self._namespace[name])
+        return term
+
+
+KG, PROV, RDF, RDFS, SDO, SKOS = (
+    _Terms(n)
+    for n in (
+        namespaces.KG,
+        namespaces.PROV,
+        namespaces.RDF,
+        namespaces.RDFS,
+        namespaces.SDO,
+        namespaces.SKOS,
+    )
+)
+
 __all__ = ["build_graph", "graph_triples", "expand", "entity_iri", "document_iri", "ontology"]
 
 
+@lru_cache(maxsize=4096)
 def expand(curie: str) -> URIRef:
     """The IRI of a CURIE with one of the project's prefixes.
 
@@ -40,11 +77,13 @@ def expand(curie: str) -> URIRef:
     return PREFIXES[prefix][local]
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_iri(key: str) -> URIRef:
     """The IRI of an entity key such as ``person/lei-jun``."""
     return KGR[key]
 
 
+@lru_cache(maxsize=1 << 12)
 def document_iri(doc_id: str) -> URIRef:
     """The IRI of a document id."""
     return KGR[f"doc/{doc_id}"]
@@ -60,7 +99,7 @@ def _super_properties() -> dict[URIRef, tuple[URIRef, ...]]:
             supers = tuple(
                 s
                 for s in onto.transitive_objects(prop, RDFS.subPropertyOf)
-                if isinstance(s, URIRef) and s != prop and str(s).startswith(str(KG))
+                if isinstance(s, URIRef) and s != prop and str(s).startswith(str(namespaces.KG))
             )
             if supers:
                 result[prop] = supers

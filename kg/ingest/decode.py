@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 
 from charset_normalizer import from_bytes
 
@@ -88,14 +88,20 @@ def _legacy(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+#: Control characters (Unicode category Cc) but the usual white space.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_share(text: str) -> float:
+    r"""The share of control characters in the first 64k characters of ``text``.
+
+    >>> _control_share("ab\x00\x01"), _control_share("a\tb\n")
+    (0.5, 0.0)
+    """
     sample = text[:65536]
     if not sample:
         return 0.0
-    controls = sum(
-        1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v"
-    )
-    return controls / len(sample)
+    return len(_CONTROLS.findall(sample)) / len(sample)
 
 
 def decode(data: bytes) -> str:
