@@ -187,18 +187,6 @@ class RecordCache:
             ).fetchone()
         return bytes(row[0]) if row else None
 
-    def has_reading(self, sha256: str, stage: str, digest: str) -> bool:
-        """Whether :meth:`reading` has something for these."""
-        if self._db is None:
-            return False
-        with self._lock:
-            row = self._db.execute(
-                "SELECT 1 FROM readings WHERE fingerprint = ? AND sha256 = ? AND stage = ?"
-                " AND digest = ?",
-                (self.fingerprint, sha256, stage, digest),
-            ).fetchone()
-        return row is not None
-
     def keep_reading(self, sha256: str, stage: str, digest: str, data: bytes) -> None:
         """Keep ``data``, made at ``stage`` from what ``digest`` names, for the next build."""
         if self._db is not None:

@@ -244,7 +244,7 @@ def extract(
     # says of their names, are the same
     digests = [read_digest(own, types, named_components) for own in mentions]
     unread = [
-        i for i, d in enumerate(documents) if not records.has_reading(d.sha256, "read", digests[i])
+        i for i, d in enumerate(documents) if records.reading(d.sha256, "read", digests[i]) is None
     ]
     if on_read:
         on_read(len(unread))

@@ -454,15 +454,20 @@ def test_same_text_gives_the_same_entity_keys(run: Run) -> None:
     assert {entity_iri(k) for k in keys} <= subjects
 
 
-def _linked(surfaces: list[tuple[str, str, str]]) -> dict[str, str]:
-    text = "; ".join(s for s, _, _ in surfaces)
+def _mentions(surfaces: list[tuple[str, str, str]], gap: str = "; ") -> list[Mention]:
+    """Mentions of (surface, type, source) in one sentence, ``gap`` between each."""
+    text = gap.join(s for s, _, _ in surfaces)
     sentence = Sentence("d", 0, len(text), text)
     mentions, start = [], 0
     for surface, type_, source in surfaces:
         end = start + len(surface)
         mentions.append(Mention("d", start, end, surface, type_, source, sentence))
-        start = end + 2
-    return {e.name: e.type for e in link(mentions).entities}
+        start = end + len(gap)
+    return mentions
+
+
+def _linked(surfaces: list[tuple[str, str, str]]) -> dict[str, str]:
+    return {e.name: e.type for e in link(_mentions(surfaces)).entities}
 
 
 def test_the_models_places_that_no_place_list_knows_weigh_little() -> None:
@@ -486,13 +491,7 @@ def test_an_acronym_joins_by_initials_only_a_name_of_its_own_type() -> None:
         ("RFI", "Organization", "ner"),
         ("Robot Futures Institute", "Organization", "ner"),
     ]
-    text = " ... ".join(s for s, _, _ in surfaces)  # far apart: no "Name (ACRONYM)"
-    sentence = Sentence("d", 0, len(text), text)
-    mentions, start = [], 0
-    for surface, type_, source in surfaces:
-        end = start + len(surface)
-        mentions.append(Mention("d", start, end, surface, type_, source, sentence))
-        start = end + 5
+    mentions = _mentions(surfaces, " ... ")  # far apart: no "Name (ACRONYM)"
     found = {e.name: (e.type, e.aliases) for e in link(mentions).entities}
     assert found == {
         "NRF": ("Organization", ()),
