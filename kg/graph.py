@@ -126,6 +126,12 @@ def _object(relation: Relation) -> tuple[URIRef | RDFLiteral, list[Triple]]:
     return _literal(value), []
 
 
+#: A plain literal (a string or an integer), made once per value: a big graph writes the same
+#: offsets, rule ids, kinds and sentences many times.
+_plain = lru_cache(maxsize=1 << 16)(RDFLiteral)
+
+
+@lru_cache(maxsize=1 << 12)
 def _decimal(value: str) -> RDFLiteral:
     """An ``xsd:decimal`` as rdflib's Turtle writer writes it and reads it back (``kg export``):
     "299" would come back as "299.0", another term. The store, and ``graph.ttl`` written from
@@ -201,19 +207,19 @@ def graph_triples(
         node = entity_iri(entity.key)
         yield node, RDF.type, KG[entity.type]
         name = clean_name(entity.name)  # a label shows what it says (kg.link.clean_name)
-        yield node, RDFS.label, RDFLiteral(name)
+        yield node, RDFS.label, _plain(name)
         for alias in sorted({clean_name(a) for a in entity.aliases} - {name, ""}):
-            yield node, SKOS.altLabel, RDFLiteral(alias)
+            yield node, SKOS.altLabel, _plain(alias)
         if entity.kind:
-            yield node, KG.kind, RDFLiteral(entity.kind)
+            yield node, KG.kind, _plain(entity.kind)
         for mention in entity.mentions:
             m = KGR[f"mention/{mention.doc_id}/{mention.start}-{mention.end}"]
             yield node, KG.mention, m
             yield m, RDF.type, KG.Mention
             yield m, KG.document, document_iri(mention.doc_id)
-            yield m, KG.start, RDFLiteral(mention.start)
-            yield m, KG.end, RDFLiteral(mention.end)
-            yield m, KG.text, RDFLiteral(mention.text)
+            yield m, KG.start, _plain(mention.start)
+            yield m, KG.end, _plain(mention.end)
+            yield m, KG.text, _plain(mention.text)
     dates: dict[tuple[str, URIRef], set[str]] = defaultdict(set)
     for relation in relations:
         predicate = expand(relation.predicate)
@@ -237,7 +243,7 @@ def graph_triples(
         yield statement, RDF.predicate, predicate
         yield statement, RDF.object, obj
         for qualifier, value in relation.qualifiers:
-            literal = _literal(value) if isinstance(value, Literal) else RDFLiteral(value)
+            literal = _literal(value) if isinstance(value, Literal) else _plain(value)
             yield statement, expand(qualifier), literal
         yield from _provenance(statement, e)
     for observation in observations:
@@ -246,10 +252,10 @@ def graph_triples(
 
 def _provenance(node: URIRef, e: Evidence) -> Iterator[Triple]:
     yield node, PROV.wasDerivedFrom, document_iri(e.doc_id)
-    yield node, KG.sentence, RDFLiteral(e.sentence)
-    yield node, KG.start, RDFLiteral(e.start)
-    yield node, KG.end, RDFLiteral(e.end)
-    yield node, KG.rule, RDFLiteral(e.rule)
+    yield node, KG.sentence, _plain(e.sentence)
+    yield node, KG.start, _plain(e.start)
+    yield node, KG.end, _plain(e.end)
+    yield node, KG.rule, _plain(e.rule)
     yield node, KG.confidence, _decimal(f"{e.confidence:.2f}")
 
 
@@ -259,9 +265,9 @@ def _observation(o: Observation) -> Iterator[Triple]:
     node = KGR[f"observation/{digest}"]
     yield node, RDF.type, KG.Observation
     yield node, KG.about, entity_iri(o.subject)
-    yield node, KG.metric, RDFLiteral(o.metric)
+    yield node, KG.metric, _plain(o.metric)
     yield node, SDO.value, _decimal(o.value)
-    yield node, KG.unit, RDFLiteral(o.unit)
+    yield node, KG.unit, _plain(o.unit)
     if o.market:
         yield node, KG.market, entity_iri(o.market)
     if o.period:

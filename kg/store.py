@@ -442,6 +442,10 @@ def load_files(
 #: Triples :func:`write_graph` bulk loads at a time.
 CHUNK_QUADS = 50_000
 
+#: Terms :func:`write_graph` keeps made for the next time they come (then it starts afresh:
+#: memory stays flat on any graph).
+MEMO_TERMS = 200_000
+
 
 def write_graph(triples: Iterable[tuple[Any, Any, Any]], store: Path) -> int:
     """Bulk load rdflib ``triples`` into a new store at ``store``, with no text in between,
@@ -451,18 +455,26 @@ def write_graph(triples: Iterable[tuple[Any, Any, Any]], store: Path) -> int:
     from rdflib import URIRef
 
     named: dict[str, Any] = {}  # the same IRIs come back all the time: make each once
+    literals: dict[RDFLiteral, Any] = {}  # and many literals (offsets, rule ids, sentences)
 
     def term(node: Any) -> Any:
         if isinstance(node, URIRef):
             found = named.get(node)
             if found is None:
+                if len(named) > MEMO_TERMS:  # one-off IRIs (statements) would pile up
+                    named.clear()
                 found = named[node] = ox.NamedNode(node)
             return found
         if isinstance(node, RDFLiteral):
-            kind = node.datatype
-            return ox.Literal(
-                str(node), language=node.language, datatype=term(kind) if kind else None
-            )
+            found = literals.get(node)
+            if found is None:
+                if len(literals) > MEMO_TERMS:
+                    literals.clear()
+                kind = node.datatype
+                found = literals[node] = ox.Literal(
+                    str(node), language=node.language, datatype=term(kind) if kind else None
+                )
+            return found
         return ox.BlankNode(str(node))
 
     default = ox.DefaultGraph()
