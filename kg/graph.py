@@ -40,7 +40,9 @@ class _Terms:
     def __getattr__(self, name: str) -> URIRef:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        term = self[name]
+        setattr(self, name, term)  # from now on a plain attribute
+        return term
 
     def __getitem__(self, name: str) -> URIRef:
         term = self._made.get(name)
