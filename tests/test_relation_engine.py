@@ -883,6 +883,11 @@ def test_doing_something_with_a_company_is_a_partnership(text: str, invented: In
     assert ("Globex", "kg:partner", "Initech") in triples(invented(text))
 
 
+def test_starting_a_fight_with_a_company_is_no_partnership(invented: Invented) -> None:
+    got = triples(invented("Globex started a price war with Initech."))
+    assert ("Globex", "kg:partner", "Initech") not in got
+
+
 def test_catch_all_rule_stands_back_for_a_typed_one(invented: Invented) -> None:
     got = invented("Globex competes with Initech.")
     assert ("Globex", "kg:competitor", "Initech") in triples(got)
