@@ -45,6 +45,19 @@ ATTRS = (
 #: few enough that work spreads evenly and progress moves.
 BATCH_DOCUMENTS = 8
 
+
+def batch_size(documents: int, jobs: int) -> int:
+    """Documents a process takes at a time: :data:`BATCH_DOCUMENTS`, fewer when there are not
+    enough for every process to take two batches, so that documents of unequal length still
+    share the work out (five documents on two cores: one at a time).
+
+    >>> batch_size(1000, 2), batch_size(20, 2), batch_size(5, 2), batch_size(5, 1)
+    (8, 5, 1, 8)
+    """
+    if jobs <= 1:
+        return BATCH_DOCUMENTS
+    return max(1, min(BATCH_DOCUMENTS, documents // (2 * jobs)))
+
 #: The version of the record layout; a cache holding another is not read.
 FORMAT = 1
 
@@ -237,9 +250,9 @@ def parse_documents(
 
         yield from parse_on_dask(documents, options, progress)
         return
+    size = batch_size(len(documents), jobs)
     batches = [
-        list(range(i, min(i + BATCH_DOCUMENTS, len(documents))))
-        for i in range(0, len(documents), BATCH_DOCUMENTS)
+        list(range(i, min(i + size, len(documents)))) for i in range(0, len(documents), size)
     ]
     pipeline_for(options)  # loaded before the fork: every worker has it
     if jobs <= 1 or len(batches) <= 1:

@@ -19,7 +19,7 @@ from kg.graph import build_graph, graph_triples
 from kg.link import link, name_key, name_types
 from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
-from kg.parse import BATCH_DOCUMENTS, decode, parse_documents, pipeline_for
+from kg.parse import BATCH_DOCUMENTS, batch_size, decode, parse_documents, pipeline_for
 from kg.readings import (
     decode_echo,
     decode_found,
@@ -248,9 +248,12 @@ def extract(
     ]
     if on_read:
         on_read(len(unread))
-    if options.jobs > 1 and options.executor == "local" and len(unread) > BATCH_DOCUMENTS:
+    if options.jobs > 1 and options.executor == "local" and len(unread) > 1:
         each = ((i, stored(documents[i])) for i in unread)
-        fresh = _read_in_processes(reader, documents, mentions, nlp.vocab, each, options.jobs)
+        size = batch_size(len(unread), options.jobs)
+        fresh = _read_in_processes(
+            reader, documents, mentions, nlp.vocab, each, options.jobs, size
+        )
     else:
         fresh = (_read(reader, nlp.vocab, partial(chunks, i)) for i in unread)
 
@@ -290,6 +293,7 @@ def _read_in_processes(
     vocab: Any,
     records: Iterator[tuple[int, bytes]],
     jobs: int,
+    size: int = BATCH_DOCUMENTS,
 ) -> Iterator[Found | None]:
     """``reader.read`` of each document of ``records`` (None for one with no lines), in
     ``jobs`` processes forked from this one (they share the reader, the documents and their
@@ -297,7 +301,7 @@ def _read_in_processes(
     import multiprocessing
 
     _SHARED[:] = [reader, documents, mentions, vocab]
-    batches = iter(lambda: list(islice(records, BATCH_DOCUMENTS)), [])
+    batches = iter(lambda: list(islice(records, size)), [])  # ``size`` documents a task
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for found in pool.imap(_read_batch, batches):
