@@ -289,6 +289,7 @@ class RuleSet:
         self.lexicon = lexicon
         self.by_word: dict[str, list[FrameRule]] = {}
         self._rules_cache: dict[tuple[tuple[str, ...], str], dict[FrameRule, str]] = {}
+        self._words: dict[str, frozenset[str]] = {}
         for rule in self.rules:
             for word in rule.words:
                 self.by_word.setdefault(word, []).append(rule)
@@ -336,9 +337,15 @@ class RuleSet:
         self._rules_cache[(keys, pos)] = words
         return words
 
-    def words(self, lexicon: str) -> list[str]:
-        """The words of one lexicon (lower case), or none."""
-        return [w.lower() for w in self.lexicons.get(lexicon, [])]
+    def words(self, lexicon: str) -> frozenset[str]:
+        """The words of one lexicon (lower case), or none; made once per lexicon (the relation
+        step asks for them at every sentence)."""
+        found = self._words.get(lexicon)
+        if found is None:
+            found = self._words[lexicon] = frozenset(
+                w.lower() for w in self.lexicons.get(lexicon, [])
+            )
+        return found
 
     def candidates(
         self,

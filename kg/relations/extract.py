@@ -183,16 +183,9 @@ class DocumentReader:
     def read(self, doc_chunks: Sequence[Chunk]) -> Found:
         """The relations, figures and possible fans of one document's chunks, between the
         entities its own mentions make (linked within the document)."""
-        found_as: dict[Mention, Mention] = {}  # a mention as read here -> as it was found
-        for chunk in doc_chunks:
-            read_as = []
-            for mention in chunk.mentions:
-                type_ = self.types.get(name_key(mention)) or mention.type
-                retyped = mention if type_ == mention.type else replace(mention, type=type_)
-                found_as[retyped] = mention
-                read_as.append(retyped)
-            chunk.mentions = read_as
-        linked = link(found_as)
+        for chunk in doc_chunks:  # each name as the corpus types it (offsets unchanged)
+            chunk.mentions = [self._retyped(m) for m in chunk.mentions]
+        linked = link(m for chunk in doc_chunks for m in chunk.mentions)
         entities = {e.key: e for e in linked.entities}
         typer = _typer(
             entities,
@@ -271,10 +264,14 @@ class DocumentReader:
                 )
                 fans.extend(_fan_candidates(chunk, sent, at, context))
         ends = {
-            e.key: (e.type, tuple((found_as[m].start, found_as[m].end) for m in e.mentions))
-            for e in linked.entities
+            e.key: (e.type, tuple((m.start, m.end) for m in e.mentions)) for e in linked.entities
         }
         return document.id, document.date, relations, observations, fans, ends
+
+    def _retyped(self, mention: Mention) -> Mention:
+        """``mention`` with the type the corpus gives its name."""
+        type_ = self.types.get(name_key(mention)) or mention.type
+        return mention if type_ == mention.type else replace(mention, type=type_)
 
     def finish(
         self, found: Iterable[Found], linked: Linked
@@ -524,11 +521,11 @@ def _frame_relations(
 ) -> Iterator[Relation]:
     """Relations the frame rules find in one sentence, and open relations between entities
     no typed rule connects."""
-    partitive = set(rules.words("partitive"))
+    partitive = rules.words("partitive")
     # nouns that stand for the company they belong to: "its chip business", "its shares"
-    org_parts = set(rules.words("org_part")) | set(rules.words("org_stock"))
-    place_parts = set(rules.words("place_part"))
-    market_nouns = set(rules.words("market_noun"))
+    org_parts = rules.words("org_part") | rules.words("org_stock")
+    place_parts = rules.words("place_part")
+    market_nouns = rules.words("market_noun")
 
     def resolve_once(token: Token) -> list[tuple[str, str]]:
         key = at.get(token.i, "")
