@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 #: The phases of :func:`write`, in order, as ``on_phase`` names them when each starts.
-PHASES = ("store", "turtle", "page")
+PHASES = ("store", "page")
 
 #: The link naming the current generation.
 CURRENT = "current"
@@ -261,14 +261,11 @@ def _write_generation(
 ) -> tuple[list[str], int]:
     """Write the store, the Turtle and the page into the (not yet visible) folder ``gen``;
     return the outputs and the number of triples."""
-    from kg.store import STORE_DIR, drop_logs, dump_turtle, open_store, write_graph
+    from kg.store import STORE_DIR, drop_logs, open_store, write_graph
 
-    ttl = gen / "graph.ttl"
     on_phase("store")
-    triples = write_graph(result.triples(), gen / STORE_DIR)
+    triples = write_graph(result.triples(), gen / STORE_DIR, gen / "graph.ttl")
     drop_logs(gen / STORE_DIR)
-    on_phase("turtle")
-    dump_turtle(gen / STORE_DIR, ttl)
     outputs = ["graph.ttl", STORE_DIR]
     if html:
         from kg.visualize import page_title, write_html

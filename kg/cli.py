@@ -366,8 +366,7 @@ def _printable(text: str) -> str:
 PHASE_LABELS = {
     "model": "Loading the spaCy model and rules",
     "relations": "Linking entities, finding relations and figures",
-    "turtle": "Writing graph.ttl",
-    "store": "Writing the graph into the store",
+    "store": "Writing the graph into the store and graph.ttl",
     "page": "Writing graph.html",
 }
 

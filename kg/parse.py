@@ -17,13 +17,15 @@ back one document at a time, so no more than one document's parses are alive at 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import srsly
+from srsly.msgpack._packer import Packer
+from srsly.msgpack._unpacker import unpackb
 
 from kg.records import Chunk, Document, Mention, Sentence
 
@@ -33,7 +35,16 @@ if TYPE_CHECKING:
 
     from kg.pipeline import BuildOptions
 
-__all__ = ["Parsed", "decode", "parse_batch", "parse_documents", "pipeline_for", "default_jobs"]
+__all__ = [
+    "Parsed",
+    "decode",
+    "pack",
+    "unpack",
+    "parse_batch",
+    "parse_documents",
+    "pipeline_for",
+    "default_jobs",
+]
 
 #: The token attributes a record keeps: everything the rules read of a parse.
 ATTRS = (
@@ -103,18 +114,40 @@ def encode(document: Document, chunks: Sequence[Chunk]) -> bytes:
     mentions = [[mention_row(m, text) for m in chunk.mentions] for chunk in chunks]
     lines = [[chunk.base, chunk.heading] for chunk in chunks]
     data = {"format": FORMAT, "lines": lines, "parses": parses.to_bytes(), "mentions": mentions}
-    return bytes(srsly.msgpack_dumps(data))
+    return pack(data)
 
 
 def decode(data: bytes, document: Document) -> Parsed:
     """The record ``data`` of ``document`` (from :func:`encode`) read back."""
-    raw = srsly.msgpack_loads(data)
+    raw = unpack(data)
     sentences: dict[tuple[int, int], Sentence] = {}
     chunks = tuple(
         tuple(mention_of(row, document, sentences) for row in found) for found in raw["mentions"]
     )
     lines = tuple((start, heading) for start, heading in raw["lines"])
     return Parsed(lines, raw["parses"], chunks)
+
+
+def pack(data: Any) -> bytes:
+    """``data``, plain values (no arrays), as msgpack. srsly's own ``msgpack_dumps`` and
+    ``msgpack_loads`` look their extension hooks up in the installed packages' entry points at
+    every call: a millisecond each, seconds over the records of a big corpus.
+
+    >>> unpack(pack({"lines": [[0, False]], "parses": b"\\x00"}))
+    {'lines': [[0, False]], 'parses': b'\\x00'}
+    """
+    return bytes(Packer(use_bin_type=True).pack(data))
+
+
+def unpack(data: bytes) -> Any:
+    """What :func:`pack` packed."""
+    collecting = gc.isenabled()
+    gc.disable()  # unpacking makes many containers and frees none: the collector would only scan
+    try:
+        return unpackb(data, raw=False, use_list=True)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def mention_row(m: Mention, text: str) -> list[Any]:
@@ -162,7 +195,7 @@ def mention_of(
 
 #: How every record of this layout starts: a map of four whose first key is "format" with
 #: :data:`FORMAT` (:func:`encode` writes it first), so a record's version is read off its head.
-_HEAD = b"\x84" + bytes(srsly.msgpack_dumps("format")) + bytes(srsly.msgpack_dumps(FORMAT))
+_HEAD = b"\x84" + pack("format") + pack(FORMAT)
 
 
 def is_record(data: bytes) -> bool:

@@ -21,11 +21,9 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import srsly
-
 from kg.link import name_key
 from kg.mentions.lines import split_lines
-from kg.parse import mention_of, mention_row
+from kg.parse import mention_of, mention_row, pack, unpack
 from kg.records import Document, Evidence, Literal, Mention, Observation, Relation, Sentence
 
 if TYPE_CHECKING:
@@ -72,14 +70,12 @@ def encode_echo(
     """A document's mentions after the echo stage, each line's, and those named as components."""
     where = {m: (line, i) for line, chunk in enumerate(mentions) for i, m in enumerate(chunk)}
     rows = [[mention_row(m, document.text) for m in chunk] for chunk in mentions]
-    return bytes(
-        srsly.msgpack_dumps({"mentions": rows, "components": [where[m] for m in components]})
-    )
+    return pack({"mentions": rows, "components": [where[m] for m in components]})
 
 
 def decode_echo(data: bytes, document: Document) -> tuple[list[list[Mention]], list[Mention]]:
     """The mentions of each line and the component mentions of :func:`encode_echo`."""
-    raw = srsly.msgpack_loads(data)
+    raw = unpack(data)
     sentences: dict[tuple[int, int], Sentence] = {}
     mentions = [
         [mention_of(row, document, sentences) for row in chunk] for chunk in raw["mentions"]
@@ -144,12 +140,12 @@ def encode_found(found: Found, document: Document) -> bytes:
             [key, type_, [list(o) for o in offsets]] for key, (type_, offsets) in ends.items()
         ],
     }
-    return bytes(srsly.msgpack_dumps(data))
+    return pack(data)
 
 
 def decode_found(data: bytes, document: Document) -> Found:
     """The :data:`~kg.relations.extract.Found` of :func:`encode_found`."""
-    raw = srsly.msgpack_loads(data)
+    raw = unpack(data)
     relations = [
         Relation(
             subject,

@@ -32,6 +32,7 @@ from kg.store import (
     memory_graph,
     open_graph,
     open_store,
+    write_graph,
     write_store,
 )
 
@@ -100,6 +101,48 @@ def test_build_writes_a_store_with_every_triple_of_graph_ttl(seed_out: Path) -> 
     assert is_oxigraph(reopened)
     assert len(reopened) == len(from_file) > 5000
     assert normalised(reopened) == normalised(from_file)
+
+
+#: Literals N-Triples must escape or carry tags and types, a long one, an IRI with non-ASCII
+#: letters.
+AWKWARD: list[Triple] = [
+    (URIRef(f"{EX}é/a"), URIRef(f"{EX}says"), Literal('a "quoted" \\ back\nslash\r\tend')),
+    (URIRef(f"{EX}é/a"), URIRef(f"{EX}says"), Literal("Straße", lang="de")),
+    (URIRef(f"{EX}é/a"), URIRef(f"{EX}count"), Literal(7)),
+    (URIRef(f"{EX}é/a"), URIRef(f"{EX}long"), Literal("word " * 40_000)),  # longer than a read
+    (URIRef(f"{EX}é/a"), URIRef(f"{EX}price"), Literal("12.50", datatype=XSD.decimal)),
+    (URIRef(f"{EX}b"), URIRef(f"{EX}link"), URIRef(f"{EX}é/a")),
+    (URIRef(f"{EX}b"), URIRef(f"{EX}link"), URIRef(f"{EX}é/a")),  # twice: kept once
+]
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["sorted", "from-disk"])
+def test_write_graph_keeps_every_term_in_the_store_and_the_turtle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory: bool
+) -> None:
+    """Both ways to the Turtle (a small graph sorted from the triples made, a big one read
+    back from the store) hold the same graph as the store, every term unchanged."""
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "CHUNK_QUADS", 2)  # several chunks through the thread
+    monkeypatch.setattr(kg.store, "MEMORY_TRIPLES", 100 if in_memory else 3)
+    ttl = tmp_path / "graph.ttl"
+    assert write_graph(iter(AWKWARD), tmp_path / "store", ttl) == len(set(AWKWARD))
+    stored = normalised(open_store(tmp_path / "store"))
+    assert stored == normalised(AWKWARD)
+    assert normalised(Graph().parse(ttl, format="turtle")) == stored
+    text = ttl.read_text(encoding="utf-8")
+    assert text.count("<http://example.org/b>") == 1  # one block a subject
+    if in_memory:  # sorted: the subjects in order, whatever order they came in
+        assert text.index("<http://example.org/b>") < text.index("<http://example.org/é/a>")
+
+
+def test_write_graph_of_a_bad_iri_raises_and_leaves_no_thread(tmp_path: Path) -> None:
+    bad = [*AWKWARD, (URIRef(f"{EX}a b"), URIRef(f"{EX}p"), Literal("x"))]
+    before = threading.active_count()
+    with pytest.raises(SyntaxError, match="Invalid IRI"):
+        write_graph(iter(bad), tmp_path / "store", tmp_path / "graph.ttl")
+    assert threading.active_count() == before
 
 
 def test_store_is_read_only_unless_opened_writable(seed_out: Path, tmp_path: Path) -> None:
