@@ -19,7 +19,15 @@ from kg.graph import build_graph, graph_triples
 from kg.link import link, name_key, name_types
 from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
-from kg.parse import BATCH_DOCUMENTS, batch_size, decode, parse_documents, pipeline_for
+from kg.parse import (
+    BATCH_DOCUMENTS,
+    WARM_RECORDS,
+    batch_size,
+    decode,
+    parse_documents,
+    pipeline_for,
+    warm_vocab,
+)
 from kg.readings import (
     decode_echo,
     decode_found,
@@ -212,6 +220,15 @@ def extract(
     def chunks(index: int) -> list[Chunk]:
         return _chunks(documents[index], stored(documents[index]), mentions[index], nlp.vocab)
 
+    def warm() -> None:
+        """Lasting lexemes for the common strings of the corpus's parses, before the first
+        parse is read back (:func:`kg.parse.warm_vocab`)."""
+        if not warmed:
+            warmed.append(True)
+            sample = documents[:: max(1, len(documents) // WARM_RECORDS)]
+            warm_vocab(nlp.vocab, documents, [stored(d) for d in sample])
+
+    warmed: list[bool] = []
     known = known_names(m for found in mentions for chunk in found for m in chunk)
     components: list[Mention] = []
     for index, document in enumerate(documents):
@@ -224,6 +241,7 @@ def extract(
             components += named
             continue
         named = []
+        warm()
         with nlp.vocab.memory_zone():  # the parses' strings go with them
             for line, chunk in enumerate(chunks(index)):
                 echoed = echo_mentions(
@@ -248,6 +266,8 @@ def extract(
     ]
     if on_read:
         on_read(len(unread))
+    if unread:
+        warm()  # before the readers are forked: they share it
     if options.jobs > 1 and options.executor == "local" and len(unread) > 1:
         each = ((i, stored(documents[i])) for i in unread)
         size = batch_size(len(unread), options.jobs)

@@ -171,3 +171,32 @@ def test_a_record_reads_back_as_written(tmp_path: Path) -> None:
     cache.put(one.sha256, record)
     assert cache.has(one.sha256) and cache.get(one.sha256) == record
     assert not RecordCache(tmp_path / "c.sqlite", "f2").has(one.sha256)  # other settings
+
+
+def test_warm_vocab_makes_lasting_lexemes_once_and_no_more_than_its_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The corpus's frequent words outlive a memory zone (a document read in one would make
+    them again); rare words still leave with it, and a second call warms nothing."""
+    import kg.parse
+    from kg.parse import pipeline_for, warm_vocab
+
+    monkeypatch.setattr(kg.parse, "WARM_WORDS", 3)
+    vocab = pipeline_for().vocab
+    monkeypatch.setattr(kg.parse, "_WARMED", set())
+    text = "Quillon Vetrask Brakkor, Quillon Vetrask Brakkor Quillon Vetrask Brakkor, Zembra"
+    documents = [Document(f"d{i}", f"d{i}.txt", text, "0" * 64) for i in range(2)]
+    assert warm_vocab(vocab, documents) == 3  # the three most frequent words
+    assert warm_vocab(vocab, documents) == 0
+    with vocab.memory_zone():
+        vocab["Zembra"]
+        vocab["Quillon"]
+    assert "Quillon" in vocab.strings and "Brakkor" in vocab.strings
+    assert "Zembra" not in vocab.strings
+    monkeypatch.setattr(kg.parse, "WARM_WORDS", 1000)
+    with vocab.memory_zone():
+        record = parse_batch(documents[:1])[0]
+    assert "Zembra" not in vocab.strings
+    assert warm_vocab(vocab, documents, [record]) > 0  # the strings of the parses: once too
+    assert "Zembra" in vocab.strings
+    assert warm_vocab(vocab, documents, [record]) == 0
