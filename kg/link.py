@@ -75,6 +75,7 @@ INVISIBLE = re.compile(
 _FORMAT_OR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat all through a corpus
 def clean_name(text: str) -> str:
     r"""A name as it looks: invisible characters (bidi controls, zero-width characters) removed,
     control characters and line separators turned into spaces, spaces collapsed.
@@ -123,6 +124,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     r"""The comparison key of a name: case, hyphens and honorifics do not matter.
 

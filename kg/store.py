@@ -472,9 +472,11 @@ def write_graph(
     from rdflib import Literal as RDFLiteral
     from rdflib import URIRef
 
-    written: dict[Any, str] = {}  # the same terms come back all the time: write each once
+    written: dict[Any, str] = {}  # the same literals come back all the time: write each once
 
     def text(node: Any) -> str:
+        if type(node) is URIRef:  # quicker made again than found (rdflib compares in Python)
+            return f"<{node}>"
         found = written.get(node)
         if found is None:
             if len(written) > MEMO_TERMS:  # one-off terms (statements) would pile up
@@ -493,12 +495,12 @@ def write_graph(
         return found
 
     disk = _Loader(ox.Store(str(store)))
-    kept: list[bytes] | None = [] if turtle is not None else None
+    kept: list[str] | None = [] if turtle is not None else None
     dumped = turtle is None
-    lines = (f"{text(s)} {text(p)} {text(o)} .\n".encode() for s, p, o in triples)
+    lines = (f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in triples)
     try:
         while batch := list(islice(lines, CHUNK_QUADS)):
-            disk.put(b"".join(batch))
+            disk.put("".join(batch).encode())
             if kept is not None:
                 kept += batch
                 if len(kept) > MEMORY_TRIPLES:  # the Turtle comes from the disk
@@ -518,7 +520,7 @@ def write_graph(
     return size
 
 
-def _sorted_turtle(lines: list[bytes], path: Path) -> None:
+def _sorted_turtle(lines: list[str], path: Path) -> None:
     """Write the N-Triples ``lines`` to ``path`` as Turtle, sorted, each once (``lines`` is
     emptied)."""
     import pyoxigraph as ox
@@ -530,20 +532,24 @@ def _sorted_turtle(lines: list[bytes], path: Path) -> None:
 
 
 class _Lines(io.RawIOBase):
-    """A binary stream of ``lines``, each dropped once read (no copy of them all is made)."""
+    """The UTF-8 bytes of ``lines``, dropped as they are read (no copy of them all is made)."""
 
-    def __init__(self, lines: list[bytes]) -> None:
+    def __init__(self, lines: list[str], block: int = 4096) -> None:
         super().__init__()
-        lines.reverse()  # popped from the end
+        lines.reverse()  # taken from the end
         self._lines = lines
+        self._block = block
         self._rest = memoryview(b"")
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._rest and self._lines:
-            self._rest = memoryview(self._lines.pop())
+        if not self._rest and self._lines:
+            taken = self._lines[-self._block :]
+            del self._lines[-self._block :]
+            taken.reverse()
+            self._rest = memoryview("".join(taken).encode())
         n = min(len(buffer), len(self._rest))
         buffer[:n] = self._rest[:n]
         self._rest = self._rest[n:]
