@@ -447,11 +447,6 @@ CHUNK_QUADS = 50_000
 #: memory stays flat on any graph).
 MEMO_TERMS = 200_000
 
-#: Triples up to which :func:`write_graph` writes the Turtle from the triples it made, sorted
-#: (about 200 bytes a triple for the while): five times faster than reading the disk store back,
-#: whose every term is a random read. A bigger graph is read back from the disk.
-MEMORY_TRIPLES = 500_000
-
 #: What N-Triples escapes in a literal.
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -464,9 +459,10 @@ def write_graph(
 
     The triples go as N-Triples text, a chunk at a time, to a thread that loads them (Oxigraph
     parses and writes without Python's lock, so loading runs beside the making of the next
-    chunk). A graph of up to :data:`MEMORY_TRIPLES` triples is written to ``turtle`` sorted
-    (subjects, then predicates, then objects, as N-Triples text sorts), from the triples made;
-    a bigger one as the store holds it (:func:`dump_turtle`).
+    chunk). For the Turtle, each chunk is also sorted into a file beside ``turtle``; the files
+    are merged at the end, so the Turtle comes sorted (subjects, then predicates, then objects,
+    as N-Triples text sorts), each triple once, with no more than a chunk in memory whatever
+    the graph's size, and without reading the store back (whose every term is a random read).
     """
     import pyoxigraph as ox
     from rdflib import Literal as RDFLiteral
@@ -495,49 +491,68 @@ def write_graph(
         return found
 
     disk = _Loader(ox.Store(str(store)))
-    kept: list[str] | None = [] if turtle is not None else None
-    dumped = turtle is None
+    runs = _Runs(turtle.parent) if turtle is not None else None
     lines = (f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in triples)
     try:
         while batch := list(islice(lines, CHUNK_QUADS)):
             disk.put("".join(batch).encode())
-            if kept is not None:
-                kept += batch
-                if len(kept) > MEMORY_TRIPLES:  # the Turtle comes from the disk
-                    kept = None
-        if turtle is not None and kept is not None:  # while the thread loads the last chunks
-            _sorted_turtle(kept, turtle)
-            kept, dumped = None, True
+            if runs is not None:
+                runs.add(batch)
+        if runs is not None and turtle is not None:  # while the thread loads the last chunks
+            merged = io.BufferedReader(_Lines(runs.merged()))
+            ordered = ox.parse(merged, ox.RdfFormat.N_TRIPLES)
+            ox.serialize(ordered, str(turtle), ox.RdfFormat.TURTLE, prefixes=_prefixes())
         inner = disk.close()
-    finally:  # on an error, the thread ends and the store goes
+    finally:  # on an error too, the thread ends and the files go
         disk.close(drop=True)
+        if runs is not None:
+            runs.remove()
     inner.flush()
     size = len(inner)
     del inner
-    if not dumped:
-        assert turtle is not None
-        dump_turtle(store, turtle)
     return size
 
 
-def _sorted_turtle(lines: list[str], path: Path) -> None:
-    """Write the N-Triples ``lines`` to ``path`` as Turtle, sorted, each once (``lines`` is
-    emptied)."""
-    import pyoxigraph as ox
+class _Runs:
+    """Sorted runs of N-Triples lines, each in a file of a folder of its own, read back merged:
+    all the lines, sorted, each once."""
 
-    ordered = sorted(set(lines))
-    lines.clear()
-    triples = ox.parse(io.BufferedReader(_Lines(ordered)), ox.RdfFormat.N_TRIPLES)
-    ox.serialize(triples, str(path), ox.RdfFormat.TURTLE, prefixes=_prefixes())
+    def __init__(self, near: Path) -> None:
+        import tempfile
+
+        self._folder = Path(tempfile.mkdtemp(prefix=".kg-sorting-", dir=near))
+        self._files: list[Path] = []
+
+    def add(self, lines: Iterable[str]) -> None:
+        path = self._folder / f"{len(self._files):06d}.nt"
+        with path.open("w", encoding="utf-8", newline="\n") as stream:
+            stream.writelines(sorted(set(lines)))
+        self._files.append(path)
+
+    def merged(self) -> Iterator[str]:
+        import heapq
+        from contextlib import ExitStack
+
+        with ExitStack() as stack:
+            streams = [
+                stack.enter_context(p.open(encoding="utf-8", newline="\n")) for p in self._files
+            ]
+            last = None
+            for line in heapq.merge(*streams):
+                if line != last:
+                    yield line
+                    last = line
+
+    def remove(self) -> None:
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
 class _Lines(io.RawIOBase):
-    """The UTF-8 bytes of ``lines``, dropped as they are read (no copy of them all is made)."""
+    """The UTF-8 bytes of ``lines``, read a block of lines at a time."""
 
-    def __init__(self, lines: list[str], block: int = 4096) -> None:
+    def __init__(self, lines: Iterable[str], block: int = 4096) -> None:
         super().__init__()
-        lines.reverse()  # taken from the end
-        self._lines = lines
+        self._lines = iter(lines)
         self._block = block
         self._rest = memoryview(b"")
 
@@ -545,11 +560,8 @@ class _Lines(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        if not self._rest and self._lines:
-            taken = self._lines[-self._block :]
-            del self._lines[-self._block :]
-            taken.reverse()
-            self._rest = memoryview("".join(taken).encode())
+        if not self._rest:
+            self._rest = memoryview("".join(islice(self._lines, self._block)).encode())
         n = min(len(buffer), len(self._rest))
         buffer[:n] = self._rest[:n]
         self._rest = self._rest[n:]
