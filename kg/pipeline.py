@@ -161,6 +161,11 @@ class BuildResult:
         )
 
 
+#: Parses read back before the vocabulary is warmed (:func:`kg.parse.warm_vocab`): a rebuild
+#: that reads a few documents again spends less without.
+WARM_AFTER = 8
+
+
 def extract(
     documents: Sequence[Document],
     options: BuildOptions = BuildOptions(),
@@ -220,15 +225,16 @@ def extract(
     def chunks(index: int) -> list[Chunk]:
         return _chunks(documents[index], stored(documents[index]), mentions[index], nlp.vocab)
 
-    def warm() -> None:
-        """Lasting lexemes for the common strings of the corpus's parses, before the first
-        parse is read back (:func:`kg.parse.warm_vocab`)."""
-        if not warmed:
-            warmed.append(True)
+    def warm(parses: int) -> None:
+        """Count ``parses`` about to be read back; once :data:`WARM_AFTER` are, give the
+        common strings of the corpus's parses lasting lexemes (:func:`kg.parse.warm_vocab`)."""
+        before = read_back[0]
+        read_back[0] += parses
+        if before < WARM_AFTER <= read_back[0]:
             sample = documents[:: max(1, len(documents) // WARM_RECORDS)]
             warm_vocab(nlp.vocab, documents, [stored(d) for d in sample])
 
-    warmed: list[bool] = []
+    read_back = [0]
     known = known_names(m for found in mentions for chunk in found for m in chunk)
     components: list[Mention] = []
     for index, document in enumerate(documents):
@@ -241,7 +247,7 @@ def extract(
             components += named
             continue
         named = []
-        warm()
+        warm(1)
         with nlp.vocab.memory_zone():  # the parses' strings go with them
             for line, chunk in enumerate(chunks(index)):
                 echoed = echo_mentions(
@@ -266,8 +272,7 @@ def extract(
     ]
     if on_read:
         on_read(len(unread))
-    if unread:
-        warm()  # before the readers are forked: they share it
+    warm(len(unread))  # before the readers are forked: they share it
     if options.jobs > 1 and options.executor == "local" and len(unread) > 1:
         each = ((i, stored(documents[i])) for i in unread)
         size = batch_size(len(unread), options.jobs)
