@@ -440,7 +440,7 @@ def load_files(
     return size
 
 
-#: Triples :func:`write_graph` hands the stores at a time.
+#: Triples :func:`write_graph` loads into the store, and sorts for the Turtle, at a time.
 CHUNK_QUADS = 50_000
 
 #: Terms :func:`write_graph` keeps written for the next time they come (then it starts afresh:
