@@ -490,10 +490,12 @@ def write_graph(
             written[node] = found
         return found
 
-    disk = _Loader(ox.Store(str(store)))
-    runs = _Runs(turtle.parent) if turtle is not None else None
+    disk: _Loader | None = None
+    runs: _Runs | None = None
     lines = (f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in triples)
     try:
+        runs = _Runs(turtle.parent) if turtle is not None else None
+        disk = _Loader(ox.Store(str(store)))
         while batch := list(islice(lines, CHUNK_QUADS)):
             disk.put("".join(batch).encode())
             if runs is not None:
@@ -504,7 +506,8 @@ def write_graph(
             ox.serialize(ordered, str(turtle), ox.RdfFormat.TURTLE, prefixes=_prefixes())
         inner = disk.close()
     finally:  # on an error too, the thread ends and the files go
-        disk.close(drop=True)
+        if disk is not None:
+            disk.close(drop=True)
         if runs is not None:
             runs.remove()
     inner.flush()

@@ -584,3 +584,10 @@ def test_load_never_fetches_a_remote_jsonld_context(
     error = one_line_error(load(runner, tmp_path / "store", remote))
     assert str(remote) in error
     assert requests == []
+
+
+def test_write_graph_beside_a_missing_folder_raises_and_leaves_no_thread(tmp_path: Path) -> None:
+    before = threading.active_count()
+    with pytest.raises(FileNotFoundError):
+        write_graph(iter(AWKWARD), tmp_path / "store", tmp_path / "missing" / "graph.ttl")
+    assert threading.active_count() == before
