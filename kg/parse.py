@@ -226,28 +226,32 @@ _WORD = re.compile(r"\w+|[^\w\s]")
 
 
 def warm_vocab(
-    vocab: Vocab, documents: Sequence[Document], records: Sequence[bytes] = ()
+    vocab: Vocab,
+    documents: Sequence[Document],
+    record: Callable[[Document], bytes] | None = None,
 ) -> int:
     """Give ``vocab`` a lasting lexeme for each of the most frequent words of ``documents``
-    (counted in a sample of them), or, given their ``records``, of the strings of their
-    parses (words, lemmas, norms, morphological features: a parse read back makes a lexeme of
-    each); return how many it made. Once per vocabulary for each: later calls do nothing.
+    (counted in a sample of them), or, given how to get a document's ``record``, of the strings
+    of their parses (words, lemmas, norms, morphological features: a parse read back makes a
+    lexeme of each); return how many it made. Once per vocabulary for each: later calls do
+    nothing.
 
     A lexeme made in a memory zone leaves with it, so without this every document would make
     "the" again, in pass 1 and in each stage of pass 2: a fifth of a build's time. The lexemes
     made here stay; there are :data:`WARM_WORDS` of them at most, whatever the corpus's size.
     Call it outside any memory zone.
     """
-    kind = "records" if records else "text"
+    kind = "text" if record is None else "records"
     if not documents or (id(vocab), kind) in _WARMED:
         return 0
     _WARMED.add((id(vocab), kind))
     counts: Counter[str] = Counter()
-    if records:
+    if record is not None:
         from spacy.tokens import DocBin
 
-        for data in records[:: max(1, -(-len(records) // WARM_RECORDS))]:
-            counts.update(DocBin(attrs=list(ATTRS)).from_bytes(unpack(data)["parses"]).strings)
+        for document in documents[:: max(1, -(-len(documents) // WARM_RECORDS))]:
+            parses = unpack(record(document))["parses"]
+            counts.update(DocBin(attrs=list(ATTRS)).from_bytes(parses).strings)
     else:
         total = sum(len(d.text) for d in documents)
         for document in documents[:: max(1, -(-total // WARM_CHARACTERS))]:

@@ -21,7 +21,6 @@ from kg.mentions import echo_mentions, join_subsidiaries, known_names
 from kg.packs import DEFAULT_PACKS
 from kg.parse import (
     BATCH_DOCUMENTS,
-    WARM_RECORDS,
     batch_size,
     decode,
     parse_documents,
@@ -225,16 +224,16 @@ def extract(
     def chunks(index: int) -> list[Chunk]:
         return _chunks(documents[index], stored(documents[index]), mentions[index], nlp.vocab)
 
+    read_back = 0  # parses read back, or about to be
+
     def warm(parses: int) -> None:
         """Count ``parses`` about to be read back; once :data:`WARM_AFTER` are, give the
         common strings of the corpus's parses lasting lexemes (:func:`kg.parse.warm_vocab`)."""
-        before = read_back[0]
-        read_back[0] += parses
-        if before < WARM_AFTER <= read_back[0]:
-            sample = documents[:: max(1, len(documents) // WARM_RECORDS)]
-            warm_vocab(nlp.vocab, documents, [stored(d) for d in sample])
+        nonlocal read_back
+        read_back += parses
+        if read_back - parses < WARM_AFTER <= read_back:
+            warm_vocab(nlp.vocab, documents, stored)
 
-    read_back = [0]
     known = known_names(m for found in mentions for chunk in found for m in chunk)
     components: list[Mention] = []
     for index, document in enumerate(documents):

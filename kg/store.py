@@ -43,7 +43,6 @@ __all__ = [
     "load",
     "load_files",
     "write_graph",
-    "dump_turtle",
     "drop_logs",
     "is_oxigraph",
     "oxigraph_store",
@@ -443,8 +442,8 @@ def load_files(
 #: Triples :func:`write_graph` loads into the store, and sorts for the Turtle, at a time.
 CHUNK_QUADS = 50_000
 
-#: Terms :func:`write_graph` keeps written for the next time they come (then it starts afresh:
-#: memory stays flat on any graph).
+#: Literals :func:`write_graph` keeps written for the next time they come (then it starts
+#: afresh: memory stays flat on any graph).
 MEMO_TERMS = 200_000
 
 #: What N-Triples escapes in a literal.
@@ -475,7 +474,7 @@ def write_graph(
             return f"<{node}>"
         found = written.get(node)
         if found is None:
-            if len(written) > MEMO_TERMS:  # one-off terms (statements) would pile up
+            if len(written) > MEMO_TERMS:  # one-off literals (sentences) would pile up
                 written.clear()
             if isinstance(node, URIRef):
                 found = f"<{node}>"
@@ -621,16 +620,6 @@ def _prefixes() -> dict[str, str]:
     from kg.namespaces import PREFIXES
 
     return {name: str(namespace) for name, namespace in PREFIXES.items()}
-
-
-def dump_turtle(store: Path, path: Path) -> None:
-    """Write the default graph of the store at ``store`` to ``path`` as Turtle, with the
-    project's prefixes."""
-    import pyoxigraph as ox
-
-    inner = ox.Store.read_only(str(store))
-    inner.dump(str(path), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=_prefixes())
-    del inner
 
 
 #: Lines of N-Triples or N-Quads loaded at a time: the bulk loader holds a whole batch in
