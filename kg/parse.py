@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from srsly.msgpack._packer import Packer
@@ -187,11 +188,11 @@ def mention_of(
         start,
         end,
         text[start:end] if own is None else own,
-        type_,
-        source,
+        intern(type_),  # a handful of values, each once in memory (a corpus has millions)
+        intern(source),
         sentence,
-        kind,
-        canonical,
+        intern(kind),
+        intern(canonical),
         heading,
     )
 

@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One source document.
 
@@ -44,7 +44,7 @@ class Document:
     date: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence: character offsets into its document's text."""
 
@@ -54,7 +54,7 @@ class Sentence:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A span of text that names an entity.
 
@@ -83,7 +83,7 @@ class Mention:
     heading: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """One real-world thing: the result of linking its mentions."""
 
@@ -95,7 +95,7 @@ class Entity:
     mentions: tuple[Mention, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Literal:
     """A typed value as the object of a relation (a date, an amount)."""
 
@@ -104,7 +104,7 @@ class Literal:
     unit: str = ""  # ISO 4217 currency or unit, for amounts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Why a relation is in the graph: the sentence that states it and the rule that read it."""
 
@@ -116,7 +116,7 @@ class Evidence:
     confidence: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A fact: subject entity key, predicate CURIE, and an entity key or a literal."""
 
@@ -127,7 +127,7 @@ class Relation:
     qualifiers: tuple[tuple[str, str | Literal], ...] = field(default=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """A reported figure: "a market share of 23.5% ... in India ... Q3 2017 as per IDC".
 
@@ -167,7 +167,7 @@ class Chunk:
     mentions: list[Mention] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A source file or folder the build could not read, and why."""
 
