@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from kg.link import name_key
@@ -90,7 +91,7 @@ def _value(value: str | Literal) -> list[Any]:
 
 
 def _value_of(row: list[Any]) -> str | Literal:
-    return Literal(row[1], row[2], row[3]) if row[0] == "l" else str(row[1])
+    return Literal(row[1], row[2], row[3]) if row[0] == "l" else intern(row[1])
 
 
 def _evidence(evidence: Evidence, text: str) -> list[Any]:
@@ -102,7 +103,7 @@ def _evidence(evidence: Evidence, text: str) -> list[Any]:
 def _evidence_of(row: list[Any], document: Document) -> Evidence:
     start, end, rule, confidence, own = row
     sentence = document.text[start:end] if own is None else own
-    return Evidence(document.id, sentence, start, end, rule, confidence)
+    return Evidence(document.id, sentence, start, end, intern(rule), confidence)
 
 
 def encode_found(found: Found, document: Document) -> bytes:
@@ -147,27 +148,27 @@ def decode_found(data: bytes, document: Document) -> Found:
     """The :data:`~kg.relations.extract.Found` of :func:`encode_found`."""
     raw = unpack(data)
     relations = [
-        Relation(
-            subject,
-            predicate,
+        Relation(  # keys, predicates and rules come back many times: each once in memory
+            intern(subject),
+            intern(predicate),
             _value_of(obj),
             _evidence_of(evidence, document),
-            tuple((name, _value_of(value)) for name, value in qualifiers),
+            tuple((intern(name), _value_of(value)) for name, value in qualifiers),
         )
         for subject, predicate, obj, evidence, qualifiers in raw["relations"]
     ]
     observations = [
         Observation(
-            subject,
-            metric,
+            intern(subject),
+            intern(metric),
             value,
-            unit,
+            intern(unit),
             _evidence_of(evidence, document),
-            market,
+            intern(market),
             period,
             start,
             end,
-            source,
+            intern(source),
         )
         for subject, metric, value, unit, evidence, market, period, start, end, source in raw[
             "observations"
