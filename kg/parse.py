@@ -188,7 +188,7 @@ def mention_of(
         start,
         end,
         text[start:end] if own is None else own,
-        intern(type_),  # a handful of values, each once in memory (a corpus has millions)
+        intern(type_),  # a handful of values: each once in memory, not once a mention
         intern(source),
         sentence,
         intern(kind),

@@ -1,4 +1,5 @@
-"""Small typed records that the pipeline stages hand to each other."""
+"""Small typed records that the pipeline stages hand to each other (slotted: a big corpus holds
+hundreds of thousands of them)."""
 
 from __future__ import annotations
 

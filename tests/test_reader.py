@@ -118,3 +118,31 @@ def test_what_a_document_says_reads_back_from_the_cache_as_it_was_found() -> Non
     assert any(r.qualifiers for r in relations)  # "planned"
     assert figures
     assert decode_found(encode_found(found, document), document) == found
+
+
+def test_what_is_read_back_holds_each_repeated_word_once() -> None:
+    """A big corpus holds hundreds of thousands of mentions and relations: their types,
+    sources, keys and predicates, read back from a record, are one string each, not one per
+    mention or relation."""
+    from kg.readings import decode_echo, decode_found, encode_echo, encode_found
+
+    text = (
+        "Globex hired Ada Stone. Globex later hired Bo Lindqvist. Initech hired Cy Moreau. "
+        "Initech later hired Di Okafor."
+    )
+    document = _document("three", text)
+    nlp = pipeline_for(OPTIONS)
+    record = parse_batch([document], OPTIONS)[0]
+    lines = [list(found) for found in decode(record, document).mentions]
+    mentions, _ = decode_echo(encode_echo(document, lines, []), document)
+    every = [m for line in mentions for m in line]
+    people = [m for m in every if m.type == "Person"]
+    assert len(people) >= 2 and len({id(m.type) for m in people}) == 1
+    assert len({id(m.source) for m in every if m.source == people[0].source}) == 1
+    chunks = decode(record, document).chunks(document, nlp.vocab)
+    found = DocumentReader(load_rules(OPTIONS.rules), nlp.vocab).read(chunks)
+    relations = decode_found(encode_found(found, document), document)[2]
+    hired = [r for r in relations if r.predicate == relations[0].predicate]
+    assert len(hired) >= 2
+    assert len({id(r.predicate) for r in hired}) == 1
+    assert len({id(r.evidence.rule) for r in hired if r.evidence.rule == hired[0].evidence.rule}) == 1
