@@ -145,4 +145,5 @@ def test_what_is_read_back_holds_each_repeated_word_once() -> None:
     hired = [r for r in relations if r.predicate == relations[0].predicate]
     assert len(hired) >= 2
     assert len({id(r.predicate) for r in hired}) == 1
-    assert len({id(r.evidence.rule) for r in hired if r.evidence.rule == hired[0].evidence.rule}) == 1
+    rule = hired[0].evidence.rule
+    assert len({id(r.evidence.rule) for r in hired if r.evidence.rule == rule}) == 1
